@@ -1,0 +1,119 @@
+/**
+ * Bodies of the HTTP API (DESIGN.md section 3) and of the requests the API sends to rooms.
+ * Times in API responses are ISO 8601 strings; inside rooms they are epoch milliseconds.
+ */
+import { z } from "zod";
+import { agentStatusSchema, backendKindSchema, laneStatusSchema, runStatusSchema, workloadSchema } from "./enums.ts";
+import { backendsSchema, hardwareSchema } from "./hardware.ts";
+import { jobErrorSchema, provenanceSchema } from "./job.ts";
+import { agentIdentitySchema } from "./messages.ts";
+import { raceSetupSchema, raceStateSchema, resultSchema, storedEventSchema } from "./race-state.ts";
+
+const paramsSchema = z.record(z.string(), z.unknown());
+
+export const laneRequestSchema = z.object({
+  /** agent id or name */
+  agent: z.string().min(1, { error: "lanes[].agent must name an agent (id or name)" }),
+  backend: backendKindSchema.optional(),
+  model: z.string().min(1).optional(),
+  /** overrides of the run's params for this lane */
+  params: paramsSchema.optional(),
+});
+export type LaneRequest = z.infer<typeof laneRequestSchema>;
+
+export const createRunSchema = z
+  .object({
+    workload: workloadSchema,
+    /** agent ids or names: one lane each, with the run's backend, model and params */
+    agents: z.array(z.string().min(1)).min(1).max(64).optional(),
+    /** several configurations per machine; alternative to `agents` */
+    lanes: z.array(laneRequestSchema).min(1).max(64).optional(),
+    backend: backendKindSchema.optional(),
+    model: z.string().min(1).optional(),
+    params: paramsSchema.default({}),
+    repeats: z.number().int().min(1).max(100).default(1),
+    warmup: z.number().int().min(0).max(10).default(0),
+  })
+  .refine((body) => (body.agents === undefined) !== (body.lanes === undefined), {
+    message: "give either agents (a list of agent ids or names) or lanes, not both and not neither",
+    path: ["agents"],
+  });
+export type CreateRun = z.infer<typeof createRunSchema>;
+
+export const agentViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: agentStatusSchema,
+  version: z.string(),
+  hardware: hardwareSchema,
+  backends: backendsSchema,
+  last_seen_at: z.string(),
+});
+export type AgentView = z.infer<typeof agentViewSchema>;
+
+export const laneViewSchema = z.object({
+  lane_id: z.string(),
+  index: z.number().int(),
+  agent_id: z.string(),
+  agent_name: z.string(),
+  backend: backendKindSchema,
+  model: z.string().nullable(),
+  params: paramsSchema,
+  status: laneStatusSchema,
+  error: jobErrorSchema.nullable(),
+  start_skew_ms: z.number().nullable(),
+  provenance: provenanceSchema.nullable(),
+  results: z.array(resultSchema),
+  /** per metric: n, median, mean, stdev, min, max, p95 over measured non-mock passes */
+  summary: z.record(z.string(), z.record(z.string(), z.number())).nullable(),
+});
+export type LaneView = z.infer<typeof laneViewSchema>;
+
+export const runViewSchema = z.object({
+  id: z.string(),
+  workload: workloadSchema,
+  status: runStatusSchema,
+  params: paramsSchema,
+  repeats: z.number().int(),
+  warmup: z.number().int(),
+  share_url: z.string(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  lanes: z.array(laneViewSchema),
+});
+export type RunView = z.infer<typeof runViewSchema>;
+
+export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+// ---- API -> rooms (HTTP requests to /parties/:party/:room) ----
+export const raceControlSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("race-open"), setup: raceSetupSchema }),
+  z.object({ type: z.literal("race-cancel") }),
+]);
+export type RaceControl = z.infer<typeof raceControlSchema>;
+
+export const labControlSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("lab-dispatch"), run_id: z.string(), agent_ids: z.array(z.string()) }),
+]);
+export type LabControl = z.infer<typeof labControlSchema>;
+
+/** What the lab room answers to a dispatch: which agents got the join message. */
+export const labDispatchResultSchema = z.object({ reached: z.array(z.string()), missing: z.array(z.string()) });
+export type LabDispatchResult = z.infer<typeof labDispatchResultSchema>;
+
+// ---- rooms -> API (the run sink and fleet sink; in-process locally, HTTP in cloud mode) ----
+export const runBatchSchema = z.object({
+  run_id: z.string(),
+  events: z.array(storedEventSchema),
+  /** the state after the last of `events` */
+  state: raceStateSchema,
+});
+export type RunBatch = z.infer<typeof runBatchSchema>;
+
+export const fleetChangeSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("agent-seen"), agent: agentIdentitySchema, status: agentStatusSchema }),
+  z.object({ type: z.literal("agent-gone"), agent_id: z.string() }),
+]);
+export type FleetChange = z.infer<typeof fleetChangeSchema>;

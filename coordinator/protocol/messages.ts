@@ -1,0 +1,89 @@
+/**
+ * Every message that crosses a WebSocket: agent <-> lab room, agent <-> race room,
+ * race room <-> browser. Each receiver parses with the schema of its direction.
+ */
+import { z } from "zod";
+import { agentStatusSchema } from "./enums.ts";
+import { backendsSchema, hardwareSchema } from "./hardware.ts";
+import { jobEventSchema, jobSpecSchema } from "./job.ts";
+import { raceStateSchema, storedEventSchema } from "./race-state.ts";
+
+/** Sent by a room to a connection whose message it refused; the connection stays open. */
+export const errorMessageSchema = z.object({
+  type: z.literal("error"),
+  code: z.string(),
+  message: z.string(),
+});
+export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+
+export const agentIdentitySchema = z.object({
+  agent_id: z.string().min(1).max(100),
+  name: z.string().min(1).max(100),
+  version: z.string(),
+  hardware: hardwareSchema,
+  backends: backendsSchema,
+});
+export type AgentIdentity = z.infer<typeof agentIdentitySchema>;
+
+// ---- agent -> lab room ----
+export const agentToLabSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("agent-hello"), agent: agentIdentitySchema }),
+  z.object({ type: z.literal("agent-status"), status: agentStatusSchema.exclude(["offline"]) }),
+]);
+export type AgentToLab = z.infer<typeof agentToLabSchema>;
+
+// ---- lab room -> agent ----
+export const labToAgentSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("lab-welcome"), agent_id: z.string() }),
+  /** join this race's room; the room then assigns the jobs */
+  z.object({ type: z.literal("race-join"), run_id: z.string() }),
+  errorMessageSchema,
+]);
+export type LabToAgent = z.infer<typeof labToAgentSchema>;
+
+// ---- agent -> race room ----
+export const agentToRaceSchema = z.discriminatedUnion("type", [
+  /** sent on every (re)connect; the room answers with the jobs still to run or resend */
+  z.object({ type: z.literal("agent-join"), agent_id: z.string() }),
+  z.object({
+    type: z.literal("job-event"),
+    job_id: z.string(),
+    /** 1, 2, 3... within the job; resent events keep their seq */
+    seq: z.number().int().positive(),
+    event: jobEventSchema,
+  }),
+]);
+export type AgentToRace = z.infer<typeof agentToRaceSchema>;
+
+// ---- race room -> agent ----
+export const raceToAgentSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("job-assign"),
+    job: jobSpecSchema,
+    /** the highest seq of this job the room already holds; the agent resends from there */
+    acked_seq: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal("job-cancel"), job_id: z.string() }),
+  /** cumulative: every event of the job up to `seq` is applied */
+  z.object({ type: z.literal("event-ack"), job_id: z.string(), seq: z.number().int().nonnegative() }),
+  /** a gap was seen: resend the job's events from `from_seq` */
+  z.object({ type: z.literal("event-resend"), job_id: z.string(), from_seq: z.number().int().positive() }),
+  errorMessageSchema,
+]);
+export type RaceToAgent = z.infer<typeof raceToAgentSchema>;
+
+// ---- race room -> browser ----
+export const raceToViewerSchema = z.discriminatedUnion("type", [
+  /** the whole state, sent on connect and on request; deltas follow from `state.seq + 1` */
+  z.object({ type: z.literal("race-snapshot"), state: raceStateSchema }),
+  z.object({ type: z.literal("race-delta"), events: z.array(storedEventSchema) }),
+  errorMessageSchema,
+]);
+export type RaceToViewer = z.infer<typeof raceToViewerSchema>;
+
+// ---- browser -> race room ----
+export const viewerToRaceSchema = z.discriminatedUnion("type", [
+  /** ask for a fresh snapshot, e.g. after seeing a gap in deltas */
+  z.object({ type: z.literal("snapshot-request") }),
+]);
+export type ViewerToRace = z.infer<typeof viewerToRaceSchema>;

@@ -1,0 +1,216 @@
+/**
+ * A race is event-sourced: the room appends `RaceEvent`s (stored, numbered by `seq`), and
+ * `applyRaceEvent` folds them into a `RaceState`. The room, the database projection and the
+ * browser all use this one reducer, so a live view, a late joiner's snapshot and a replay of a
+ * finished race from its stored events are the same thing.
+ */
+import { z } from "zod";
+import { backendKindSchema, laneStatusSchema, runStatusSchema, terminalLaneStatuses, workloadSchema } from "./enums.ts";
+import { jobErrorSchema, jobEventSchema, metricsSchema, provenanceSchema } from "./job.ts";
+
+export const laneSetupSchema = z.object({
+  lane_id: z.string(),
+  /** position of the lane in the race, from 0 */
+  index: z.number().int().nonnegative(),
+  agent_id: z.string(),
+  agent_name: z.string(),
+  backend: backendKindSchema,
+  model: z.string().nullable(),
+  /** the lane's effective workload parameters (run params merged with lane overrides) */
+  params: z.record(z.string(), z.unknown()),
+});
+export type LaneSetup = z.infer<typeof laneSetupSchema>;
+
+export const runInfoSchema = z.object({
+  id: z.string(),
+  workload: workloadSchema,
+  params: z.record(z.string(), z.unknown()),
+  repeats: z.number().int().min(1),
+  warmup: z.number().int().min(0),
+  /** milliseconds since the Unix epoch */
+  created_at: z.number(),
+});
+export type RunInfo = z.infer<typeof runInfoSchema>;
+
+/** The first event of every race: what runs where. */
+export const raceSetupSchema = z.object({
+  type: z.literal("race-setup"),
+  run: runInfoSchema,
+  lanes: z.array(laneSetupSchema),
+});
+export type RaceSetup = z.infer<typeof raceSetupSchema>;
+
+export const raceEventSchema = z.discriminatedUnion("type", [
+  raceSetupSchema,
+  z.object({ type: z.literal("race-start") }),
+  z.object({
+    type: z.literal("lane-event"),
+    lane_id: z.string(),
+    /** the agent's sequence number of this event within its job */
+    job_seq: z.number().int().positive(),
+    event: jobEventSchema,
+  }),
+  z.object({ type: z.literal("lane-lost"), lane_id: z.string(), error: jobErrorSchema }),
+  z.object({ type: z.literal("race-cancel") }),
+  z.object({ type: z.literal("race-finish"), status: runStatusSchema }),
+]);
+export type RaceEvent = z.infer<typeof raceEventSchema>;
+
+/** A race event as stored and sent: numbered within its run and stamped with the room's clock. */
+export const storedEventSchema = z.object({
+  /** 1, 2, 3... within the run */
+  seq: z.number().int().positive(),
+  /** milliseconds since the Unix epoch, room clock */
+  at: z.number(),
+  event: raceEventSchema,
+});
+export type StoredEvent = z.infer<typeof storedEventSchema>;
+
+export const resultSchema = z.object({
+  repeat: z.number().int().nonnegative(),
+  warmup: z.boolean(),
+  metrics: metricsSchema,
+});
+export type Result = z.infer<typeof resultSchema>;
+
+export const laneStateSchema = laneSetupSchema.extend({
+  status: laneStatusSchema,
+  error: jobErrorSchema.nullable(),
+  /** milliseconds from the race's start instant to this lane's job-start reaching the room */
+  start_skew_ms: z.number().nullable(),
+  provenance: provenanceSchema.nullable(),
+  /** the pass under way and its last progress */
+  current: z
+    .object({
+      repeat: z.number().int(),
+      warmup: z.boolean(),
+      fraction: z.number(),
+      line: z.string(),
+    })
+    .nullable(),
+  /** the latest progress lines, oldest first, at most `maxLaneLines` */
+  lines: z.array(z.string()),
+  /** streamed text of the pass under way (llm) */
+  text: z.string(),
+  results: z.array(resultSchema),
+  started_at: z.number().nullable(),
+  finished_at: z.number().nullable(),
+});
+export type LaneState = z.infer<typeof laneStateSchema>;
+
+export const raceStateSchema = z.object({
+  run: runInfoSchema,
+  status: runStatusSchema,
+  started_at: z.number().nullable(),
+  finished_at: z.number().nullable(),
+  /** seq of the last applied event */
+  seq: z.number().int().nonnegative(),
+  lanes: z.array(laneStateSchema),
+});
+export type RaceState = z.infer<typeof raceStateSchema>;
+
+export const maxLaneLines = 50;
+/** Characters of streamed text kept per lane; older text is dropped from the front. */
+export const maxLaneText = 200_000;
+
+/** The state before any event: only valid as the input to a `race-setup`. */
+export function createRaceState(setup: RaceSetup): RaceState {
+  return {
+    run: setup.run,
+    status: "pending",
+    started_at: null,
+    finished_at: null,
+    seq: 0,
+    lanes: setup.lanes.map((lane) => ({
+      ...lane,
+      status: "pending",
+      error: null,
+      start_skew_ms: null,
+      provenance: null,
+      current: null,
+      lines: [],
+      text: "",
+      results: [],
+      started_at: null,
+      finished_at: null,
+    })),
+  };
+}
+
+export const isTerminalLane = (lane: LaneState): boolean => terminalLaneStatuses.includes(lane.status);
+
+/** Folds one stored event into the state, returning a new state. Events at or below `state.seq` are ignored. */
+export function applyRaceEvent(state: RaceState, stored: StoredEvent): RaceState {
+  if (stored.seq <= state.seq) return state;
+  const { event, at } = stored;
+  const next: RaceState = { ...state, seq: stored.seq };
+  const updateLane = (laneId: string, change: (lane: LaneState) => LaneState) => {
+    next.lanes = next.lanes.map((lane) => (lane.lane_id === laneId ? change(lane) : lane));
+  };
+  switch (event.type) {
+    case "race-setup":
+      return { ...createRaceState(event), seq: stored.seq };
+    case "race-start":
+      next.status = "running";
+      next.started_at = at;
+      return next;
+    case "race-cancel":
+      next.status = "cancelled";
+      next.lanes = next.lanes.map((lane) =>
+        isTerminalLane(lane) ? lane : { ...lane, status: "cancelled", current: null, finished_at: at },
+      );
+      return next;
+    case "race-finish":
+      next.status = event.status;
+      next.finished_at = at;
+      return next;
+    case "lane-lost":
+      updateLane(event.lane_id, (lane) => ({
+        ...lane,
+        status: "lost",
+        error: event.error,
+        current: null,
+        finished_at: at,
+      }));
+      return next;
+    case "lane-event":
+      updateLane(event.lane_id, (lane) => applyJobEvent(lane, event.event, at, state.started_at));
+      return next;
+  }
+}
+
+function applyJobEvent(
+  lane: LaneState,
+  event: z.infer<typeof jobEventSchema>,
+  at: number,
+  raceStartedAt: number | null,
+): LaneState {
+  if (isTerminalLane(lane)) return lane;
+  switch (event.type) {
+    case "job-start":
+      return {
+        ...lane,
+        status: "running",
+        provenance: event.provenance,
+        started_at: at,
+        start_skew_ms: raceStartedAt === null ? null : at - raceStartedAt,
+      };
+    case "repeat-start":
+      return { ...lane, current: { repeat: event.repeat, warmup: event.warmup, fraction: 0, line: "" }, text: "" };
+    case "job-progress":
+      return {
+        ...lane,
+        current: { repeat: event.repeat, warmup: event.warmup, fraction: event.fraction, line: event.line },
+        lines: event.line ? [...lane.lines, event.line].slice(-maxLaneLines) : lane.lines,
+      };
+    case "job-token":
+      return { ...lane, text: (lane.text + event.text).slice(-maxLaneText) };
+    case "repeat-finish":
+      return {
+        ...lane,
+        results: [...lane.results, { repeat: event.repeat, warmup: event.warmup, metrics: event.metrics }],
+      };
+    case "job-finish":
+      return { ...lane, status: event.status, error: event.error, current: null, finished_at: at };
+  }
+}
