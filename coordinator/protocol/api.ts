@@ -117,3 +117,6 @@ export const fleetChangeSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("agent-gone"), agent_id: z.string() }),
 ]);
 export type FleetChange = z.infer<typeof fleetChangeSchema>;
+
+/** The lab room every agent of a coordinator joins. */
+export const defaultLabId = "main";
