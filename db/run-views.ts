@@ -1,0 +1,168 @@
+/**
+ * Reads of the run aggregate shaped for the API: the full `RunView` of one run (ISO times, lanes
+ * with results and summaries) and the newest-first, cursor-paged list of runs with lanes in brief.
+ */
+import { and, asc, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import type { LaneView, RunView } from "../coordinator/protocol/api.ts";
+import type { BackendKind, LaneStatus, RunStatus, Workload } from "../coordinator/protocol/enums.ts";
+import type { Result } from "../coordinator/protocol/race-state.ts";
+import type { Db } from "./client.ts";
+import { decodeRunCursor, encodeRunCursor } from "./run-cursor.ts";
+import { lanes, results, runs } from "./schema.ts";
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+const shareUrl = (publicUrl: string, id: string): string => `${publicUrl.replace(/\/+$/, "")}/runs/${id}`;
+
+/** The run with its lanes, results and summaries, or null when there is no such run. */
+export function getRunView(db: Db, id: string, publicUrl: string): RunView | null {
+  const run = db.select().from(runs).where(eq(runs.id, id)).get();
+  if (!run) return null;
+  const laneRows = db.select().from(lanes).where(eq(lanes.runId, id)).orderBy(asc(lanes.index)).all();
+  const resultRows = db
+    .select()
+    .from(results)
+    .where(eq(results.runId, id))
+    .orderBy(asc(results.laneId), asc(results.position))
+    .all();
+  const resultsByLane = new Map<string, Result[]>();
+  for (const row of resultRows) {
+    const list = resultsByLane.get(row.laneId) ?? [];
+    list.push({ repeat: row.repeat, warmup: row.warmup, metrics: row.metrics });
+    resultsByLane.set(row.laneId, list);
+  }
+  const laneViews: LaneView[] = laneRows.map((lane) => ({
+    lane_id: lane.laneId,
+    index: lane.index,
+    agent_id: lane.agentId,
+    agent_name: lane.agentName,
+    backend: lane.backend,
+    model: lane.model,
+    params: lane.params,
+    status: lane.status,
+    error: lane.error,
+    start_skew_ms: lane.startSkewMs,
+    provenance: lane.provenance,
+    results: resultsByLane.get(lane.laneId) ?? [],
+    summary: lane.summary,
+  }));
+  return {
+    id: run.id,
+    workload: run.workload,
+    status: run.status,
+    params: run.params,
+    repeats: run.repeats,
+    warmup: run.warmup,
+    share_url: shareUrl(publicUrl, run.id),
+    created_at: iso(run.createdAt),
+    started_at: isoOrNull(run.startedAt),
+    finished_at: isoOrNull(run.finishedAt),
+    lanes: laneViews,
+  };
+}
+
+export interface LaneBrief {
+  lane_id: string;
+  agent_id: string;
+  agent_name: string;
+  backend: BackendKind;
+  model: string | null;
+  status: LaneStatus;
+}
+
+export interface RunListItem {
+  id: string;
+  workload: Workload;
+  status: RunStatus;
+  params: Record<string, unknown>;
+  repeats: number;
+  warmup: number;
+  share_url: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  lanes: LaneBrief[];
+}
+
+export interface RunListQuery {
+  workload?: Workload;
+  /** page size */
+  limit: number;
+  /** `next_cursor` of the previous page */
+  cursor?: string;
+}
+
+export interface RunListPage {
+  runs: RunListItem[];
+  /** null on the last page */
+  next_cursor: string | null;
+}
+
+/** Runs newest first, a page at a time. Throws on a cursor this module did not write. */
+export function listRuns(db: Db, query: RunListQuery, publicUrl: string): RunListPage {
+  const conditions: SQL[] = [];
+  if (query.workload) conditions.push(eq(runs.workload, query.workload));
+  if (query.cursor !== undefined) {
+    const cursor = decodeRunCursor(query.cursor);
+    if (!cursor) throw new Error(`cursor "${query.cursor}" is not a next_cursor from a previous page`);
+    const before = or(
+      lt(runs.createdAt, cursor.createdAt),
+      and(eq(runs.createdAt, cursor.createdAt), lt(runs.id, cursor.id)),
+    );
+    if (before) conditions.push(before);
+  }
+  const rows = db
+    .select()
+    .from(runs)
+    .where(and(...conditions))
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(query.limit + 1)
+    .all();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const next_cursor =
+    rows.length > query.limit && last ? encodeRunCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  const laneRows =
+    page.length === 0
+      ? []
+      : db
+          .select()
+          .from(lanes)
+          .where(
+            inArray(
+              lanes.runId,
+              page.map((run) => run.id),
+            ),
+          )
+          .orderBy(asc(lanes.index))
+          .all();
+  const lanesByRun = new Map<string, LaneBrief[]>();
+  for (const lane of laneRows) {
+    const list = lanesByRun.get(lane.runId) ?? [];
+    list.push({
+      lane_id: lane.laneId,
+      agent_id: lane.agentId,
+      agent_name: lane.agentName,
+      backend: lane.backend,
+      model: lane.model,
+      status: lane.status,
+    });
+    lanesByRun.set(lane.runId, list);
+  }
+  return {
+    runs: page.map((run) => ({
+      id: run.id,
+      workload: run.workload,
+      status: run.status,
+      params: run.params,
+      repeats: run.repeats,
+      warmup: run.warmup,
+      share_url: shareUrl(publicUrl, run.id),
+      created_at: iso(run.createdAt),
+      started_at: isoOrNull(run.startedAt),
+      finished_at: isoOrNull(run.finishedAt),
+      lanes: lanesByRun.get(run.id) ?? [],
+    })),
+    next_cursor,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Writes to the run aggregate (a run, its lanes, their results and events): creation, the run sink
+ * that projects each room batch, deletion, and the start-up sweep of runs a restart cut short.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import type { RunBatch } from "../coordinator/protocol/api.ts";
+import { type RunStatus, terminalRunStatuses } from "../coordinator/protocol/enums.ts";
+import type { JobError } from "../coordinator/protocol/job.ts";
+import type { LaneSetup, LaneState, RunInfo } from "../coordinator/protocol/race-state.ts";
+import { summarizeResults } from "../coordinator/protocol/summary.ts";
+import type { Db } from "./client.ts";
+import { insertEvents } from "./events.ts";
+import { events, lanes, results, runs, type StoredSummary } from "./schema.ts";
+
+export interface NewRun {
+  run: RunInfo;
+  lanes: readonly LaneSetup[];
+}
+
+const laneSetupRow = (runId: string, lane: LaneSetup) => ({
+  runId,
+  laneId: lane.lane_id,
+  index: lane.index,
+  agentId: lane.agent_id,
+  agentName: lane.agent_name,
+  backend: lane.backend,
+  model: lane.model,
+  params: lane.params,
+});
+
+/** Stores a new run and its lanes, all pending. */
+export function insertRun(db: Db, { run, lanes: laneSetups }: NewRun): void {
+  db.transaction((tx) => {
+    tx.insert(runs)
+      .values({
+        id: run.id,
+        workload: run.workload,
+        status: "pending",
+        params: run.params,
+        repeats: run.repeats,
+        warmup: run.warmup,
+        createdAt: run.created_at,
+      })
+      .run();
+    if (laneSetups.length > 0) {
+      tx.insert(lanes)
+        .values(laneSetups.map((lane) => ({ ...laneSetupRow(run.id, lane), status: "pending" as const })))
+        .run();
+    }
+  });
+}
+
+const isTerminalRun = (status: RunStatus): boolean => terminalRunStatuses.includes(status);
+
+function laneSummary(lane: LaneState): StoredSummary | null {
+  const summary = summarizeResults(lane.results);
+  if (!summary) return null;
+  return Object.fromEntries(Object.entries(summary).map(([name, s]) => [name, { ...s }]));
+}
+
+/**
+ * The run sink: stores the batch's events (duplicates ignored) and projects its state onto the run,
+ * its lanes and their results, in one transaction. Applying a batch twice changes nothing; a batch
+ * older than the last projected one only adds its events. Returns false for a run that is not stored
+ * (e.g. deleted while its room was still live).
+ */
+export function applyRunBatch(db: Db, batch: RunBatch): boolean {
+  return db.transaction((tx) => {
+    const current = tx
+      .select({ status: runs.status, stateSeq: runs.stateSeq })
+      .from(runs)
+      .where(eq(runs.id, batch.run_id))
+      .get();
+    if (!current) return false;
+    insertEvents(db, batch.run_id, batch.events);
+    const { state } = batch;
+    if (state.seq < current.stateSeq) return true;
+    // A run the API already closed (e.g. failed to reach its room) is not reopened by a late batch.
+    const status = isTerminalRun(current.status) && !isTerminalRun(state.status) ? current.status : state.status;
+    tx.update(runs)
+      .set({ status, stateSeq: state.seq, startedAt: state.started_at, finishedAt: state.finished_at })
+      .where(eq(runs.id, batch.run_id))
+      .run();
+    for (const lane of state.lanes) {
+      const projection = {
+        status: lane.status,
+        error: lane.error,
+        startSkewMs: lane.start_skew_ms,
+        provenance: lane.provenance,
+        summary: laneSummary(lane),
+      };
+      tx.insert(lanes)
+        .values({ ...laneSetupRow(batch.run_id, lane), ...projection })
+        .onConflictDoUpdate({ target: [lanes.runId, lanes.laneId], set: projection })
+        .run();
+      tx.delete(results)
+        .where(and(eq(results.runId, batch.run_id), eq(results.laneId, lane.lane_id)))
+        .run();
+      if (lane.results.length > 0) {
+        tx.insert(results)
+          .values(
+            lane.results.map((result, position) => ({
+              runId: batch.run_id,
+              laneId: lane.lane_id,
+              position,
+              repeat: result.repeat,
+              warmup: result.warmup,
+              metrics: result.metrics,
+            })),
+          )
+          .run();
+      }
+    }
+    return true;
+  });
+}
+
+/** Deletes a run with its lanes, results and events. Returns false when there was no such run. */
+export function deleteRun(db: Db, id: string): boolean {
+  return db.transaction((tx) => {
+    tx.delete(events).where(eq(events.runId, id)).run();
+    tx.delete(results).where(eq(results.runId, id)).run();
+    tx.delete(lanes).where(eq(lanes.runId, id)).run();
+    return tx.delete(runs).where(eq(runs.id, id)).run().changes > 0;
+  });
+}
+
+const restartError: JobError = {
+  code: "coordinator_restarted",
+  message: "The coordinator restarted while this lane was under way, so its race was cut short; start the race again.",
+};
+
+/**
+ * At start-up no room survives from the previous process: runs still pending or running become
+ * interrupted and their unfinished lanes lost. Returns the ids of the runs it closed.
+ */
+export function markUnfinishedRunsInterrupted(db: Db, now: number): string[] {
+  return db.transaction((tx) => {
+    const unfinished = tx
+      .select({ id: runs.id })
+      .from(runs)
+      .where(inArray(runs.status, ["pending", "running"]))
+      .all()
+      .map((row) => row.id);
+    if (unfinished.length === 0) return [];
+    tx.update(runs).set({ status: "interrupted", finishedAt: now }).where(inArray(runs.id, unfinished)).run();
+    tx.update(lanes)
+      .set({ status: "lost", error: restartError })
+      .where(and(inArray(lanes.runId, unfinished), inArray(lanes.status, ["pending", "running"])))
+      .run();
+    return unfinished;
+  });
+}

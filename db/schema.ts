@@ -1,0 +1,107 @@
+/**
+ * The SQLite tables of bench-race (drizzle). Rooms are the source of truth while a race runs; these
+ * tables are the durable projection of the run sink (runs, lanes, results, events) and the fleet.
+ */
+import { foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { agentStatuses, backendKinds, laneStatuses, runStatuses, workloads } from "../coordinator/protocol/enums.ts";
+import type { Backends, Hardware } from "../coordinator/protocol/hardware.ts";
+import type { JobError, Metrics, Provenance } from "../coordinator/protocol/job.ts";
+import type { StoredEvent } from "../coordinator/protocol/race-state.ts";
+
+type Params = Record<string, unknown>;
+/** per metric: n, median, mean, stdev, min, max, p95 */
+export type StoredSummary = Record<string, Record<string, number>>;
+
+export const agents = sqliteTable(
+  "agents",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    version: text("version").notNull(),
+    status: text("status", { enum: agentStatuses }).notNull(),
+    hardware: text("hardware", { mode: "json" }).$type<Hardware>().notNull(),
+    backends: text("backends", { mode: "json" }).$type<Backends>().notNull(),
+    /** milliseconds since the Unix epoch */
+    lastSeenAt: integer("last_seen_at").notNull(),
+  },
+  (t) => [index("agents_name_idx").on(t.name)],
+);
+
+export const runs = sqliteTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    workload: text("workload", { enum: workloads }).notNull(),
+    status: text("status", { enum: runStatuses }).notNull(),
+    params: text("params", { mode: "json" }).$type<Params>().notNull(),
+    repeats: integer("repeats").notNull(),
+    warmup: integer("warmup").notNull(),
+    /** seq of the last race state projected onto this run; older batches do not overwrite newer ones */
+    stateSeq: integer("state_seq").notNull().default(0),
+    /** milliseconds since the Unix epoch */
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    index("runs_created_idx").on(t.createdAt, t.id),
+    index("runs_workload_created_idx").on(t.workload, t.createdAt, t.id),
+  ],
+);
+
+export const lanes = sqliteTable(
+  "lanes",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    laneId: text("lane_id").notNull(),
+    index: integer("index").notNull(),
+    agentId: text("agent_id").notNull(),
+    agentName: text("agent_name").notNull(),
+    backend: text("backend", { enum: backendKinds }).notNull(),
+    model: text("model"),
+    params: text("params", { mode: "json" }).$type<Params>().notNull(),
+    status: text("status", { enum: laneStatuses }).notNull(),
+    error: text("error", { mode: "json" }).$type<JobError>(),
+    startSkewMs: integer("start_skew_ms"),
+    provenance: text("provenance", { mode: "json" }).$type<Provenance>(),
+    summary: text("summary", { mode: "json" }).$type<StoredSummary>(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.laneId] }), index("lanes_agent_idx").on(t.agentId)],
+);
+
+export const results = sqliteTable(
+  "results",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    runId: text("run_id").notNull(),
+    laneId: text("lane_id").notNull(),
+    /** order of the result within its lane */
+    position: integer("position").notNull(),
+    repeat: integer("repeat").notNull(),
+    warmup: integer("warmup", { mode: "boolean" }).notNull(),
+    metrics: text("metrics", { mode: "json" }).$type<Metrics>().notNull(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.runId, t.laneId], foreignColumns: [lanes.runId, lanes.laneId] }).onDelete("cascade"),
+    index("results_lane_idx").on(t.runId, t.laneId, t.position),
+  ],
+);
+
+export const events = sqliteTable(
+  "events",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    /** milliseconds since the Unix epoch, room clock */
+    at: integer("at").notNull(),
+    type: text("type").notNull(),
+    laneId: text("lane_id"),
+    /** the whole StoredEvent */
+    data: text("data", { mode: "json" }).$type<StoredEvent>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+);
