@@ -1,0 +1,165 @@
+/**
+ * The agent's side of the wire: it dials out to the lab room (nothing listens on the agent),
+ * joins each race room it is sent to, hands assigned jobs to the runner, and keeps every job
+ * event in an outbox until the room acknowledges it, resending after a reconnect.
+ */
+import { PartySocket } from "partysocket";
+import { WebSocket } from "ws";
+import { defaultLabId } from "../coordinator/protocol/api.ts";
+import type { JobSpec } from "../coordinator/protocol/job.ts";
+import type { Logger } from "../coordinator/protocol/logger.ts";
+import {
+  type AgentIdentity,
+  type AgentToLab,
+  type AgentToRace,
+  labToAgentSchema,
+  raceToAgentSchema,
+} from "../coordinator/protocol/messages.ts";
+import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
+import type { Runner } from "./runner.ts";
+
+export interface AgentConnectionOptions {
+  /** http(s) URL of the coordinator */
+  coordinatorUrl: string;
+  token: string;
+  identity: AgentIdentity;
+  runner: Runner;
+  log: Logger;
+}
+
+export interface AgentConnection {
+  /** reports busy/online to the lab room */
+  setBusy(busy: boolean): void;
+  /** resolves when the lab room has welcomed this agent */
+  welcomed: Promise<void>;
+  close(): void;
+}
+
+interface RaceLink {
+  socket: PartySocket;
+  outboxes: Map<string, JobOutbox>;
+}
+
+export function createAgentConnection(options: AgentConnectionOptions): AgentConnection {
+  const { identity, runner, log } = options;
+  const base = new URL(options.coordinatorUrl);
+  const socketOptions = (party: "lab" | "race", room: string) => ({
+    host: base.host,
+    protocol: base.protocol === "https:" ? ("wss" as const) : ("ws" as const),
+    party,
+    room,
+    query: { role: "agent", agent_id: identity.agent_id, token: options.token },
+    WebSocket,
+    maxEnqueuedMessages: 0,
+    minReconnectionDelay: 500,
+    maxReconnectionDelay: 10_000,
+  });
+  const races = new Map<string, RaceLink>();
+  let markWelcomed: () => void = () => {};
+  const welcomed = new Promise<void>((resolve) => {
+    markWelcomed = resolve;
+  });
+  let busy = false;
+
+  const lab = new PartySocket(socketOptions("lab", defaultLabId));
+  const sendLab = (message: AgentToLab) => lab.send(JSON.stringify(message));
+  lab.addEventListener("open", () => {
+    sendLab({ type: "agent-hello", agent: identity });
+    if (busy) sendLab({ type: "agent-status", status: "busy" });
+  });
+  lab.addEventListener("close", (event) => {
+    if (event.code !== 1000) log.warn("lab connection closed; reconnecting", { code: event.code, reason: event.reason });
+  });
+  lab.addEventListener("message", (event) => {
+    const parsed = safeJson(labToAgentSchema, event.data);
+    if (!parsed) return log.warn("unreadable message from the lab room", { data: String(event.data).slice(0, 200) });
+    if (parsed.type === "lab-welcome") {
+      log.info("connected to the lab", { agent_id: parsed.agent_id });
+      markWelcomed();
+    } else if (parsed.type === "race-join") joinRace(parsed.run_id);
+    else log.warn("the lab room refused a message", { code: parsed.code, message: parsed.message });
+  });
+
+  function joinRace(runId: string): void {
+    if (races.has(runId)) return;
+    const link: RaceLink = { socket: new PartySocket(socketOptions("race", runId)), outboxes: new Map() };
+    races.set(runId, link);
+    const send = (message: AgentToRace) => link.socket.send(JSON.stringify(message));
+    link.socket.addEventListener("open", () => {
+      for (const outbox of link.outboxes.values()) outbox.attach(send);
+      send({ type: "agent-join", agent_id: identity.agent_id });
+    });
+    link.socket.addEventListener("close", () => {
+      for (const outbox of link.outboxes.values()) outbox.attach(null);
+    });
+    link.socket.addEventListener("message", (event) => {
+      const message = safeJson(raceToAgentSchema, event.data);
+      if (!message) return log.warn("unreadable message from a race room", { run_id: runId });
+      switch (message.type) {
+        case "job-assign":
+          return assign(link, runId, message.job, message.acked_seq, send);
+        case "event-ack":
+          return link.outboxes.get(message.job_id)?.ack(message.seq);
+        case "event-resend":
+          return link.outboxes.get(message.job_id)?.resendFrom(message.from_seq);
+        case "job-cancel":
+          return runner.cancel(message.job_id);
+        case "error":
+          if (message.code === "not_in_race") leaveRace(runId);
+          return log.warn("the race room refused a message", { run_id: runId, code: message.code, message: message.message });
+      }
+    });
+  }
+
+  function assign(link: RaceLink, runId: string, job: JobSpec, ackedSeq: number, send: (m: AgentToRace) => void): void {
+    let outbox = link.outboxes.get(job.job_id);
+    if (!outbox) {
+      outbox = createJobOutbox(job.job_id, () => settle(runId, job.job_id), ackedSeq);
+      link.outboxes.set(job.job_id, outbox);
+      outbox.attach(send);
+      if (ackedSeq === 0) runner.enqueue(job, (event) => outbox?.push(event));
+      else
+        outbox.push({
+          type: "job-finish",
+          status: "failed",
+          error: { code: "agent_restarted", message: "The agent restarted in the middle of this job; its partial results are kept." },
+        });
+      return;
+    }
+    outbox.ack(ackedSeq);
+    outbox.resendFrom(ackedSeq + 1);
+  }
+
+  function settle(runId: string, jobId: string): void {
+    const link = races.get(runId);
+    if (!link) return;
+    if ([...link.outboxes.values()].every((outbox) => outbox.settled())) leaveRace(runId);
+    else log.info("job settled", { job_id: jobId });
+  }
+
+  function leaveRace(runId: string): void {
+    races.get(runId)?.socket.close();
+    races.delete(runId);
+  }
+
+  return {
+    welcomed,
+    setBusy(next) {
+      busy = next;
+      sendLab({ type: "agent-status", status: next ? "busy" : "online" });
+    },
+    close() {
+      for (const runId of [...races.keys()]) leaveRace(runId);
+      lab.close();
+    },
+  };
+}
+
+function safeJson<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, data: unknown): T | null {
+  try {
+    const result = schema.safeParse(JSON.parse(String(data)));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}

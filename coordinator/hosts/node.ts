@@ -1,0 +1,93 @@
+/**
+ * Local mode's room host: serves `/parties/:party/:room` WebSocket upgrades on
+ * @hono/node-server's built-in upgrade and keeps one room core instance per party and room id.
+ */
+import { randomUUID } from "node:crypto";
+import { upgradeWebSocket } from "@hono/node-server";
+import type { Hono } from "hono";
+import type { Logger } from "../protocol/logger.ts";
+import { authorizeConnection, isPartyName, type PartyName } from "../room/authorize-connection.ts";
+import type { ControlReply, Room, RoomConnection } from "../room/ports.ts";
+
+export interface NodeRoomHostOptions {
+  agentToken: string;
+  createRoom(party: PartyName, roomId: string): Room;
+  log: Logger;
+}
+
+export interface NodeRoomHost {
+  /** mounts the WebSocket route on the app */
+  mount(app: Hono): void;
+  /** delivers a control message to a room, creating it if needed */
+  control(party: PartyName, roomId: string, body: unknown): Promise<ControlReply>;
+  /** the room, if it exists */
+  room(party: PartyName, roomId: string): Room | undefined;
+  /** closes every socket */
+  closeAll(): void;
+}
+
+const roomIdPattern = /^[\w-]{1,100}$/;
+
+export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
+  const rooms = new Map<string, Room>();
+  const sockets = new Set<RoomConnection>();
+  const roomFor = (party: PartyName, roomId: string): Room => {
+    const key = `${party}/${roomId}`;
+    let room = rooms.get(key);
+    if (!room) {
+      room = options.createRoom(party, roomId);
+      rooms.set(key, room);
+    }
+    return room;
+  };
+
+  return {
+    mount(app) {
+      app.get("/parties/:party/:room", async (c, next) => {
+        const party = c.req.param("party");
+        const roomId = c.req.param("room");
+        if (!isPartyName(party) || !roomIdPattern.test(roomId)) {
+          return c.json({ error: { code: "not_found", message: `No party ${party} with room ${roomId}.` } }, 404);
+        }
+        if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+          return c.json({ error: { code: "bad_request", message: "This path takes WebSocket connections only." } }, 426);
+        }
+        const decision = authorizeConnection(party, new URL(c.req.url), options.agentToken);
+        if (!decision.ok) return c.json({ error: { code: "unauthorized", message: decision.message } }, decision.status);
+        const room = roomFor(party, roomId);
+        let conn: RoomConnection | null = null;
+        const upgrade = upgradeWebSocket(() => ({
+          onOpen(_event, ws) {
+            const socket: RoomConnection = {
+              id: randomUUID(),
+              who: decision.who,
+              send: (data) => {
+                if (ws.readyState === 1) ws.send(data);
+              },
+              close: (code, reason) => ws.close(code, reason),
+            };
+            conn = socket;
+            sockets.add(socket);
+            room.onConnect(socket).catch((err) => options.log.error("onConnect failed", { party, roomId, error: String(err) }));
+          },
+          onMessage(event) {
+            if (!conn) return;
+            const raw = typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8");
+            room.onMessage(conn, raw).catch((err) => options.log.error("onMessage failed", { party, roomId, error: String(err) }));
+          },
+          onClose() {
+            if (!conn) return;
+            sockets.delete(conn);
+            room.onClose(conn).catch((err) => options.log.error("onClose failed", { party, roomId, error: String(err) }));
+          },
+        }));
+        return upgrade(c, next);
+      });
+    },
+    control: (party, roomId, body) => roomFor(party, roomId).onControl(body),
+    room: (party, roomId) => rooms.get(`${party}/${roomId}`),
+    closeAll() {
+      for (const socket of sockets) socket.close(1001, "server shutting down");
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The small ports a room core runs on. Hosts (PartyKit, Node) implement them; the core never
+ * imports Node, ws, partykit or the database.
+ */
+import type { FleetChange, RunBatch } from "../protocol/api.ts";
+import type { Logger } from "../protocol/logger.ts";
+
+/** Who is on the other end of a socket, settled by the host at connect time. */
+export type ConnectionRole = { role: "agent"; agentId: string } | { role: "viewer" };
+
+export interface RoomConnection {
+  /** unique per socket */
+  readonly id: string;
+  readonly who: ConnectionRole;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface Clock {
+  /** milliseconds since the Unix epoch */
+  now(): number;
+  /** runs `fn` after `ms`; returns a function that cancels it */
+  setTimeout(fn: () => void, ms: number): () => void;
+}
+
+/** Where a race room persists its events and state (the database, directly or over HTTP). */
+export interface RunSink {
+  write(batch: RunBatch): Promise<void>;
+}
+
+/** Where the lab room reports agents coming and going. */
+export interface FleetSink {
+  write(change: FleetChange): Promise<void>;
+}
+
+/** What a room answers to a control request from the API. */
+export interface ControlReply {
+  status: number;
+  body: unknown;
+}
+
+export interface Room {
+  onConnect(conn: RoomConnection): Promise<void>;
+  onMessage(conn: RoomConnection, raw: string): Promise<void>;
+  onClose(conn: RoomConnection): Promise<void>;
+  /** a control message from the API (already authenticated by the host) */
+  onControl(body: unknown): Promise<ControlReply>;
+}
+
+export interface RaceRoomPorts {
+  roomId: string;
+  clock: Clock;
+  sink: RunSink;
+  log: Logger;
+  /** how long agents get to join after the race opens; default 30 s */
+  joinTimeoutMs?: number;
+  /** how long a disconnected agent's lanes wait for it to come back; default 60 s */
+  agentLostMs?: number;
+  /** how long events wait to be written together; default 100 ms */
+  sinkFlushMs?: number;
+}
+
+export interface LabRoomPorts {
+  roomId: string;
+  sink: FleetSink;
+  log: Logger;
+}

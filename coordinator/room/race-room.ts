@@ -1,0 +1,298 @@
+/**
+ * The race room: one per run. It opens when the API sends the race setup, starts the race when
+ * every lane's agent has joined (or the join time runs out), takes each agent's numbered job
+ * events exactly once and in order, and fans the resulting race events out to spectators and
+ * to the run sink. All state changes go through `append`, and every handler runs on the room's
+ * serial queue.
+ */
+import { raceControlSchema } from "../protocol/api.ts";
+import type { JobEvent, JobSpec } from "../protocol/job.ts";
+import { agentToRaceSchema, type RaceToAgent, type RaceToViewer, viewerToRaceSchema } from "../protocol/messages.ts";
+import {
+  applyRaceEvent,
+  createRaceState,
+  isTerminalLane,
+  type LaneState,
+  type RaceEvent,
+  type RaceState,
+  type StoredEvent,
+} from "../protocol/race-state.ts";
+import { errorMessage, parseMessage } from "./parse-message.ts";
+import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
+import { createSerialQueue } from "./serial-queue.ts";
+
+interface JobTrack {
+  laneId: string;
+  agentId: string;
+  /** highest seq applied; every event up to it is in */
+  appliedSeq: number;
+  /** events that arrived ahead of a gap, by seq */
+  held: Map<number, JobEvent>;
+  resendAsked: boolean;
+}
+
+/** Out-of-order events kept per job while waiting for a gap to fill. */
+const maxHeldEvents = 10_000;
+
+export interface RaceRoom extends Room {
+  /** the current state, or null before the race opens */
+  state(): RaceState | null;
+  /** resolves once every event appended so far has been handed to the sink */
+  flushed(): Promise<void>;
+}
+
+export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
+  const { clock, sink, log, roomId } = ports;
+  const joinTimeoutMs = ports.joinTimeoutMs ?? 30_000;
+  const agentLostMs = ports.agentLostMs ?? 60_000;
+  const sinkFlushMs = ports.sinkFlushMs ?? 100;
+  const queue = createSerialQueue();
+  const agents = new Map<string, RoomConnection>();
+  const viewers = new Map<string, RoomConnection>();
+  const jobs = new Map<string, JobTrack>();
+  const joined = new Set<string>();
+  const lostTimers = new Map<string, () => void>();
+  let state: RaceState | null = null;
+  let cancelJoinTimer: (() => void) | null = null;
+  let unsent: StoredEvent[] = [];
+  let cancelFlushTimer: (() => void) | null = null;
+  let sinkChain: Promise<void> = Promise.resolve();
+
+  const jobIdOf = (laneId: string) => `${roomId}/${laneId}`;
+  const sendTo = (conn: RoomConnection, message: RaceToAgent | RaceToViewer) => conn.send(JSON.stringify(message));
+  const refuse = (conn: RoomConnection, code: string, message: string) => sendTo(conn, errorMessage(code, message));
+  const lanesOf = (agentId: string) => state?.lanes.filter((lane) => lane.agent_id === agentId) ?? [];
+  const isLive = () => state !== null && (state.status === "pending" || state.status === "running");
+
+  function append(event: RaceEvent): void {
+    if (!state) throw new Error("append before the race opened");
+    const stored: StoredEvent = { seq: state.seq + 1, at: clock.now(), event };
+    state = applyRaceEvent(state, stored);
+    const delta = JSON.stringify({ type: "race-delta", events: [stored] } satisfies RaceToViewer);
+    for (const viewer of viewers.values()) viewer.send(delta);
+    unsent.push(stored);
+    if (event.type === "race-finish") flush();
+    else if (!cancelFlushTimer) cancelFlushTimer = clock.setTimeout(() => void queue.run(flush), sinkFlushMs);
+  }
+
+  function flush(): Promise<void> {
+    cancelFlushTimer?.();
+    cancelFlushTimer = null;
+    if (!state || unsent.length === 0) return sinkChain;
+    const batch = { run_id: roomId, events: unsent, state };
+    unsent = [];
+    sinkChain = sinkChain
+      .then(() => sink.write(batch))
+      .catch((err: unknown) => {
+        log.error("run sink write failed; retrying", { run_id: roomId, error: String(err) });
+        unsent = [...batch.events, ...unsent];
+        cancelFlushTimer ??= clock.setTimeout(() => void queue.run(flush), sinkFlushMs * 20);
+      });
+    return sinkChain;
+  }
+
+  function jobSpecOf(lane: LaneState): JobSpec {
+    if (!state) throw new Error("no race");
+    return {
+      job_id: jobIdOf(lane.lane_id),
+      run_id: roomId,
+      lane_id: lane.lane_id,
+      workload: state.run.workload,
+      backend: lane.backend,
+      model: lane.model,
+      params: lane.params,
+      repeats: state.run.repeats,
+      warmup: state.run.warmup,
+    };
+  }
+
+  function assignJobs(agentId: string): void {
+    const conn = agents.get(agentId);
+    if (!conn) return;
+    for (const lane of lanesOf(agentId)) {
+      if (isTerminalLane(lane)) continue;
+      const track = jobs.get(jobIdOf(lane.lane_id));
+      sendTo(conn, { type: "job-assign", job: jobSpecOf(lane), acked_seq: track?.appliedSeq ?? 0 });
+    }
+  }
+
+  function loseLanes(agentId: string, code: string, message: string): void {
+    for (const lane of lanesOf(agentId)) {
+      if (!isTerminalLane(lane)) append({ type: "lane-lost", lane_id: lane.lane_id, error: { code, message } });
+    }
+  }
+
+  function startRace(): void {
+    if (!state || state.status !== "pending") return;
+    cancelJoinTimer?.();
+    cancelJoinTimer = null;
+    const absent = [...new Set(state.lanes.map((lane) => lane.agent_id))].filter((id) => !joined.has(id));
+    if (absent.length < new Set(state.lanes.map((l) => l.agent_id)).size) append({ type: "race-start" });
+    for (const agentId of absent) {
+      const name = lanesOf(agentId)[0]?.agent_name ?? agentId;
+      loseLanes(
+        agentId,
+        "agent_absent",
+        `Agent ${name} did not join the race within ${joinTimeoutMs / 1000} s. Check that its agent process is running and connected.`,
+      );
+    }
+    for (const agentId of joined) assignJobs(agentId);
+    finishIfDone();
+  }
+
+  function finishIfDone(): void {
+    if (!state || !isLive() || !state.lanes.every(isTerminalLane)) return;
+    append({ type: "race-finish", status: state.lanes.some((lane) => lane.status === "done") ? "done" : "failed" });
+    for (const cancel of lostTimers.values()) cancel();
+    lostTimers.clear();
+  }
+
+  function onJobEvent(conn: RoomConnection, agentId: string, jobId: string, seq: number, event: JobEvent): void {
+    const track = jobs.get(jobId);
+    if (!track || track.agentId !== agentId) {
+      refuse(conn, "unknown_job", `Job ${jobId} is not assigned to agent ${agentId} in race ${roomId}.`);
+      return;
+    }
+    if (seq > track.appliedSeq + 1) {
+      if (track.held.size < maxHeldEvents) track.held.set(seq, event);
+      if (!track.resendAsked) {
+        track.resendAsked = true;
+        sendTo(conn, { type: "event-resend", job_id: jobId, from_seq: track.appliedSeq + 1 });
+      }
+      return;
+    }
+    if (seq === track.appliedSeq + 1) {
+      applyJobEvent(track, seq, event);
+      for (let next = track.held.get(track.appliedSeq + 1); next; next = track.held.get(track.appliedSeq + 1)) {
+        track.held.delete(track.appliedSeq + 1);
+        applyJobEvent(track, track.appliedSeq + 1, next);
+      }
+      if (track.held.size === 0) track.resendAsked = false;
+      finishIfDone();
+    }
+    sendTo(conn, { type: "event-ack", job_id: jobId, seq: track.appliedSeq });
+  }
+
+  function applyJobEvent(track: JobTrack, seq: number, event: JobEvent): void {
+    track.appliedSeq = seq;
+    const lane = state?.lanes.find((l) => l.lane_id === track.laneId);
+    if (lane && !isTerminalLane(lane)) append({ type: "lane-event", lane_id: track.laneId, job_seq: seq, event });
+  }
+
+  function handleAgentMessage(conn: RoomConnection, agentId: string, raw: string): void {
+    const parsed = parseMessage(agentToRaceSchema, raw);
+    if (!parsed.ok) return sendTo(conn, parsed.error);
+    const message = parsed.data;
+    if (message.type === "job-event") return onJobEvent(conn, agentId, message.job_id, message.seq, message.event);
+    if (message.agent_id !== agentId) {
+      return refuse(conn, "bad_message", `agent-join names ${message.agent_id} but this socket belongs to ${agentId}.`);
+    }
+    joined.add(agentId);
+    if (!state) return;
+    if (state.status === "pending") {
+      if (state.lanes.every((lane) => joined.has(lane.agent_id))) startRace();
+    } else if (state.status === "running") {
+      assignJobs(agentId);
+    } else {
+      for (const lane of lanesOf(agentId)) sendTo(conn, { type: "job-cancel", job_id: jobIdOf(lane.lane_id) });
+    }
+  }
+
+  function openRace(setup: Extract<RaceEvent, { type: "race-setup" }>): ControlReply {
+    if (state) return { status: 409, body: { error: { code: "conflict", message: `Race ${roomId} is already open.` } } };
+    if (setup.run.id !== roomId) {
+      return { status: 400, body: { error: { code: "bad_request", message: `Setup is for run ${setup.run.id}, not ${roomId}.` } } };
+    }
+    state = createRaceState(setup);
+    append(setup);
+    for (const lane of setup.lanes) {
+      jobs.set(jobIdOf(lane.lane_id), {
+        laneId: lane.lane_id,
+        agentId: lane.agent_id,
+        appliedSeq: 0,
+        held: new Map(),
+        resendAsked: false,
+      });
+    }
+    cancelJoinTimer = clock.setTimeout(() => void queue.run(startRace), joinTimeoutMs);
+    return { status: 200, body: { ok: true, seq: state.seq } };
+  }
+
+  function cancelRace(): ControlReply {
+    if (!state) return { status: 404, body: { error: { code: "not_found", message: `No live race ${roomId} here.` } } };
+    if (!isLive()) {
+      return { status: 409, body: { error: { code: "conflict", message: `Race ${roomId} already ended (${state.status}).` } } };
+    }
+    cancelJoinTimer?.();
+    append({ type: "race-cancel" });
+    for (const [jobId, track] of jobs) {
+      const conn = agents.get(track.agentId);
+      if (conn) sendTo(conn, { type: "job-cancel", job_id: jobId });
+    }
+    append({ type: "race-finish", status: "cancelled" });
+    return { status: 200, body: { ok: true, seq: state.seq } };
+  }
+
+  return {
+    state: () => state,
+    flushed: () => queue.run(flush),
+    onConnect: (conn) =>
+      queue.run(() => {
+        if (conn.who.role === "viewer") {
+          viewers.set(conn.id, conn);
+          if (state) sendTo(conn, { type: "race-snapshot", state });
+          else refuse(conn, "no_race", `Race ${roomId} is not live here. Finished races open from the runs list.`);
+          return;
+        }
+        const agentId = conn.who.agentId;
+        if (!state || lanesOf(agentId).length === 0) {
+          refuse(conn, "not_in_race", `Agent ${agentId} has no lane in race ${roomId}.`);
+          conn.close(4003, "not in race");
+          return;
+        }
+        const previous = agents.get(agentId);
+        if (previous && previous.id !== conn.id) previous.close(4000, "replaced by a newer connection");
+        agents.set(agentId, conn);
+        lostTimers.get(agentId)?.();
+        lostTimers.delete(agentId);
+      }),
+    onMessage: (conn, raw) =>
+      queue.run(() => {
+        if (conn.who.role === "agent") return handleAgentMessage(conn, conn.who.agentId, raw);
+        const parsed = parseMessage(viewerToRaceSchema, raw);
+        if (!parsed.ok) {
+          sendTo(conn, { ...parsed.error, message: `${parsed.error.message} Spectators can only ask for a snapshot.` });
+        } else if (state) sendTo(conn, { type: "race-snapshot", state });
+      }),
+    onClose: (conn) =>
+      queue.run(() => {
+        viewers.delete(conn.id);
+        if (conn.who.role !== "agent" || agents.get(conn.who.agentId) !== conn) return;
+        const agentId = conn.who.agentId;
+        agents.delete(agentId);
+        if (!isLive() || lanesOf(agentId).every(isTerminalLane)) return;
+        const name = lanesOf(agentId)[0]?.agent_name ?? agentId;
+        lostTimers.set(
+          agentId,
+          clock.setTimeout(
+            () =>
+              void queue.run(() => {
+                lostTimers.delete(agentId);
+                if (agents.has(agentId)) return;
+                loseLanes(agentId, "agent_lost", `Agent ${name} disconnected and did not come back within ${agentLostMs / 1000} s.`);
+                finishIfDone();
+              }),
+            agentLostMs,
+          ),
+        );
+      }),
+    onControl: (body) =>
+      queue.run(() => {
+        const parsed = raceControlSchema.safeParse(body);
+        if (!parsed.success) {
+          return { status: 400, body: { error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad control message" } } };
+        }
+        return parsed.data.type === "race-open" ? openRace(parsed.data.setup) : cancelRace();
+      }),
+  };
+}
