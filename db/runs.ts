@@ -151,3 +151,14 @@ export function markUnfinishedRunsInterrupted(db: Db, now: number): string[] {
     return unfinished;
   });
 }
+
+/** Closes a run that could not start (e.g. its room was unreachable): failed, with the error on each unfinished lane. */
+export function markRunFailed(db: Db, id: string, error: JobError, now: number): void {
+  db.transaction((tx) => {
+    tx.update(runs).set({ status: "failed", finishedAt: now }).where(eq(runs.id, id)).run();
+    tx.update(lanes)
+      .set({ status: "failed", error })
+      .where(and(eq(lanes.runId, id), inArray(lanes.status, ["pending", "running"])))
+      .run();
+  });
+}

@@ -1,0 +1,16 @@
+/** What the API needs from its composition root (local mode or a cloud host): passed in, never read from the environment. */
+import type { Db } from "../../db/client.ts";
+import type { RoomClient } from "./room-client.ts";
+
+export interface ApiDeps {
+  db: Db;
+  /** the secret every changing call must present */
+  operatorKey: string;
+  /** origin the share links start with, e.g. http://127.0.0.1:8080 */
+  publicUrl: string;
+  rooms: RoomClient;
+  version: string;
+  mode: "local" | "cloud";
+  /** milliseconds since the Unix epoch; Date.now unless a test pins it */
+  now?: () => number;
+}

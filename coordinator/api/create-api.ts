@@ -1,0 +1,31 @@
+/**
+ * The HTTP API of the coordinator (DESIGN.md section 3): one Hono sub-app per resource, one error
+ * handler, and JSON 404s under /api. Local mode and cloud hosts mount it and add the web app.
+ */
+import { Hono } from "hono";
+import { createAgentsRoutes } from "./agents-routes.ts";
+import type { ApiDeps } from "./api-deps.ts";
+import { ApiError, handleApiError } from "./api-error.ts";
+import { createLoginRoutes } from "./login-routes.ts";
+import { createRunExportRoutes } from "./run-export-routes.ts";
+import { createRunsRoutes } from "./runs-routes.ts";
+
+export type { ApiDeps } from "./api-deps.ts";
+
+export function createApi(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.onError(handleApiError);
+  app.get("/api/health", (c) => c.json({ ok: true, version: deps.version, mode: deps.mode }));
+  app.route("/api/agents", createAgentsRoutes(deps));
+  app.route("/api/runs", createRunExportRoutes(deps));
+  app.route("/api/runs", createRunsRoutes(deps));
+  app.route("/", createLoginRoutes(deps));
+  app.all("/api/*", (c) => {
+    throw new ApiError(
+      404,
+      "not_found",
+      `There is no API route ${c.req.method} ${c.req.path}; see DESIGN.md section 3.`,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,131 @@
+/**
+ * `POST /api/runs`: validates the race, resolves its machines, stores it, opens its race room and
+ * asks the lab room to send each agent in. A room that cannot be reached fails the run at once.
+ */
+import { randomBytes } from "node:crypto";
+import { listAgents, resolveAgents } from "../../db/agents.ts";
+import { getRunView } from "../../db/run-views.ts";
+import { insertRun, markRunFailed } from "../../db/runs.ts";
+import { createRunSchema, defaultLabId, type LaneRequest, type RunView } from "../protocol/api.ts";
+import { type BackendKind, type Workload, workloadOfBackend } from "../protocol/enums.ts";
+import type { LaneSetup, RaceSetup, RunInfo } from "../protocol/race-state.ts";
+import type { ApiDeps } from "./api-deps.ts";
+import { ApiError } from "./api-error.ts";
+import { parseLaneParams, parseRunParams } from "./parse-lane-params.ts";
+import { formatIssuePath, parseOrThrow } from "./parse-or-throw.ts";
+
+const builtWorkloads: readonly Workload[] = ["compute"];
+const defaultBackend: Partial<Record<Workload, BackendKind>> = { compute: "compute" };
+
+/** 128 random bits, url-safe: a share link nobody can guess. */
+export const createRunId = (): string => randomBytes(16).toString("base64url");
+
+interface PlannedLane {
+  request: LaneRequest;
+  /** where the agent was named in the body, e.g. `agents[0]` or `lanes[2].agent` */
+  agentPath: string;
+  backend: BackendKind;
+  model: string | null;
+  params: Record<string, unknown>;
+}
+
+function resolveLaneAgents(deps: ApiDeps, planned: readonly PlannedLane[]) {
+  const resolved = resolveAgents(
+    deps.db,
+    planned.map((lane) => lane.request.agent),
+  );
+  const unknown = resolved.flatMap((r, i) => (r.agent ? [] : [`${planned[i]?.agentPath}: "${r.ref}"`]));
+  if (unknown.length > 0) {
+    const names = listAgents(deps.db).map((agent) => agent.name);
+    const known =
+      names.length > 0
+        ? `Known agents: ${names.join(", ")}.`
+        : "No agent has connected yet: start one with `npm run agent -- --coordinator <url> --token <token>`.";
+    throw new ApiError(400, "unknown_agent", `No agent has the id or name ${unknown.join(", ")}. ${known}`);
+  }
+  return resolved.map((r) => {
+    const agent = r.agent;
+    if (!agent) throw new ApiError(400, "unknown_agent", `No agent has the id or name "${r.ref}".`);
+    if (agent.status === "offline") {
+      throw new ApiError(
+        409,
+        "agent_offline",
+        `Agent "${agent.name}" is offline: start its agent (\`npm run agent\` on that machine) and try again.`,
+      );
+    }
+    return agent;
+  });
+}
+
+function planLanes(body: ReturnType<typeof createRunSchema.parse>): PlannedLane[] {
+  const requests: { request: LaneRequest; laneIndex: number | null; agentPath: string }[] = body.lanes
+    ? body.lanes.map((request, i) => ({ request, laneIndex: i, agentPath: `lanes[${i}].agent` }))
+    : (body.agents ?? []).map((agent, i) => ({ request: { agent }, laneIndex: null, agentPath: `agents[${i}]` }));
+  return requests.map(({ request, laneIndex, agentPath }) => {
+    const backend = request.backend ?? body.backend ?? defaultBackend[body.workload];
+    const backendPath = request.backend ? formatIssuePath(["lanes", laneIndex ?? 0, "backend"]) : "backend";
+    if (!backend) throw new ApiError(400, "bad_request", `${backendPath}: choose the backend that runs this lane`);
+    if (workloadOfBackend[backend] !== body.workload) {
+      throw new ApiError(
+        400,
+        "bad_request",
+        `${backendPath}: the ${backend} backend runs ${workloadOfBackend[backend]} races, not ${body.workload}`,
+      );
+    }
+    const model = body.workload === "compute" ? null : (request.model ?? body.model ?? null);
+    const params = parseLaneParams(body.workload, body.params, request.params, laneIndex);
+    return { request, agentPath, backend, model, params };
+  });
+}
+
+export async function createRun(deps: ApiDeps, input: unknown): Promise<RunView> {
+  const body = parseOrThrow(createRunSchema, input);
+  if (!builtWorkloads.includes(body.workload)) {
+    throw new ApiError(
+      400,
+      "unsupported_workload",
+      `The ${body.workload} workload is not built yet: only compute races can be started for now.`,
+    );
+  }
+  const planned = planLanes(body);
+  const agents = resolveLaneAgents(deps, planned);
+  const now = (deps.now ?? Date.now)();
+  const run: RunInfo = {
+    id: createRunId(),
+    workload: body.workload,
+    params: parseRunParams(body.workload, body.params),
+    repeats: body.repeats,
+    warmup: body.warmup,
+    created_at: now,
+  };
+  const lanes: LaneSetup[] = planned.map((lane, index) => {
+    const agent = agents[index];
+    if (!agent) throw new Error(`lane ${index} has no resolved agent`);
+    return {
+      lane_id: `l${index}`,
+      index,
+      agent_id: agent.id,
+      agent_name: agent.name,
+      backend: lane.backend,
+      model: lane.model,
+      params: lane.params,
+    };
+  });
+  insertRun(deps.db, { run, lanes });
+  const setup: RaceSetup = { type: "race-setup", run, lanes };
+  try {
+    await deps.rooms.post("race", run.id, { type: "race-open", setup });
+    const agentIds = [...new Set(lanes.map((lane) => lane.agent_id))];
+    await deps.rooms.post("lab", defaultLabId, { type: "lab-dispatch", run_id: run.id, agent_ids: agentIds });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `The race rooms could not be reached (${reason}), so run ${run.id} failed before it started; check the coordinator's rooms and try again.`;
+    markRunFailed(deps.db, run.id, { code: "rooms_unavailable", message }, (deps.now ?? Date.now)());
+    throw error instanceof ApiError
+      ? new ApiError(502, error.code, message)
+      : new ApiError(503, "rooms_unavailable", message);
+  }
+  const view = getRunView(deps.db, run.id, deps.publicUrl);
+  if (!view) throw new Error(`run ${run.id} vanished right after it was stored`);
+  return view;
+}

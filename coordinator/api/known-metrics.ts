@@ -1,0 +1,39 @@
+/** The metric names of each workload in the order of DESIGN.md section 3; exports list them first. */
+import type { Workload } from "../protocol/enums.ts";
+
+export const knownMetricNames: Record<Workload, readonly string[]> = {
+  compute: ["algorithm", "n", "threads_used", "primes_found", "elapsed_ms", "primes_per_sec", "verified"],
+  llm: [
+    "engine",
+    "model",
+    "ttft_ms",
+    "ttfr_ms",
+    "prompt_tokens",
+    "prompt_eval_ms",
+    "prompt_tokens_per_s",
+    "gen_tokens",
+    "gen_tokens_per_s",
+    "total_ms",
+    "load_ms",
+    "engine_prompt_tokens_per_s",
+    "engine_gen_tokens_per_s",
+    "harness_overhead_ms",
+    "itl_p50_ms",
+    "itl_p99_ms",
+    "fallback_reason",
+    "energy_j",
+    "avg_power_w",
+  ],
+  image: [
+    "checkpoint",
+    "steps",
+    "width",
+    "height",
+    "images",
+    "queue_ms",
+    "total_ms",
+    "seconds_per_image",
+    "it_per_s",
+    "energy_j",
+  ],
+};

@@ -1,0 +1,39 @@
+/**
+ * Validates one lane's effective workload parameters (the run's params with the lane's overrides)
+ * with the workload's own schema, and names the failing field where the user wrote it:
+ * `params.n` for a run-level value, `lanes[1].params.n` for a lane override.
+ */
+import { computeParamsSchema } from "../protocol/compute.ts";
+import type { Workload } from "../protocol/enums.ts";
+import { ApiError } from "./api-error.ts";
+import { formatIssuePath } from "./parse-or-throw.ts";
+
+type Params = Record<string, unknown>;
+
+/** The parsed, defaulted params of a lane. `laneIndex` is null when the run was given as `agents`. */
+export function parseLaneParams(
+  workload: Workload,
+  runParams: Params,
+  laneParams: Params | undefined,
+  laneIndex: number | null,
+): Params {
+  if (workload !== "compute") return { ...runParams, ...laneParams };
+  const parsed = computeParamsSchema.safeParse({ ...runParams, ...laneParams });
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues
+    .map((issue) => {
+      const key = issue.path[0];
+      const fromLane = laneIndex !== null && laneParams !== undefined && key !== undefined && key in laneParams;
+      const prefix = fromLane ? ["lanes", laneIndex, "params"] : ["params"];
+      return `${formatIssuePath([...prefix, ...issue.path])}: ${issue.message}`;
+    })
+    .join("; ");
+  throw new ApiError(400, "bad_request", message);
+}
+
+/** The run's own params, parsed and defaulted when they are complete on their own, else as given. */
+export function parseRunParams(workload: Workload, runParams: Params): Params {
+  if (workload !== "compute") return runParams;
+  const parsed = computeParamsSchema.safeParse(runParams);
+  return parsed.success ? parsed.data : runParams;
+}

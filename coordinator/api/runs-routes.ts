@@ -1,0 +1,96 @@
+/**
+ * `/api/runs`: start, list, read, cancel and delete races. Reads are open (a run id is an
+ * unguessable share link); everything that changes a run needs the operator key.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { decodeRunCursor } from "../../db/run-cursor.ts";
+import { listRuns } from "../../db/run-views.ts";
+import { deleteRun } from "../../db/runs.ts";
+import { terminalRunStatuses, workloadSchema } from "../protocol/enums.ts";
+import type { ApiDeps } from "./api-deps.ts";
+import { ApiError } from "./api-error.ts";
+import { createRun } from "./create-run.ts";
+import { findRunOrThrow } from "./find-run-or-throw.ts";
+import { createOperatorAuth } from "./operator-auth.ts";
+import { parseOrThrow } from "./parse-or-throw.ts";
+
+const maxPage = 200;
+
+const listQuerySchema = z.object({
+  workload: workloadSchema.optional(),
+  limit: z.coerce
+    .number({ error: `limit must be a whole number from 1 to ${maxPage}` })
+    .int({ error: `limit must be a whole number from 1 to ${maxPage}` })
+    .min(1, { error: `limit must be a whole number from 1 to ${maxPage}` })
+    .max(maxPage, { error: `limit must be at most ${maxPage}` })
+    .default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new ApiError(400, "bad_request", "The request body must be JSON (Content-Type: application/json).");
+  }
+}
+
+async function cancelInRoom(deps: ApiDeps, id: string): Promise<void> {
+  try {
+    await deps.rooms.post("race", id, { type: "race-cancel" });
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(
+      503,
+      "rooms_unavailable",
+      `The race room of run ${id} could not be reached (${reason}); try again.`,
+    );
+  }
+}
+
+export function createRunsRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  const operatorOnly = createOperatorAuth(deps.operatorKey);
+
+  app.post("/", operatorOnly, async (c) => {
+    const run = await createRun(deps, await readJson(c.req.raw));
+    return c.json({ run }, 201);
+  });
+
+  app.get("/", (c) => {
+    const query = parseOrThrow(listQuerySchema, c.req.query());
+    if (query.cursor !== undefined && !decodeRunCursor(query.cursor)) {
+      throw new ApiError(400, "bad_request", "cursor: pass the next_cursor of the previous page as it came");
+    }
+    return c.json(listRuns(deps.db, query, deps.publicUrl));
+  });
+
+  app.get("/:id", (c) => c.json({ run: findRunOrThrow(deps, c.req.param("id")) }));
+
+  app.post("/:id/cancel", operatorOnly, async (c) => {
+    const run = findRunOrThrow(deps, c.req.param("id"));
+    if (terminalRunStatuses.includes(run.status)) {
+      throw new ApiError(
+        409,
+        "run_finished",
+        `Run ${run.id} is already ${run.status}; only a pending or running run can be cancelled.`,
+      );
+    }
+    await cancelInRoom(deps, run.id);
+    return c.json({ run: findRunOrThrow(deps, run.id) }, 202);
+  });
+
+  app.delete("/:id", operatorOnly, async (c) => {
+    const run = findRunOrThrow(deps, c.req.param("id"));
+    if (!terminalRunStatuses.includes(run.status)) {
+      // The run is deleted either way: a room that cannot be reached has no race left to stop.
+      await cancelInRoom(deps, run.id).catch(() => undefined);
+    }
+    deleteRun(deps.db, run.id);
+    return c.json({ deleted: run.id });
+  });
+
+  return app;
+}
