@@ -1,0 +1,57 @@
+// The machines a race can run on: one checkbox per agent with its status and hardware. Offline
+// agents are shown but cannot be picked.
+import { For, Show } from "solid-js";
+import type { AgentView } from "../../../coordinator/protocol/api.ts";
+import { formatBytes } from "../lib/format.ts";
+import { StatusBadge } from "./status-badge.tsx";
+
+export interface AgentPickerProps {
+  agents: readonly AgentView[];
+  selected: ReadonlySet<string>;
+  onToggle: (agentId: string, picked: boolean) => void;
+}
+
+export function AgentPicker(props: AgentPickerProps) {
+  return (
+    <Show when={props.agents.length > 0} fallback={<p class="muted">No machines have connected yet.</p>}>
+      <ul class="agent-list">
+        <For each={props.agents}>
+          {(agent) => (
+            <li>
+              <label
+                class="agent-option"
+                classList={{ disabled: agent.status === "offline" }}
+                data-testid="agent-option"
+                data-agent-name={agent.name}
+              >
+                <input
+                  type="checkbox"
+                  checked={props.selected.has(agent.id)}
+                  disabled={agent.status === "offline"}
+                  onChange={(event) => props.onToggle(agent.id, event.currentTarget.checked)}
+                />
+                <span class="agent-main">
+                  <span class="agent-name">{agent.name}</span>
+                  <StatusBadge status={agent.status} />
+                </span>
+                <span class="agent-hardware muted">{describeHardware(agent)}</span>
+              </label>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}
+
+function describeHardware(agent: AgentView): string {
+  const { hardware } = agent;
+  const parts = [
+    hardware.cpu_model,
+    `${hardware.cpu_cores} cores`,
+    `${formatBytes(hardware.memory_bytes)} memory`,
+    `${hardware.os} ${hardware.arch}`,
+    ...hardware.gpus.map((gpu) => gpu.name),
+  ];
+  return parts.join(" · ");
+}

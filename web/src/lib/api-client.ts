@@ -1,0 +1,127 @@
+// The browser's side of the JSON API: every response is parsed with the protocol's schemas (or
+// the run-list schema below), and every error body becomes an ApiRequestError carrying the
+// server's own message, which already tells the user what to do.
+import { z } from "zod";
+import {
+  type AgentView,
+  agentViewSchema,
+  apiErrorSchema,
+  type CreateRun,
+  laneViewSchema,
+  type RunView,
+  runViewSchema,
+} from "../../../coordinator/protocol/api.ts";
+import type { Workload } from "../../../coordinator/protocol/enums.ts";
+import { type StoredEvent, storedEventSchema } from "../../../coordinator/protocol/race-state.ts";
+import { parseNdjson } from "./parse-ndjson.ts";
+
+/** One row of `GET /api/runs`: a run without its results, with just enough of each lane to list it. */
+export const runListItemSchema = runViewSchema.omit({ lanes: true, repeats: true, warmup: true }).extend({
+  lanes: z.array(laneViewSchema.pick({ agent_name: true, backend: true, model: true, status: true })),
+});
+export type RunListItem = z.infer<typeof runListItemSchema>;
+
+export const runListSchema = z.object({
+  runs: z.array(runListItemSchema),
+  /** pass back as `cursor` for the next (older) page; null or absent on the last page */
+  next_cursor: z.string().nullish(),
+});
+export type RunList = z.infer<typeof runListSchema>;
+
+/** An HTTP error from the API, with the server's code and message. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiRequestError";
+  }
+}
+
+export interface RunListQuery {
+  workload?: Workload;
+  limit?: number;
+  cursor?: string;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** Builds the client over a fetch (the browser's by default; tests pass a fake). */
+export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(input, init)) {
+  async function request(path: string, init?: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetchFn(path, { credentials: "same-origin", ...init });
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new ApiRequestError(0, "network", `Could not reach the coordinator (${reason}). Is it running?`);
+    }
+    if (response.ok) return response;
+    const text = await response.text();
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    const parsed = apiErrorSchema.safeParse(body);
+    if (parsed.success) throw new ApiRequestError(response.status, parsed.data.error.code, parsed.data.error.message);
+    throw new ApiRequestError(
+      response.status,
+      "http_error",
+      `${path} answered ${response.status} ${response.statusText}`,
+    );
+  }
+
+  async function json<T>(schema: z.ZodType<T>, path: string, init?: RequestInit): Promise<T> {
+    const response = await request(path, init);
+    const parsed = schema.safeParse(await response.json());
+    if (!parsed.success) {
+      throw new ApiRequestError(
+        response.status,
+        "bad_response",
+        `${path} sent an unexpected body: ${parsed.error.message}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
+
+  return {
+    async listAgents(): Promise<AgentView[]> {
+      return (await json(z.object({ agents: z.array(agentViewSchema) }), "/api/agents")).agents;
+    },
+    async createRun(body: CreateRun): Promise<RunView> {
+      const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+      return (await json(z.object({ run: runViewSchema }), "/api/runs", init)).run;
+    },
+    async getRun(id: string): Promise<RunView> {
+      return (await json(z.object({ run: runViewSchema }), runPath(id))).run;
+    },
+    async getRunEvents(id: string): Promise<StoredEvent[]> {
+      const response = await request(`${runPath(id)}/events`);
+      return parseNdjson(await response.text(), storedEventSchema);
+    },
+    async listRuns(query: RunListQuery = {}): Promise<RunList> {
+      const search = new URLSearchParams();
+      if (query.workload) search.set("workload", query.workload);
+      if (query.limit !== undefined) search.set("limit", String(query.limit));
+      if (query.cursor) search.set("cursor", query.cursor);
+      const suffix = search.size > 0 ? `?${search}` : "";
+      return json(runListSchema, `/api/runs${suffix}`);
+    },
+    async cancelRun(id: string): Promise<void> {
+      await request(`${runPath(id)}/cancel`, { method: "POST" });
+    },
+  };
+}
+
+/** The download link of a run's export. */
+export const exportUrl = (id: string, format: "csv" | "json"): string =>
+  `/api/runs/${encodeURIComponent(id)}/export.${format}`;
+
+/** The client the pages share. */
+export const api = createApiClient();

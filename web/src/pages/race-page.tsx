@@ -1,0 +1,173 @@
+// The live race page, which is also the share link: a finished run is rebuilt by replaying its
+// stored events; a live one follows the race room's snapshot and deltas over a WebSocket.
+import { useParams } from "@solidjs/router";
+import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
+import type { RunView } from "../../../coordinator/protocol/api.ts";
+import { terminalRunStatuses } from "../../../coordinator/protocol/enums.ts";
+import type { RaceState } from "../../../coordinator/protocol/race-state.ts";
+import { LaneCard } from "../components/lane-card.tsx";
+import { ShareBox } from "../components/share-box.tsx";
+import { StatusBadge } from "../components/status-badge.tsx";
+import { SummaryTable } from "../components/summary-table.tsx";
+import { api, exportUrl } from "../lib/api-client.ts";
+import { describeParams } from "../lib/describe-params.ts";
+import { formatTime } from "../lib/format.ts";
+import { raceStateFromRun } from "../lib/race-state-from-run.ts";
+import { replayEvents } from "../lib/replay-events.ts";
+import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
+
+const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
+
+export function RacePage() {
+  const params = useParams<{ id: string }>();
+  const [run] = createResource(
+    () => params.id,
+    (id) => api.getRun(id),
+  );
+  return (
+    <Switch>
+      <Match when={run.error}>
+        {(cause) => (
+          <p class="error" role="alert">
+            {errorText(cause())}
+          </p>
+        )}
+      </Match>
+      <Match when={run()} keyed>
+        {(loaded) => <RaceView run={loaded} />}
+      </Match>
+      <Match when={run.loading}>
+        <p class="muted">Loading race…</p>
+      </Match>
+    </Switch>
+  );
+}
+
+interface RaceSource {
+  state(): RaceState | null;
+  connection(): RaceConnection;
+  error(): string | null;
+}
+
+/** A finished run: its events replayed once; the RunView stands in if it has none. */
+function replayedSource(run: RunView): RaceSource {
+  const [state, setState] = createSignal<RaceState>(raceStateFromRun(run));
+  const [error, setError] = createSignal<string | null>(null);
+  api.getRunEvents(run.id).then(
+    (events) => {
+      const replayed = replayEvents(events);
+      if (replayed) setState(replayed);
+    },
+    (cause: unknown) => setError(`Could not load the race's events: ${errorText(cause)}`),
+  );
+  return { state, connection: () => "closed", error };
+}
+
+function RaceView(props: { run: RunView }) {
+  const run = props.run;
+  const store = terminalRunStatuses.includes(run.status)
+    ? null
+    : createRaceStore({ url: viewerUrl(run.id), initial: raceStateFromRun(run) });
+  if (store) onCleanup(() => store.close());
+  const source: RaceSource = store ?? replayedSource(run);
+
+  const [cancelError, setCancelError] = createSignal<string | null>(null);
+  const [cancelling, setCancelling] = createSignal(false);
+  const status = () => source.state()?.status ?? run.status;
+  const live = () => !terminalRunStatuses.includes(status());
+  const cancel = async () => {
+    setCancelError(null);
+    setCancelling(true);
+    try {
+      await api.cancelRun(run.id);
+    } catch (cause) {
+      setCancelError(errorText(cause));
+    } finally {
+      setCancelling(false);
+    }
+  };
+
+  return (
+    <section class="race">
+      <header class="race-head">
+        <div>
+          <h1>
+            Race <code>{run.id}</code>
+          </h1>
+          <p class="muted">
+            {run.workload} · {describeParams(run.params)} · {run.repeats} pass{run.repeats === 1 ? "" : "es"}
+            <Show when={run.warmup > 0}> + {run.warmup} warm-up</Show> · created {formatTime(run.created_at)}
+          </p>
+        </div>
+        <div class="race-status">
+          <StatusBadge status={status()} testId="run-status" />
+          <Show when={live()}>
+            <span class="muted connection">{connectionText(source.connection())}</span>
+          </Show>
+        </div>
+      </header>
+
+      <Show when={source.error()}>
+        {(message) => (
+          <p class="error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+
+      <Show when={source.state()}>
+        {(state) => (
+          <>
+            <div class="lanes">
+              <For each={state().lanes}>
+                {(lane) => <LaneCard lane={lane} repeats={state().run.repeats} warmup={state().run.warmup} />}
+              </For>
+            </div>
+            <h2>Standings</h2>
+            <SummaryTable state={state()} />
+          </>
+        )}
+      </Show>
+
+      <div class="race-tools">
+        <ShareBox url={run.share_url} />
+        <div class="exports">
+          <span>Export</span>
+          <a href={exportUrl(run.id, "csv")} download="">
+            CSV
+          </a>
+          <a href={exportUrl(run.id, "json")} download="">
+            JSON
+          </a>
+        </div>
+        <Show when={live()}>
+          <div class="cancel">
+            <button type="button" class="danger" onClick={cancel} disabled={cancelling()} data-testid="cancel-button">
+              Cancel race
+            </button>
+            <Show when={cancelError()}>
+              {(message) => (
+                <p class="error" role="alert">
+                  {message()}
+                </p>
+              )}
+            </Show>
+          </div>
+        </Show>
+      </div>
+    </section>
+  );
+}
+
+function connectionText(connection: RaceConnection): string {
+  switch (connection) {
+    case "connecting":
+      return "connecting…";
+    case "live":
+      return "live";
+    case "reconnecting":
+      return "connection lost, reconnecting…";
+    case "closed":
+      return "disconnected";
+  }
+}

@@ -1,0 +1,136 @@
+// Past races, newest first: filter by workload, page back with the API's cursor, open any race
+// or download its results.
+import { A, useSearchParams } from "@solidjs/router";
+import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { type Workload, workloads } from "../../../coordinator/protocol/enums.ts";
+import { StatusBadge } from "../components/status-badge.tsx";
+import { api, exportUrl, type RunListItem } from "../lib/api-client.ts";
+import { describeParams } from "../lib/describe-params.ts";
+import { formatDuration, formatTime } from "../lib/format.ts";
+
+/** Runs fetched per page. */
+const pageSize = 25;
+
+const parseWorkload = (value: unknown): Workload | undefined => workloads.find((name) => name === value);
+
+export function RunsPage() {
+  const [search, setSearch] = useSearchParams();
+  const workload = () => parseWorkload(search.workload);
+  const [runs, setRuns] = createSignal<RunListItem[]>([]);
+  const [cursor, setCursor] = createSignal<string | null>(null);
+  const [loading, setLoading] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+
+  const load = async (filter: Workload | undefined, after: string | null) => {
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await api.listRuns({ workload: filter, limit: pageSize, cursor: after ?? undefined });
+      if (filter !== workload()) return;
+      setRuns((before) => (after === null ? page.runs : [...before, ...page.runs]));
+      setCursor(page.next_cursor ?? null);
+    } catch (cause) {
+      setError(cause instanceof Error ? cause.message : String(cause));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  createEffect(
+    on(workload, (filter) => {
+      setRuns([]);
+      setCursor(null);
+      void load(filter, null);
+    }),
+  );
+
+  return (
+    <section>
+      <div class="list-head">
+        <h1>Runs</h1>
+        <label>
+          Workload
+          <select
+            value={workload() ?? ""}
+            onChange={(event) => setSearch({ workload: parseWorkload(event.currentTarget.value) })}
+          >
+            <option value="">all</option>
+            <For each={workloads}>{(name) => <option value={name}>{name}</option>}</For>
+          </select>
+        </label>
+      </div>
+
+      <Show when={error()}>
+        {(message) => (
+          <p class="error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+
+      <Show when={runs().length > 0 || loading()} fallback={<p class="muted">No races yet.</p>}>
+        <div class="table-wrap">
+          <table class="runs-table" data-testid="runs-table">
+            <thead>
+              <tr>
+                <th>Race</th>
+                <th>Status</th>
+                <th>Machines</th>
+                <th>Parameters</th>
+                <th>Created</th>
+                <th>Took</th>
+                <th>Export</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={runs()}>{(run) => <RunRow run={run} />}</For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+
+      <div class="pager">
+        <Show when={loading()}>
+          <span class="muted">Loading…</span>
+        </Show>
+        <Show when={cursor() !== null && !loading()}>
+          <button type="button" onClick={() => load(workload(), cursor())} data-testid="older-button">
+            Older
+          </button>
+        </Show>
+      </div>
+    </section>
+  );
+}
+
+function RunRow(props: { run: RunListItem }) {
+  const took = () => {
+    const { started_at, finished_at } = props.run;
+    return started_at && finished_at ? formatDuration(Date.parse(finished_at) - Date.parse(started_at)) : "—";
+  };
+  const href = () => `/runs/${encodeURIComponent(props.run.id)}`;
+  return (
+    <tr data-testid="run-row">
+      <td>
+        <A href={href()}>
+          {props.run.workload} <code>{props.run.id.slice(0, 8)}</code>
+        </A>
+      </td>
+      <td>
+        <StatusBadge status={props.run.status} />
+      </td>
+      <td>{props.run.lanes.map((lane) => lane.agent_name).join(", ") || "—"}</td>
+      <td>{describeParams(props.run.params)}</td>
+      <td>{formatTime(props.run.created_at)}</td>
+      <td>{took()}</td>
+      <td class="exports">
+        <a href={exportUrl(props.run.id, "csv")} download="">
+          CSV
+        </a>
+        <a href={exportUrl(props.run.id, "json")} download="">
+          JSON
+        </a>
+      </td>
+    </tr>
+  );
+}
