@@ -49,11 +49,11 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
         if (!isPartyName(party) || !roomIdPattern.test(roomId)) {
           return c.json({ error: { code: "not_found", message: `No party ${party} with room ${roomId}.` } }, 404);
         }
+        const decision = authorizeConnection(party, new URL(c.req.url), options.agentToken);
+        if (!decision.ok) return c.json({ error: { code: "unauthorized", message: decision.message } }, decision.status);
         if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
           return c.json({ error: { code: "bad_request", message: "This path takes WebSocket connections only." } }, 426);
         }
-        const decision = authorizeConnection(party, new URL(c.req.url), options.agentToken);
-        if (!decision.ok) return c.json({ error: { code: "unauthorized", message: decision.message } }, decision.status);
         const room = roomFor(party, roomId);
         let conn: RoomConnection | null = null;
         const upgrade = upgradeWebSocket(() => ({

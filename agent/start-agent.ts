@@ -1,0 +1,51 @@
+/**
+ * Brings an agent up: probes the machine and its backends, then dials out to the coordinator.
+ * Used by the `agent` command and by local mode's embedded agent alike.
+ */
+import { performance } from "node:perf_hooks";
+import { appVersion } from "../coordinator/app-version.ts";
+import type { BackendKind } from "../coordinator/protocol/enums.ts";
+import type { Backends } from "../coordinator/protocol/hardware.ts";
+import type { Logger } from "../coordinator/protocol/logger.ts";
+import type { AgentConfig } from "./agent-config.ts";
+import type { Backend } from "./backends/backend.ts";
+import { createComputeBackend } from "./backends/compute/create-compute-backend.ts";
+import { type AgentConnection, createAgentConnection } from "./connection.ts";
+import { loadAgentId } from "./load-agent-id.ts";
+import { hardwareIdOf, probeHardware } from "./probes/probe-hardware.ts";
+import { createRunner } from "./runner.ts";
+
+export interface RunningAgent {
+  agentId: string;
+  connection: AgentConnection;
+  close(): void;
+}
+
+export async function startAgent(config: AgentConfig, log: Logger): Promise<RunningAgent> {
+  const hardware = await probeHardware();
+  const backendList: Backend[] = [createComputeBackend({ cpuCount: hardware.cpu_cores })];
+  const backends = new Map<BackendKind, Backend>(backendList.map((b) => [b.kind, b]));
+  const probes: Backends = {};
+  const probeSignal = AbortSignal.timeout(5_000);
+  for (const backend of backendList) probes[backend.kind] = await backend.probe(probeSignal);
+
+  const agentId = loadAgentId(config.stateDir, config.name);
+  let connection: AgentConnection | null = null;
+  const runner = createRunner({
+    backends,
+    now: () => performance.now(),
+    agentVersion: appVersion,
+    os: hardware.os,
+    hardwareId: hardwareIdOf(hardware),
+    log,
+    onBusyChange: (busy) => connection?.setBusy(busy),
+  });
+  connection = createAgentConnection({
+    coordinatorUrl: config.coordinatorUrl,
+    token: config.token,
+    identity: { agent_id: agentId, name: config.name, version: appVersion, hardware, backends: probes },
+    runner,
+    log,
+  });
+  return { agentId, connection, close: () => connection?.close() };
+}

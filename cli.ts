@@ -1,0 +1,117 @@
+/**
+ * The `bench-race` command: `serve` (local mode, with an embedded agent) and `agent` (dial out
+ * to a coordinator). One top-level catch turns every start-up error into a message and exit 1.
+ */
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { parseAgentConfig } from "./agent/agent-config.ts";
+import { startAgent } from "./agent/start-agent.ts";
+import { startLocal } from "./coordinator/local.ts";
+import { createLogger } from "./coordinator/protocol/logger.ts";
+import { parseServeConfig } from "./coordinator/serve-config.ts";
+
+const usage = `Usage:
+  bench-race serve [--port 8080] [--host 127.0.0.1] [--data-dir data] [--public-url URL] [--no-agent]
+  bench-race agent --coordinator http://HOST:PORT --token TOKEN [--name NAME] [--state-dir DIR]
+
+Environment: PORT, HOST, BENCH_DATA_DIR, BENCH_OPERATOR_KEY, BENCH_AGENT_TOKEN, BENCH_PUBLIC_URL,
+BENCH_COORDINATOR_URL, BENCH_AGENT_NAME, BENCH_AGENT_STATE_DIR.`;
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "data-dir": { type: "string" },
+      "public-url": { type: "string" },
+      "no-agent": { type: "boolean" },
+    },
+  });
+  const config = parseServeConfig(values, process.env);
+  const log = createLogger("serve");
+  const server = await startLocal(config, log);
+  const agent = config.embeddedAgent
+    ? await startAgent(
+        { coordinatorUrl: server.url, token: server.agentToken, name: os.hostname(), stateDir: config.dataDir },
+        createLogger("agent"),
+      )
+    : null;
+  process.stdout.write(
+    [
+      "",
+      `bench-race is running (local mode, data in ${config.dataDir})`,
+      `  Dashboard (operator):  ${server.url}/login?key=${encodeURIComponent(server.operatorKey)}`,
+      `  Agent enrollment token: ${server.agentToken}`,
+      `  Add a machine:          npm run agent -- --coordinator ${server.url} --token ${server.agentToken} --name <machine name>`,
+      agent ? `  Embedded agent:         ${os.hostname()} (${agent.agentId})` : "  Embedded agent:         off (--no-agent)",
+      "",
+    ].join("\n"),
+  );
+  const stop = async () => {
+    agent?.close();
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+async function agent(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      coordinator: { type: "string" },
+      token: { type: "string" },
+      name: { type: "string" },
+      "state-dir": { type: "string" },
+    },
+  });
+  const config = parseAgentConfig(values, process.env);
+  const log = createLogger(`agent:${config.name}`);
+  await checkCoordinator(config.coordinatorUrl, config.token);
+  const running = await startAgent(config, log);
+  await running.connection.welcomed;
+  process.stdout.write(`Agent ${config.name} (${running.agentId}) is connected to ${config.coordinatorUrl}\n`);
+  const stop = () => {
+    running.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+/** Fails fast with a clear message when the coordinator is unreachable or refuses the token. */
+async function checkCoordinator(url: string, token: string): Promise<void> {
+  const health = await fetch(new URL("/api/health", url)).catch((err: unknown) => {
+    throw new Error(`The coordinator at ${url} is not reachable (${causeOf(err)}). Check the URL and that it is running.`);
+  });
+  if (!health.ok) throw new Error(`The coordinator at ${url} answered ${health.status} to /api/health. Is this a bench-race coordinator?`);
+  const probe = await fetch(new URL(`/parties/lab/main?role=agent&agent_id=check&token=${encodeURIComponent(token)}`, url));
+  if (probe.status === 401) {
+    throw new Error(`The coordinator at ${url} refused the token. Use the enrollment token printed by \`npm start\`.`);
+  }
+}
+
+const causeOf = (err: unknown): string =>
+  err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === "serve") return serve(rest);
+  if (command === "agent") return agent(rest);
+  process.stdout.write(`${usage}\n`);
+  if (command !== undefined && command !== "help" && command !== "--help") throw new Error(`Unknown command "${command}".`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const message =
+    err instanceof z.ZodError
+      ? err.issues.map((issue) => `  ${issue.path.join(".") || "config"}: ${issue.message}`).join("\n")
+      : err instanceof Error
+        ? err.message
+        : String(err);
+  process.stderr.write(`bench-race: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+/**
+ * Local mode's composition root: one Node process with the API, the rooms (Node host), the
+ * built web app and SQLite, and optionally an embedded agent for this machine.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join, relative } from "node:path";
+import { serve } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { WebSocketServer } from "ws";
+import { applyFleetChange, markAllAgentsOffline } from "../db/agents.ts";
+import { openDatabase } from "../db/client.ts";
+import { applyRunBatch, markUnfinishedRunsInterrupted } from "../db/runs.ts";
+import { ApiError } from "./api/api-error.ts";
+import { createApi } from "./api/create-api.ts";
+import type { RoomClient } from "./api/room-client.ts";
+import { appVersion } from "./app-version.ts";
+import { createNodeRoomHost, type NodeRoomHost } from "./hosts/node.ts";
+import { loadSecret } from "./load-secret.ts";
+import type { Logger } from "./protocol/logger.ts";
+import { createLabRoom } from "./room/lab-room.ts";
+import { createRaceRoom } from "./room/race-room.ts";
+import { systemClock } from "./room/system-clock.ts";
+import type { ServeConfig } from "./serve-config.ts";
+
+export interface LocalServer {
+  /** http://host:port actually bound */
+  url: string;
+  operatorKey: string;
+  agentToken: string;
+  host: NodeRoomHost;
+  close(): Promise<void>;
+}
+
+export async function startLocal(config: ServeConfig, log: Logger): Promise<LocalServer> {
+  const database = openDatabase(join(config.dataDir, "bench-race.db"));
+  const { db } = database;
+  markAllAgentsOffline(db);
+  const interrupted = markUnfinishedRunsInterrupted(db, Date.now());
+  if (interrupted.length > 0) log.warn("runs left unfinished by the last shutdown are marked interrupted", { runs: interrupted });
+  const operatorKey = loadSecret(config.dataDir, "operator.key", config.operatorKey);
+  const agentToken = loadSecret(config.dataDir, "agent.token", config.agentToken);
+
+  const host = createNodeRoomHost({
+    agentToken,
+    log,
+    createRoom: (party, roomId) =>
+      party === "race"
+        ? createRaceRoom({ roomId, clock: systemClock, log, sink: { write: async (batch) => void applyRunBatch(db, batch) } })
+        : createLabRoom({ roomId, log, sink: { write: async (change) => applyFleetChange(db, change, Date.now()) } }),
+  });
+  const rooms: RoomClient = {
+    async post(party: "race" | "lab", roomId: string, body: unknown) {
+      const reply = await host.control(party, roomId, body);
+      if (reply.status >= 400) throw new ApiError(502, "room_refused", `The ${party} room refused: ${JSON.stringify(reply.body)}`);
+      return reply.body;
+    },
+  };
+
+  const app = new Hono();
+  host.mount(app);
+  let publicUrl = config.publicUrl ?? "";
+  const api = createApi({
+    db,
+    operatorKey,
+    rooms,
+    version: appVersion,
+    mode: "local",
+    /** known once the port is bound */
+    get publicUrl() {
+      return publicUrl;
+    },
+  });
+  app.route("/", api);
+  mountWebApp(app, config.webDir);
+
+  const wss = new WebSocketServer({ noServer: true });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  publicUrl ||= url;
+
+  return {
+    url,
+    operatorKey,
+    agentToken,
+    host,
+    close: async () => {
+      host.closeAll();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      database.close();
+    },
+  };
+}
+
+/** Serves the built web app, falling back to index.html for the app's own routes. */
+function mountWebApp(app: Hono, webDir: string): void {
+  const indexFile = join(webDir, "index.html");
+  app.use("/*", serveStatic({ root: relative(process.cwd(), webDir) || "." }));
+  app.get("*", (c) => {
+    if (!existsSync(indexFile)) {
+      return c.text(`The web app is not built (${indexFile} is missing). Run \`npm run build:web\` or \`npm start\`.`, 503);
+    }
+    return c.html(readFileSync(indexFile, "utf8"));
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * Local mode's settings, from flags over environment over defaults, parsed once at start-up
+ * and passed down. Nothing else reads process.env.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+export const serveConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535).default(8080),
+  host: z.string().min(1).default("127.0.0.1"),
+  dataDir: z.string().min(1).default("data"),
+  /** the secret for every changing API call; created once in the data dir when not given */
+  operatorKey: z.string().min(16, { error: "BENCH_OPERATOR_KEY must be at least 16 characters" }).optional(),
+  /** the secret agents present; created once in the data dir when not given */
+  agentToken: z.string().min(16, { error: "BENCH_AGENT_TOKEN must be at least 16 characters" }).optional(),
+  /** origin used in share links; defaults to http://host:port */
+  publicUrl: z.url().optional(),
+  /** run an agent for this machine inside the server process */
+  embeddedAgent: z.boolean().default(true),
+  /** folder of the built web app */
+  webDir: z.string().default("web/dist"),
+});
+export type ServeConfig = z.infer<typeof serveConfigSchema>;
+
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  "data-dir"?: string;
+  "public-url"?: string;
+  "no-agent"?: boolean;
+}
+
+export function parseServeConfig(flags: ServeFlags, env: Record<string, string | undefined>): ServeConfig {
+  const config = serveConfigSchema.parse({
+    port: flags.port ?? env.PORT,
+    host: flags.host ?? env.HOST,
+    dataDir: flags["data-dir"] ?? env.BENCH_DATA_DIR,
+    operatorKey: env.BENCH_OPERATOR_KEY || undefined,
+    agentToken: env.BENCH_AGENT_TOKEN || undefined,
+    publicUrl: flags["public-url"] ?? (env.BENCH_PUBLIC_URL || undefined),
+    embeddedAgent: !flags["no-agent"],
+  });
+  return { ...config, dataDir: resolve(config.dataDir), webDir: resolve(config.webDir) };
+}
