@@ -1,0 +1,77 @@
+import { render } from "solid-js/web";
+import { afterEach, describe, expect, it } from "vitest";
+import type { LaneState } from "../../coordinator/protocol/race-state.ts";
+import { LaneCard } from "../../web/src/components/lane-card.tsx";
+import { replayEvents } from "../../web/src/lib/replay-events.ts";
+import { computeRaceEvents } from "./race-fixture.ts";
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+  document.body.innerHTML = "";
+});
+
+function mount(lane: LaneState): HTMLElement {
+  const host = document.createElement("div");
+  document.body.append(host);
+  cleanup = render(() => <LaneCard lane={lane} repeats={1} warmup={0} />, host);
+  return host;
+}
+
+function finishedLane(): LaneState {
+  const state = replayEvents(computeRaceEvents([{ name: "alpha", elapsed: [1234] }]));
+  const lane = state?.lanes[0];
+  if (!lane) throw new Error("fixture has no lane");
+  return lane;
+}
+
+const text = (host: HTMLElement, testId: string) => host.querySelector(`[data-testid="${testId}"]`)?.textContent;
+
+describe("LaneCard", () => {
+  it("shows primes found, elapsed time and the verified mark of a finished lane", () => {
+    const host = mount(finishedLane());
+    const card = host.querySelector('[data-testid="lane-card"]');
+    expect(card?.getAttribute("data-agent-name")).toBe("alpha");
+    expect(text(host, "lane-status")).toBe("done");
+    expect(text(host, "primes-found")).toBe("5,761,455");
+    expect(text(host, "elapsed")).toBe("1.23 s");
+    expect(text(host, "verified")).toContain("✓");
+    expect(host.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")).toBe("100");
+  });
+
+  it("marks a count that does not match", () => {
+    const lane = finishedLane();
+    const result = lane.results[0];
+    if (!result) throw new Error("fixture has no result");
+    const host = mount({ ...lane, results: [{ ...result, metrics: { ...result.metrics, verified: false } }] });
+    expect(text(host, "verified")).toContain("✗");
+  });
+
+  it("shows progress and the latest lines of a running lane", () => {
+    const lane: LaneState = {
+      ...finishedLane(),
+      status: "running",
+      results: [],
+      current: { repeat: 0, warmup: false, fraction: 0.42, line: "42% done" },
+      lines: ["10% done", "42% done"],
+      finished_at: null,
+    };
+    const host = mount(lane);
+    expect(host.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")).toBe("42");
+    expect(text(host, "lane-log")).toContain("42% done");
+    expect(host.querySelector('[data-testid="primes-found"]')).toBeNull();
+  });
+
+  it("shows the error of a lost lane", () => {
+    const lane: LaneState = {
+      ...finishedLane(),
+      status: "lost",
+      results: [],
+      error: { code: "agent_lost", message: "alpha stopped answering." },
+    };
+    const host = mount(lane);
+    expect(text(host, "lane-status")).toBe("lost");
+    expect(text(host, "lane-error")).toBe("alpha stopped answering.");
+  });
+});
