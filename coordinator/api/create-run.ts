@@ -34,14 +34,16 @@ function resolveLaneAgents(deps: ApiDeps, planned: readonly PlannedLane[]) {
     deps.db,
     planned.map((lane) => lane.request.agent),
   );
-  const unknown = resolved.flatMap((r, i) => (r.agent ? [] : [`${planned[i]?.agentPath}: "${r.ref}"`]));
+  const unknown = resolved.flatMap((r, i) =>
+    r.agent ? [] : [`${planned[i]?.agentPath}: no agent has the id or name "${r.ref}"`],
+  );
   if (unknown.length > 0) {
     const names = listAgents(deps.db).map((agent) => agent.name);
     const known =
       names.length > 0
         ? `Known agents: ${names.join(", ")}.`
         : "No agent has connected yet: start one with `npm run agent -- --coordinator <url> --token <token>`.";
-    throw new ApiError(400, "unknown_agent", `No agent has the id or name ${unknown.join(", ")}. ${known}`);
+    throw new ApiError(400, "unknown_agent", `${unknown.join("; ")}. ${known}`);
   }
   return resolved.map((r) => {
     const agent = r.agent;

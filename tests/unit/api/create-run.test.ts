@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listRuns } from "../../../db/run-views.ts";
+import { createTestApi, postJson, seedAgent, type TestApi, testNow } from "../../helpers/api-test-app.ts";
+
+const expectError = async (res: Response, status: number, code: string, message: string | RegExp) => {
+  expect(res.status).toBe(status);
+  const body = await res.json();
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toMatch(message);
+};
+
+describe("POST /api/runs", () => {
+  let api: TestApi;
+  beforeEach(() => {
+    api = createTestApi();
+    seedAgent(api.db, "agent-1", "box-one");
+    seedAgent(api.db, "agent-2", "box-two", "busy");
+    seedAgent(api.db, "agent-3", "sleepy", "offline");
+  });
+  afterEach(() => api.close());
+
+  it("stores the run, opens its race room, dispatches the agents and answers 201", async () => {
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      agents: ["box-one", "agent-2"],
+      params: { n: 100000, threads: 2 },
+      repeats: 3,
+      warmup: 1,
+    });
+    expect(res.status).toBe(201);
+    const { run } = await res.json();
+    expect(run.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(run).toMatchObject({
+      workload: "compute",
+      status: "pending",
+      repeats: 3,
+      warmup: 1,
+      params: { algorithm: "segmented_sieve", n: 100000, threads: 2, progress_interval_s: 1 },
+      share_url: `http://127.0.0.1:8080/runs/${run.id}`,
+      created_at: new Date(testNow).toISOString(),
+      started_at: null,
+    });
+    expect(
+      run.lanes.map((l: { lane_id: string; agent_id: string; agent_name: string; backend: string }) => [
+        l.lane_id,
+        l.agent_id,
+        l.agent_name,
+        l.backend,
+      ]),
+    ).toEqual([
+      ["l0", "agent-1", "box-one", "compute"],
+      ["l1", "agent-2", "box-two", "compute"],
+    ]);
+    expect(run.lanes[0].model).toBeNull();
+    expect(run.lanes[0].status).toBe("pending");
+
+    expect(api.rooms.calls.map((c) => [c.party, c.roomId, c.body.type])).toEqual([
+      ["race", run.id, "race-open"],
+      ["lab", "main", "lab-dispatch"],
+    ]);
+    const open = api.rooms.calls[0]?.body;
+    if (open?.type !== "race-open") throw new Error("expected race-open");
+    expect(open.setup.type).toBe("race-setup");
+    expect(open.setup.run).toEqual({
+      id: run.id,
+      workload: "compute",
+      params: { algorithm: "segmented_sieve", n: 100000, threads: 2, progress_interval_s: 1 },
+      repeats: 3,
+      warmup: 1,
+      created_at: testNow,
+    });
+    expect(open.setup.lanes[1]).toEqual({
+      lane_id: "l1",
+      index: 1,
+      agent_id: "agent-2",
+      agent_name: "box-two",
+      backend: "compute",
+      model: null,
+      params: { algorithm: "segmented_sieve", n: 100000, threads: 2, progress_interval_s: 1 },
+    });
+    expect(api.rooms.calls[1]?.body).toEqual({
+      type: "lab-dispatch",
+      run_id: run.id,
+      agent_ids: ["agent-1", "agent-2"],
+    });
+
+    const stored = await (await api.app.request(`/api/runs/${run.id}`)).json();
+    expect(stored.run).toEqual(run);
+  });
+
+  it("gives every run a different id", async () => {
+    const body = { workload: "compute", agents: ["box-one"], params: { n: 100 } };
+    const a = await (await postJson(api, "/api/runs", body)).json();
+    const b = await (await postJson(api, "/api/runs", body)).json();
+    expect(a.run.id).not.toBe(b.run.id);
+  });
+
+  it("merges per-lane params over the run's and dispatches each agent once", async () => {
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      params: { n: 1000 },
+      lanes: [
+        { agent: "box-one", params: { algorithm: "trial_division" } },
+        { agent: "box-one", params: { n: 5000, threads: 1 } },
+      ],
+    });
+    expect(res.status).toBe(201);
+    const { run } = await res.json();
+    expect(run.lanes.map((l: { params: unknown }) => l.params)).toEqual([
+      { algorithm: "trial_division", n: 1000, progress_interval_s: 1 },
+      { algorithm: "segmented_sieve", n: 5000, threads: 1, progress_interval_s: 1 },
+    ]);
+    expect(api.rooms.calls[1]?.body).toMatchObject({ agent_ids: ["agent-1"] });
+  });
+
+  it("names params.n when n is too small", async () => {
+    const res = await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 5 } });
+    await expectError(res, 400, "bad_request", "params.n: n must be at least 10");
+    expect(api.rooms.calls).toEqual([]);
+    expect(listRuns(api.db, { limit: 10 }, "http://x").runs).toEqual([]);
+  });
+
+  it("names params.n when n is over the algorithm's maximum", async () => {
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      agents: ["box-one"],
+      params: { n: 2e8, algorithm: "trial_division" },
+    });
+    await expectError(res, 400, "bad_request", /^params\.n: n must be at most 1e\+8 for trial_division/);
+  });
+
+  it("names the lane when a lane override is invalid", async () => {
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      params: { n: 100 },
+      lanes: [{ agent: "box-one" }, { agent: "box-two", params: { threads: 0 } }],
+    });
+    await expectError(res, 400, "bad_request", "lanes[1].params.threads: threads must be at least 1");
+  });
+
+  it("names params.threads when threads is 0", async () => {
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      agents: ["box-one"],
+      params: { n: 100, threads: 0 },
+    });
+    await expectError(res, 400, "bad_request", "params.threads: threads must be at least 1");
+  });
+
+  it("names agents when neither agents nor lanes are given", async () => {
+    const res = await postJson(api, "/api/runs", { workload: "compute", params: { n: 100 } });
+    await expectError(res, 400, "bad_request", /^agents: give either agents/);
+  });
+
+  it("names repeats when it is out of range", async () => {
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      agents: ["box-one"],
+      params: { n: 100 },
+      repeats: 0,
+    });
+    await expectError(res, 400, "bad_request", /^repeats: /);
+  });
+
+  it("names an unknown agent and lists the known ones", async () => {
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      agents: ["box-one", "ghost"],
+      params: { n: 100 },
+    });
+    await expectError(
+      res,
+      400,
+      "unknown_agent",
+      'agents[1]: no agent has the id or name "ghost". Known agents: box-one, box-two, sleepy.',
+    );
+    expect(api.rooms.calls).toEqual([]);
+  });
+
+  it("refuses an offline agent with 409 and says to start it", async () => {
+    const res = await postJson(api, "/api/runs", { workload: "compute", agents: ["sleepy"], params: { n: 100 } });
+    await expectError(res, 409, "agent_offline", /Agent "sleepy" is offline: start its agent/);
+  });
+
+  it("says llm and image races are not built yet", async () => {
+    const res = await postJson(api, "/api/runs", { workload: "llm", agents: ["box-one"], model: "llama3" });
+    await expectError(res, 400, "unsupported_workload", "The llm workload is not built yet");
+  });
+
+  it("refuses a backend of another workload", async () => {
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      agents: ["box-one"],
+      backend: "ollama",
+      params: { n: 100 },
+    });
+    await expectError(res, 400, "bad_request", "backend: the ollama backend runs llm races, not compute");
+  });
+
+  it("refuses a body that is not JSON", async () => {
+    const res = await api.app.request("/api/runs", {
+      method: "POST",
+      body: "{nope",
+      headers: { authorization: "Bearer test-operator-key-0123456789", "content-type": "application/json" },
+    });
+    await expectError(res, 400, "bad_request", "The request body must be JSON");
+  });
+
+  it("fails the run and answers 503 when the rooms cannot be reached", async () => {
+    api.rooms.failWith = new Error("connect ECONNREFUSED");
+    const res = await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 100 } });
+    await expectError(res, 503, "rooms_unavailable", /could not be reached \(connect ECONNREFUSED\)/);
+    const [run] = listRuns(api.db, { limit: 10 }, "http://x").runs;
+    expect(run?.status).toBe("failed");
+    expect(run?.lanes[0]?.status).toBe("failed");
+  });
+});

@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { applyRunBatch, insertRun } from "../../../db/runs.ts";
+import { fixtureBatch, fixtureEvents, insertFixtureRun } from "../../helpers/api-race-fixture.ts";
+import { createTestApi, type TestApi } from "../../helpers/api-test-app.ts";
+
+describe("reading runs", () => {
+  let api: TestApi;
+  beforeEach(() => {
+    api = createTestApi();
+    insertFixtureRun(api.db, "run-1");
+    applyRunBatch(api.db, fixtureBatch("run-1"));
+  });
+  afterEach(() => api.close());
+
+  it("returns a run with lanes, results and summaries, and 404 for an unknown id", async () => {
+    const res = await api.app.request("/api/runs/run-1");
+    expect(res.status).toBe(200);
+    const { run } = await res.json();
+    expect(run).toMatchObject({ id: "run-1", status: "done", share_url: "http://127.0.0.1:8080/runs/run-1" });
+    expect(run.started_at).toBe("2026-01-02T03:00:01.010Z");
+    expect(run.lanes[1].agent_name).toBe('mac, "studio"');
+    expect(run.lanes[1].results).toHaveLength(3);
+    expect(run.lanes[1].summary.elapsed_ms.median).toBe(35);
+
+    const missing = await api.app.request("/api/runs/nope");
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).error.code).toBe("not_found");
+  });
+
+  it("lists runs newest first with a workload filter and cursor paging", async () => {
+    for (const [id, at] of [
+      ["old", 1000],
+      ["new", 9e12],
+    ] as const) {
+      insertRun(api.db, {
+        run: { id, workload: "compute", params: {}, repeats: 1, warmup: 0, created_at: at },
+        lanes: [],
+      });
+    }
+    const first = await (await api.app.request("/api/runs?limit=2")).json();
+    expect(first.runs.map((r: { id: string }) => r.id)).toEqual(["new", "run-1"]);
+    expect(first.runs[1]).toMatchObject({
+      status: "done",
+      lanes: [
+        { agent_name: "box-one", backend: "compute", model: null, status: "done" },
+        { agent_name: 'mac, "studio"', backend: "compute", model: null, status: "done" },
+      ],
+    });
+    const second = await (await api.app.request(`/api/runs?limit=2&cursor=${first.next_cursor}`)).json();
+    expect(second).toMatchObject({ runs: [{ id: "old" }], next_cursor: null });
+
+    const llm = await (await api.app.request("/api/runs?workload=llm")).json();
+    expect(llm).toEqual({ runs: [], next_cursor: null });
+  });
+
+  it("refuses a bad limit, workload or cursor by name", async () => {
+    const tooMany = await api.app.request("/api/runs?limit=500");
+    expect(tooMany.status).toBe(400);
+    expect((await tooMany.json()).error.message).toBe("limit: limit must be at most 200");
+    const workload = await api.app.request("/api/runs?workload=video");
+    expect((await workload.json()).error.message).toMatch(/^workload: /);
+    const cursor = await api.app.request("/api/runs?cursor=garbage");
+    expect((await cursor.json()).error).toEqual({
+      code: "bad_request",
+      message: "cursor: pass the next_cursor of the previous page as it came",
+    });
+  });
+
+  it("streams every stored event as NDJSON in seq order", async () => {
+    const res = await api.app.request("/api/runs/run-1/events");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/x-ndjson");
+    const text = await res.text();
+    expect(text.endsWith("\n")).toBe(true);
+    const lines = text.trimEnd().split("\n");
+    expect(lines.map((line) => JSON.parse(line))).toEqual(fixtureEvents("run-1"));
+    expect(lines.map((line) => JSON.parse(line).seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it("exports CSV with one row per lane and pass, metric columns in DESIGN order, quoted names", async () => {
+    const res = await api.app.request("/api/runs/run-1/export.csv");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="bench-race-run-1.csv"');
+    const header =
+      "run_id,lane_id,agent_id,agent_name,backend,model,repeat,warmup,algorithm,n,threads_used,primes_found,elapsed_ms,primes_per_sec,verified";
+    expect(await res.text()).toBe(
+      [
+        header,
+        "run-1,l0,a1,box-one,compute,,0,true,segmented_sieve,1000,2,168,50,3360,true",
+        "run-1,l0,a1,box-one,compute,,0,false,segmented_sieve,1000,2,168,10,16800,true",
+        "run-1,l0,a1,box-one,compute,,1,false,segmented_sieve,1000,2,168,20,8400,true",
+        'run-1,l1,a2,"mac, ""studio""",compute,,0,true,segmented_sieve,1000,2,168,60,2800,true',
+        'run-1,l1,a2,"mac, ""studio""",compute,,0,false,segmented_sieve,1000,2,168,30,5600,true',
+        'run-1,l1,a2,"mac, ""studio""",compute,,1,false,segmented_sieve,1000,2,168,40,4200,true',
+        "",
+      ].join("\r\n"),
+    );
+  });
+
+  it("exports the same table as JSON", async () => {
+    const res = await api.app.request("/api/runs/run-1/export.json");
+    const body = await res.json();
+    expect(body.run_id).toBe("run-1");
+    expect(body.columns.slice(0, 9)).toEqual([
+      "run_id",
+      "lane_id",
+      "agent_id",
+      "agent_name",
+      "backend",
+      "model",
+      "repeat",
+      "warmup",
+      "algorithm",
+    ]);
+    expect(body.rows).toHaveLength(6);
+    expect(body.rows[4]).toEqual({
+      run_id: "run-1",
+      lane_id: "l1",
+      agent_id: "a2",
+      agent_name: 'mac, "studio"',
+      backend: "compute",
+      model: null,
+      repeat: 0,
+      warmup: false,
+      algorithm: "segmented_sieve",
+      n: 1000,
+      threads_used: 2,
+      primes_found: 168,
+      elapsed_ms: 30,
+      primes_per_sec: 5600,
+      verified: true,
+    });
+  });
+
+  it("404s the events and exports of an unknown run", async () => {
+    for (const path of ["/api/runs/nope/events", "/api/runs/nope/export.csv", "/api/runs/nope/export.json"]) {
+      const res = await api.app.request(path);
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe("not_found");
+    }
+  });
+});
