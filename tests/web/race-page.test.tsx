@@ -1,0 +1,115 @@
+import { createMemoryHistory, MemoryRouter, Route } from "@solidjs/router";
+import { render } from "solid-js/web";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { RunView } from "../../coordinator/protocol/api.ts";
+import { replayEvents } from "../../web/src/lib/replay-events.ts";
+import { RacePage } from "../../web/src/pages/race-page.tsx";
+import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
+import { computeRaceEvents } from "./race-fixture.ts";
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+  document.body.innerHTML = "";
+  vi.unstubAllGlobals();
+});
+
+const events = computeRaceEvents([
+  { name: "alpha", elapsed: [1500] },
+  { name: "beta", elapsed: [900] },
+]);
+
+/** The API's view of the finished run, without the progress lines only the events carry. */
+function finishedRunView(): RunView {
+  const state = replayEvents(events);
+  if (!state) throw new Error("fixture has no setup");
+  return {
+    id: "run-1",
+    workload: "compute",
+    status: "done",
+    params: state.run.params,
+    repeats: 1,
+    warmup: 0,
+    share_url: "/runs/run-1",
+    created_at: "2026-01-01T00:00:00.000Z",
+    started_at: "2026-01-01T00:00:01.000Z",
+    finished_at: "2026-01-01T00:00:03.000Z",
+    lanes: state.lanes.map((lane) => ({
+      lane_id: lane.lane_id,
+      index: lane.index,
+      agent_id: lane.agent_id,
+      agent_name: lane.agent_name,
+      backend: lane.backend,
+      model: lane.model,
+      params: lane.params,
+      status: lane.status,
+      error: lane.error,
+      start_skew_ms: lane.start_skew_ms,
+      provenance: lane.provenance,
+      results: lane.results,
+      summary: null,
+    })),
+  };
+}
+
+describe("RacePage", () => {
+  it("opens a finished run by replaying its events, without a socket", async () => {
+    const fake = createFakeFetch({
+      "GET /api/runs/run-1": () => jsonResponse(200, { run: finishedRunView() }),
+      "GET /api/runs/run-1/events": () => new Response(events.map((e) => JSON.stringify(e)).join("\n")),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const socket = vi.fn();
+    vi.stubGlobal("WebSocket", socket);
+    const history = createMemoryHistory();
+    history.set({ value: "/runs/run-1" });
+    const host = document.createElement("div");
+    document.body.append(host);
+    cleanup = render(
+      () => (
+        <MemoryRouter history={history}>
+          <Route path="/runs/:id" component={RacePage} />
+        </MemoryRouter>
+      ),
+      host,
+    );
+
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="lane-log"]')).not.toBeNull());
+    expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done");
+    const cards = [...host.querySelectorAll('[data-testid="lane-card"]')];
+    expect(cards.map((card) => card.getAttribute("data-agent-name"))).toEqual(["alpha", "beta"]);
+    expect(cards[0]?.querySelector('[data-testid="primes-found"]')?.textContent).toBe("5,761,455");
+    expect(cards[1]?.querySelector('[data-testid="elapsed"]')?.textContent).toBe("900 ms");
+    const places = [...host.querySelectorAll('[data-testid="summary-row"]')].map((row) =>
+      row.getAttribute("data-agent-name"),
+    );
+    expect(places).toEqual(["beta", "alpha"]);
+    expect(host.querySelector<HTMLInputElement>('[data-testid="share-link"]')?.value).toBe(
+      `${window.location.origin}/runs/run-1`,
+    );
+    expect(host.querySelector('[data-testid="cancel-button"]')).toBeNull();
+    expect(socket).not.toHaveBeenCalled();
+    expect(fake.requests.map((r) => r.path)).toEqual(["/api/runs/run-1", "/api/runs/run-1/events"]);
+  });
+
+  it("shows the API's message when the run does not exist", async () => {
+    const fake = createFakeFetch({});
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const history = createMemoryHistory();
+    history.set({ value: "/runs/nope" });
+    const host = document.createElement("div");
+    document.body.append(host);
+    cleanup = render(
+      () => (
+        <MemoryRouter history={history}>
+          <Route path="/runs/:id" component={RacePage} />
+        </MemoryRouter>
+      ),
+      host,
+    );
+    await vi.waitFor(() =>
+      expect(host.querySelector('[role="alert"]')?.textContent).toBe("no route GET /api/runs/nope"),
+    );
+  });
+});
