@@ -45,7 +45,9 @@ async function serve(args: string[]): Promise<void> {
       `  Dashboard (operator):  ${server.url}/login?key=${encodeURIComponent(server.operatorKey)}`,
       `  Agent enrollment token: ${server.agentToken}`,
       `  Add a machine:          npm run agent -- --coordinator ${server.url} --token ${server.agentToken} --name <machine name>`,
-      agent ? `  Embedded agent:         ${os.hostname()} (${agent.agentId})` : "  Embedded agent:         off (--no-agent)",
+      agent
+        ? `  Embedded agent:         ${os.hostname()} (${agent.agentId})`
+        : "  Embedded agent:         off (--no-agent)",
       "",
     ].join("\n"),
   );
@@ -85,24 +87,36 @@ async function agent(args: string[]): Promise<void> {
 /** Fails fast with a clear message when the coordinator is unreachable or refuses the token. */
 async function checkCoordinator(url: string, token: string): Promise<void> {
   const health = await fetch(new URL("/api/health", url)).catch((err: unknown) => {
-    throw new Error(`The coordinator at ${url} is not reachable (${causeOf(err)}). Check the URL and that it is running.`);
+    throw new Error(
+      `The coordinator at ${url} is not reachable (${causeOf(err)}). Check the URL and that it is running.`,
+    );
   });
-  if (!health.ok) throw new Error(`The coordinator at ${url} answered ${health.status} to /api/health. Is this a bench-race coordinator?`);
-  const probe = await fetch(new URL(`/parties/lab/main?role=agent&agent_id=check&token=${encodeURIComponent(token)}`, url));
+  if (!health.ok)
+    throw new Error(
+      `The coordinator at ${url} answered ${health.status} to /api/health. Is this a bench-race coordinator?`,
+    );
+  const probe = await fetch(
+    new URL(`/parties/lab/main?role=agent&agent_id=check&token=${encodeURIComponent(token)}`, url),
+  );
   if (probe.status === 401) {
     throw new Error(`The coordinator at ${url} refused the token. Use the enrollment token printed by \`npm start\`.`);
   }
 }
 
 const causeOf = (err: unknown): string =>
-  err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+  err instanceof Error && err.cause instanceof Error
+    ? err.cause.message
+    : err instanceof Error
+      ? err.message
+      : String(err);
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === "serve") return serve(rest);
   if (command === "agent") return agent(rest);
   process.stdout.write(`${usage}\n`);
-  if (command !== undefined && command !== "help" && command !== "--help") throw new Error(`Unknown command "${command}".`);
+  if (command !== undefined && command !== "help" && command !== "--help")
+    throw new Error(`Unknown command "${command}".`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

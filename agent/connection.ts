@@ -68,7 +68,8 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     if (busy) sendLab({ type: "agent-status", status: "busy" });
   });
   lab.addEventListener("close", (event) => {
-    if (event.code !== 1000) log.warn("lab connection closed; reconnecting", { code: event.code, reason: event.reason });
+    if (event.code !== 1000)
+      log.warn("lab connection closed; reconnecting", { code: event.code, reason: event.reason });
   });
   lab.addEventListener("message", (event) => {
     const parsed = safeJson(labToAgentSchema, event.data);
@@ -106,7 +107,11 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
           return runner.cancel(message.job_id);
         case "error":
           if (message.code === "not_in_race") leaveRace(runId);
-          return log.warn("the race room refused a message", { run_id: runId, code: message.code, message: message.message });
+          return log.warn("the race room refused a message", {
+            run_id: runId,
+            code: message.code,
+            message: message.message,
+          });
       }
     });
   }
@@ -122,7 +127,10 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
         outbox.push({
           type: "job-finish",
           status: "failed",
-          error: { code: "agent_restarted", message: "The agent restarted in the middle of this job; its partial results are kept." },
+          error: {
+            code: "agent_restarted",
+            message: "The agent restarted in the middle of this job; its partial results are kept.",
+          },
         });
       return;
     }
@@ -155,7 +163,10 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
   };
 }
 
-function safeJson<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, data: unknown): T | null {
+function safeJson<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  data: unknown,
+): T | null {
   try {
     const result = schema.safeParse(JSON.parse(String(data)));
     return result.success ? result.data : null;

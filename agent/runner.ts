@@ -47,7 +47,10 @@ export function createRunner(options: RunnerOptions): Runner {
         await runJob(next);
       } catch (err) {
         options.log.error("job crashed", { job_id: next.job.job_id, error: String(err) });
-        finish(next, "failed", { code: "agent_error", message: `The agent failed while running the job: ${String(err)}` });
+        finish(next, "failed", {
+          code: "agent_error",
+          message: `The agent failed while running the job: ${String(err)}`,
+        });
       }
       current = null;
     }

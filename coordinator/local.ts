@@ -38,7 +38,8 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   const { db } = database;
   markAllAgentsOffline(db);
   const interrupted = markUnfinishedRunsInterrupted(db, Date.now());
-  if (interrupted.length > 0) log.warn("runs left unfinished by the last shutdown are marked interrupted", { runs: interrupted });
+  if (interrupted.length > 0)
+    log.warn("runs left unfinished by the last shutdown are marked interrupted", { runs: interrupted });
   const operatorKey = loadSecret(config.dataDir, "operator.key", config.operatorKey);
   const agentToken = loadSecret(config.dataDir, "agent.token", config.agentToken);
 
@@ -47,13 +48,19 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
     log,
     createRoom: (party, roomId) =>
       party === "race"
-        ? createRaceRoom({ roomId, clock: systemClock, log, sink: { write: async (batch) => void applyRunBatch(db, batch) } })
+        ? createRaceRoom({
+            roomId,
+            clock: systemClock,
+            log,
+            sink: { write: async (batch) => void applyRunBatch(db, batch) },
+          })
         : createLabRoom({ roomId, log, sink: { write: async (change) => applyFleetChange(db, change, Date.now()) } }),
   });
   const rooms: RoomClient = {
     async post(party: "race" | "lab", roomId: string, body: unknown) {
       const reply = await host.control(party, roomId, body);
-      if (reply.status >= 400) throw new ApiError(502, "room_refused", `The ${party} room refused: ${JSON.stringify(reply.body)}`);
+      if (reply.status >= 400)
+        throw new ApiError(502, "room_refused", `The ${party} room refused: ${JSON.stringify(reply.body)}`);
       return reply.body;
     },
   };
@@ -105,7 +112,10 @@ function mountWebApp(app: Hono, webDir: string): void {
   app.use("/*", serveStatic({ root: relative(process.cwd(), webDir) || "." }));
   app.get("*", (c) => {
     if (!existsSync(indexFile)) {
-      return c.text(`The web app is not built (${indexFile} is missing). Run \`npm run build:web\` or \`npm start\`.`, 503);
+      return c.text(
+        `The web app is not built (${indexFile} is missing). Run \`npm run build:web\` or \`npm start\`.`,
+        503,
+      );
     }
     return c.html(readFileSync(indexFile, "utf8"));
   });

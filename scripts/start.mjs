@@ -17,7 +17,9 @@ function installIfNeeded() {
   const command = existsSync(lock) ? "ci" : "install";
   const result = spawnSync("npm", [command, "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) {
-    process.stderr.write("bench-race: installing dependencies failed; see the npm output above, fix it, and run `npm start` again.\n");
+    process.stderr.write(
+      "bench-race: installing dependencies failed; see the npm output above, fix it, and run `npm start` again.\n",
+    );
     process.exit(1);
   }
 }

@@ -32,7 +32,9 @@ export async function probeHardware(): Promise<Hardware> {
     cpu_cores: cpu?.cores || logical,
     cpu_physical_cores: cpu?.physicalCores || logical,
     memory_bytes: mem?.total ?? os.totalmem(),
-    os: osInfo ? `${osInfo.distro} ${osInfo.release} (${osInfo.platform} ${os.release()})`.trim() : `${os.type()} ${os.release()}`,
+    os: osInfo
+      ? `${osInfo.distro} ${osInfo.release} (${osInfo.platform} ${os.release()})`.trim()
+      : `${os.type()} ${os.release()}`,
     arch: os.arch(),
     gpus,
   };

@@ -50,9 +50,13 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           return c.json({ error: { code: "not_found", message: `No party ${party} with room ${roomId}.` } }, 404);
         }
         const decision = authorizeConnection(party, new URL(c.req.url), options.agentToken);
-        if (!decision.ok) return c.json({ error: { code: "unauthorized", message: decision.message } }, decision.status);
+        if (!decision.ok)
+          return c.json({ error: { code: "unauthorized", message: decision.message } }, decision.status);
         if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-          return c.json({ error: { code: "bad_request", message: "This path takes WebSocket connections only." } }, 426);
+          return c.json(
+            { error: { code: "bad_request", message: "This path takes WebSocket connections only." } },
+            426,
+          );
         }
         const room = roomFor(party, roomId);
         let conn: RoomConnection | null = null;
@@ -68,17 +72,24 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             };
             conn = socket;
             sockets.add(socket);
-            room.onConnect(socket).catch((err) => options.log.error("onConnect failed", { party, roomId, error: String(err) }));
+            room
+              .onConnect(socket)
+              .catch((err) => options.log.error("onConnect failed", { party, roomId, error: String(err) }));
           },
           onMessage(event) {
             if (!conn) return;
-            const raw = typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8");
-            room.onMessage(conn, raw).catch((err) => options.log.error("onMessage failed", { party, roomId, error: String(err) }));
+            const raw =
+              typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8");
+            room
+              .onMessage(conn, raw)
+              .catch((err) => options.log.error("onMessage failed", { party, roomId, error: String(err) }));
           },
           onClose() {
             if (!conn) return;
             sockets.delete(conn);
-            room.onClose(conn).catch((err) => options.log.error("onClose failed", { party, roomId, error: String(err) }));
+            room
+              .onClose(conn)
+              .catch((err) => options.log.error("onClose failed", { party, roomId, error: String(err) }));
           },
         }));
         return upgrade(c, next);

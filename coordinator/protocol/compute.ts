@@ -15,6 +15,18 @@ export const computeMaxN: Record<ComputeAlgorithm, number> = {
   trial_division: 1e8,
 };
 export const computeMinN = 10;
+
+/**
+ * Presets. `drag_race` is the classic "Prime drag race": count the primes <= n (1,000,000 in the
+ * original) again and again for `duration_s` seconds on each thread; the result is passes per second.
+ */
+export const computePresets = ["drag_race"] as const;
+export const computePresetSchema = z.enum(computePresets);
+export type ComputePreset = z.infer<typeof computePresetSchema>;
+/** The drag race as published: n = 1,000,000, 5 seconds. */
+export const dragRaceDefaults = { n: 1_000_000, duration_s: 5 } as const;
+/** Largest n of one drag-race pass. */
+export const dragRaceMaxN = 1e9;
 /** Most worker threads one job may ask for. */
 export const computeMaxThreads = 256;
 
@@ -35,6 +47,10 @@ export const computeParamsSchema = z
       .optional(),
     /** seconds between progress lines */
     progress_interval_s: z.number().min(0.05).max(60).default(1),
+    /** run a preset instead of a single count; omitted means one count of the primes <= n */
+    preset: computePresetSchema.optional(),
+    /** drag race only: seconds each thread keeps running passes; omitted means 5 */
+    duration_s: z.number().min(0.1, { error: "duration_s must be at least 0.1" }).max(600).optional(),
   })
   .superRefine((p, ctx) => {
     const max = computeMaxN[p.algorithm];
@@ -43,6 +59,13 @@ export const computeParamsSchema = z
         code: "custom",
         path: ["n"],
         message: `n must be at most ${max.toExponential()} for ${p.algorithm}; use segmented_sieve for larger n`,
+      });
+    }
+    if (p.preset === "drag_race" && p.n > dragRaceMaxN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["n"],
+        message: `n must be at most ${dragRaceMaxN.toExponential()} for the drag race (it runs many passes; the classic is 1e6)`,
       });
     }
   });

@@ -59,7 +59,13 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         const message = parsed.data;
         if (message.type === "agent-hello") {
           if (message.agent.agent_id !== agentId) {
-            return send(conn, errorMessage("bad_message", `agent-hello names ${message.agent.agent_id} but this socket belongs to ${agentId}.`));
+            return send(
+              conn,
+              errorMessage(
+                "bad_message",
+                `agent-hello names ${message.agent.agent_id} but this socket belongs to ${agentId}.`,
+              ),
+            );
           }
           presence.identity = message.agent;
           send(conn, { type: "lab-welcome", agent_id: agentId });
@@ -84,7 +90,10 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
       queue.run(() => {
         const parsed = labControlSchema.safeParse(body);
         if (!parsed.success) {
-          return { status: 400, body: { error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad control message" } } };
+          return {
+            status: 400,
+            body: { error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad control message" } },
+          };
         }
         const result: LabDispatchResult = { reached: [], missing: [] };
         for (const agentId of parsed.data.agent_ids) {

@@ -12,7 +12,10 @@ export type Parsed<T> = { ok: true; data: T } | { ok: false; error: ErrorMessage
 
 export function parseMessage<S extends z.ZodType>(schema: S, raw: string): Parsed<z.infer<S>> {
   if (raw.length > maxMessageBytes) {
-    return { ok: false, error: errorMessage("too_large", `Message of ${raw.length} bytes refused: the limit is ${maxMessageBytes}.`) };
+    return {
+      ok: false,
+      error: errorMessage("too_large", `Message of ${raw.length} bytes refused: the limit is ${maxMessageBytes}.`),
+    };
   }
   let json: unknown;
   try {

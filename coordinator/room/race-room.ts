@@ -123,7 +123,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   }
 
   function startRace(): void {
-    if (!state || state.status !== "pending") return;
+    if (state?.status !== "pending") return;
     cancelJoinTimer?.();
     cancelJoinTimer = null;
     const absent = [...new Set(state.lanes.map((lane) => lane.agent_id))].filter((id) => !joined.has(id));
@@ -181,11 +181,18 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
 
   function handleAgentMessage(conn: RoomConnection, agentId: string, raw: string): void {
     const parsed = parseMessage(agentToRaceSchema, raw);
-    if (!parsed.ok) return sendTo(conn, parsed.error);
+    if (!parsed.ok) {
+      sendTo(conn, parsed.error);
+      return;
+    }
     const message = parsed.data;
-    if (message.type === "job-event") return onJobEvent(conn, agentId, message.job_id, message.seq, message.event);
+    if (message.type === "job-event") {
+      onJobEvent(conn, agentId, message.job_id, message.seq, message.event);
+      return;
+    }
     if (message.agent_id !== agentId) {
-      return refuse(conn, "bad_message", `agent-join names ${message.agent_id} but this socket belongs to ${agentId}.`);
+      refuse(conn, "bad_message", `agent-join names ${message.agent_id} but this socket belongs to ${agentId}.`);
+      return;
     }
     joined.add(agentId);
     if (!state) return;
@@ -199,9 +206,13 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   }
 
   function openRace(setup: Extract<RaceEvent, { type: "race-setup" }>): ControlReply {
-    if (state) return { status: 409, body: { error: { code: "conflict", message: `Race ${roomId} is already open.` } } };
+    if (state)
+      return { status: 409, body: { error: { code: "conflict", message: `Race ${roomId} is already open.` } } };
     if (setup.run.id !== roomId) {
-      return { status: 400, body: { error: { code: "bad_request", message: `Setup is for run ${setup.run.id}, not ${roomId}.` } } };
+      return {
+        status: 400,
+        body: { error: { code: "bad_request", message: `Setup is for run ${setup.run.id}, not ${roomId}.` } },
+      };
     }
     state = createRaceState(setup);
     append(setup);
@@ -221,7 +232,10 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   function cancelRace(): ControlReply {
     if (!state) return { status: 404, body: { error: { code: "not_found", message: `No live race ${roomId} here.` } } };
     if (!isLive()) {
-      return { status: 409, body: { error: { code: "conflict", message: `Race ${roomId} already ended (${state.status}).` } } };
+      return {
+        status: 409,
+        body: { error: { code: "conflict", message: `Race ${roomId} already ended (${state.status}).` } },
+      };
     }
     cancelJoinTimer?.();
     append({ type: "race-cancel" });
@@ -279,7 +293,11 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
               void queue.run(() => {
                 lostTimers.delete(agentId);
                 if (agents.has(agentId)) return;
-                loseLanes(agentId, "agent_lost", `Agent ${name} disconnected and did not come back within ${agentLostMs / 1000} s.`);
+                loseLanes(
+                  agentId,
+                  "agent_lost",
+                  `Agent ${name} disconnected and did not come back within ${agentLostMs / 1000} s.`,
+                );
                 finishIfDone();
               }),
             agentLostMs,
@@ -290,7 +308,10 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       queue.run(() => {
         const parsed = raceControlSchema.safeParse(body);
         if (!parsed.success) {
-          return { status: 400, body: { error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad control message" } } };
+          return {
+            status: 400,
+            body: { error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad control message" } },
+          };
         }
         return parsed.data.type === "race-open" ? openRace(parsed.data.setup) : cancelRace();
       }),

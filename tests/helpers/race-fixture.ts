@@ -1,0 +1,73 @@
+/** A race room on a fake clock with two lanes and a recording sink, for room tests. */
+import type { RunBatch } from "../../coordinator/protocol/api.ts";
+import type { JobEvent } from "../../coordinator/protocol/job.ts";
+import { silentLogger } from "../../coordinator/protocol/logger.ts";
+import type { RaceSetup } from "../../coordinator/protocol/race-state.ts";
+import { createRaceRoom } from "../../coordinator/room/race-room.ts";
+import { createFakeClock } from "./fake-clock.ts";
+import { createFakeConnection, type FakeConnection } from "./fake-connection.ts";
+
+export const runId = "run-abc";
+
+export function raceSetup(agentIds: string[] = ["a1", "a2"]): RaceSetup {
+  return {
+    type: "race-setup",
+    run: { id: runId, workload: "compute", params: { n: 1000 }, repeats: 1, warmup: 0, created_at: 1 },
+    lanes: agentIds.map((agentId, index) => ({
+      lane_id: `l${index}`,
+      index,
+      agent_id: agentId,
+      agent_name: `machine-${agentId}`,
+      backend: "compute",
+      model: null,
+      params: { algorithm: "segmented_sieve", n: 1000, progress_interval_s: 1 },
+    })),
+  };
+}
+
+export function createRaceFixture(agentIds?: string[]) {
+  const clock = createFakeClock();
+  const batches: RunBatch[] = [];
+  const room = createRaceRoom({
+    roomId: runId,
+    clock,
+    log: silentLogger,
+    sink: { write: async (batch) => void batches.push(batch) },
+    joinTimeoutMs: 30_000,
+    agentLostMs: 60_000,
+  });
+  const open = () => room.onControl({ type: "race-open", setup: raceSetup(agentIds) });
+  const connectAgent = async (agentId: string): Promise<FakeConnection> => {
+    const conn = createFakeConnection({ role: "agent", agentId });
+    await room.onConnect(conn);
+    await room.onMessage(conn, JSON.stringify({ type: "agent-join", agent_id: agentId }));
+    return conn;
+  };
+  const sendEvent = (conn: FakeConnection, laneId: string, seq: number, event: JobEvent) =>
+    room.onMessage(conn, JSON.stringify({ type: "job-event", job_id: `${runId}/${laneId}`, seq, event }));
+  const storedEvents = () => batches.flatMap((batch) => batch.events);
+  return { clock, batches, room, open, connectAgent, sendEvent, storedEvents };
+}
+
+export const provenance = {
+  agent_version: "0.1.0",
+  os: "test os",
+  hardware_id: "hw",
+  engine: "bench-race-sieve",
+  engine_version: "1",
+  model_digest: null,
+  remote_engine: false,
+  engine_host: null,
+  params: {},
+};
+
+/** The events of a one-pass job that finds `primes` primes. */
+export function finishedJob(primes: number): JobEvent[] {
+  return [
+    { type: "job-start", provenance },
+    { type: "repeat-start", repeat: 0, warmup: false },
+    { type: "job-progress", repeat: 0, warmup: false, fraction: 0.5, line: "half way" },
+    { type: "repeat-finish", repeat: 0, warmup: false, metrics: { primes_found: primes, elapsed_ms: 10 } },
+    { type: "job-finish", status: "done", error: null },
+  ];
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { FleetChange } from "../../../coordinator/protocol/api.ts";
+import { silentLogger } from "../../../coordinator/protocol/logger.ts";
+import type { AgentIdentity } from "../../../coordinator/protocol/messages.ts";
+import { createLabRoom } from "../../../coordinator/room/lab-room.ts";
+import { createFakeConnection } from "../../helpers/fake-connection.ts";
+
+const identity = (agentId: string): AgentIdentity => ({
+  agent_id: agentId,
+  name: `machine-${agentId}`,
+  version: "0.1.0",
+  hardware: {
+    cpu_model: "Test CPU",
+    cpu_cores: 8,
+    cpu_physical_cores: 4,
+    memory_bytes: 16e9,
+    os: "Linux",
+    arch: "x64",
+    gpus: [],
+  },
+  backends: { compute: { reachable: true, version: "1", models: [] } },
+});
+
+function createLab() {
+  const changes: FleetChange[] = [];
+  const room = createLabRoom({ roomId: "main", log: silentLogger, sink: { write: async (c) => void changes.push(c) } });
+  const join = async (agentId: string) => {
+    const conn = createFakeConnection({ role: "agent", agentId });
+    await room.onConnect(conn);
+    await room.onMessage(conn, JSON.stringify({ type: "agent-hello", agent: identity(agentId) }));
+    return conn;
+  };
+  return { room, changes, join };
+}
+
+describe("lab room", () => {
+  it("welcomes an agent that says hello and reports it to the fleet", async () => {
+    const lab = createLab();
+    const conn = await lab.join("a1");
+    expect(conn.ofType("lab-welcome")).toEqual([{ type: "lab-welcome", agent_id: "a1" }]);
+    expect(lab.changes).toMatchObject([{ type: "agent-seen", status: "online", agent: { agent_id: "a1" } }]);
+    expect(lab.room.presentAgents()).toEqual(["a1"]);
+  });
+
+  it("tracks busy and online, and reports an agent gone when its socket closes", async () => {
+    const lab = createLab();
+    const conn = await lab.join("a1");
+    await lab.room.onMessage(conn, JSON.stringify({ type: "agent-status", status: "busy" }));
+    await lab.room.onClose(conn);
+    expect(lab.changes.map((c) => (c.type === "agent-seen" ? c.status : c.type))).toEqual([
+      "online",
+      "busy",
+      "agent-gone",
+    ]);
+    expect(lab.room.presentAgents()).toEqual([]);
+  });
+
+  it("dispatches race-join to present agents and names the missing ones", async () => {
+    const lab = createLab();
+    const conn = await lab.join("a1");
+    const reply = await lab.room.onControl({ type: "lab-dispatch", run_id: "r1", agent_ids: ["a1", "a9"] });
+    expect(reply).toEqual({ status: 200, body: { reached: ["a1"], missing: ["a9"] } });
+    expect(conn.ofType("race-join")).toEqual([{ type: "race-join", run_id: "r1" }]);
+  });
+
+  it("refuses a hello that names another agent, and malformed messages", async () => {
+    const lab = createLab();
+    const conn = createFakeConnection({ role: "agent", agentId: "a1" });
+    await lab.room.onConnect(conn);
+    await lab.room.onMessage(conn, JSON.stringify({ type: "agent-hello", agent: identity("a2") }));
+    await lab.room.onMessage(conn, JSON.stringify({ type: "agent-hello", agent: { agent_id: "a1" } }));
+    expect(conn.ofType("error").map((m) => m.code)).toEqual(["bad_message", "bad_message"]);
+    expect(lab.changes).toEqual([]);
+  });
+
+  it("keeps spectators out", async () => {
+    const lab = createLab();
+    const viewer = createFakeConnection({ role: "viewer" });
+    await lab.room.onConnect(viewer);
+    expect(viewer.closed?.code).toBe(4003);
+  });
+});
