@@ -24,7 +24,7 @@ export function createApi(deps: ApiDeps): Hono {
     throw new ApiError(
       404,
       "not_found",
-      `There is no API route ${c.req.method} ${c.req.path}; see DESIGN.md section 3.`,
+      `There is no API route ${c.req.method} ${c.req.path}: check the method and the path.`,
     );
   });
   return app;

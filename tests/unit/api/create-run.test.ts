@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ApiError } from "../../../coordinator/api/api-error.ts";
 import { listRuns } from "../../../db/run-views.ts";
 import { createTestApi, postJson, seedAgent, type TestApi, testNow } from "../../helpers/api-test-app.ts";
 
@@ -213,5 +214,11 @@ describe("POST /api/runs", () => {
     const [run] = listRuns(api.db, { limit: 10 }, "http://x").runs;
     expect(run?.status).toBe("failed");
     expect(run?.lanes[0]?.status).toBe("failed");
+  });
+
+  it("answers 502 with the room's code when a room refuses the race", async () => {
+    api.rooms.failWith = new ApiError(409, "race_exists", "race already open");
+    const res = await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 100 } });
+    await expectError(res, 502, "race_exists", /could not be reached \(race already open\)/);
   });
 });

@@ -29,6 +29,13 @@ describe("health, routing and the operator key", () => {
     });
   });
 
+  it("answers an unexpected failure with a JSON 500", async () => {
+    api.close();
+    const res = await api.app.request("/api/agents");
+    expect(res.status).toBe(500);
+    expect((await res.json()).error.code).toBe("internal");
+  });
+
   it("lists agents openly", async () => {
     const res = await api.app.request("/api/agents");
     const body = await res.json();
