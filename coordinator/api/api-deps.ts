@@ -6,7 +6,10 @@ export interface ApiDeps {
   db: Db;
   /** the secret every changing call must present */
   operatorKey: string;
-  /** origin the share links start with, e.g. http://127.0.0.1:8080 */
+  /**
+   * origin the share links start with, e.g. http://127.0.0.1:8080; read on every request, so a
+   * getter may supply it once the port is bound
+   */
   publicUrl: string;
   rooms: RoomClient;
   version: string;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createApi } from "../../../coordinator/api/create-api.ts";
 import { applyRunBatch, insertRun } from "../../../db/runs.ts";
 import { fixtureBatch, fixtureEvents, insertFixtureRun } from "../../helpers/api-race-fixture.ts";
 import { createTestApi, type TestApi } from "../../helpers/api-test-app.ts";
@@ -139,5 +140,22 @@ describe("reading runs", () => {
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe("not_found");
     }
+  });
+
+  it("reads the public URL on every request, so it can be set once the port is bound", async () => {
+    let publicUrl = "";
+    const app = createApi({
+      db: api.db,
+      operatorKey: "k",
+      rooms: api.rooms,
+      version: "1",
+      mode: "local",
+      get publicUrl() {
+        return publicUrl;
+      },
+    });
+    publicUrl = "http://127.0.0.1:41234";
+    const { run } = await (await app.request("/api/runs/run-1")).json();
+    expect(run.share_url).toBe("http://127.0.0.1:41234/runs/run-1");
   });
 });
