@@ -1,0 +1,126 @@
+/**
+ * The compute backend: counts primes <= n in worker threads and turns what the workers report
+ * into workload events. It never times the count itself; the runner measures from `begin` to
+ * `result`. (A drag race is timed by its workers: passes in a fixed time is the workload.)
+ */
+import { availableParallelism } from "node:os";
+import { type ComputeParams, computeParamsSchema, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
+import type { Backend, BackendJob, WorkloadEvent } from "../backend.ts";
+import type { SieveTask } from "./run-sieve-task.ts";
+import { splitWheelRange } from "./split-wheel-range.ts";
+import { startSieveWorkers } from "./start-sieve-workers.ts";
+import { toComputeMetrics } from "./to-compute-metrics.ts";
+
+/** engine name and version in probes and provenance */
+export const computeEngine = "bench-race-sieve";
+export const computeEngineVersion = "1";
+
+export interface ComputeBackendOptions {
+  /** worker threads when a job does not say; default: every logical core */
+  cpuCount?: number;
+}
+
+export function createComputeBackend(options: ComputeBackendOptions = {}): Backend {
+  const defaultThreads = options.cpuCount ?? availableParallelism();
+  return {
+    kind: "compute",
+    probe: async () => ({ reachable: true, version: `${computeEngine} ${computeEngineVersion}`, models: [] }),
+    engineInfo: () => ({
+      engine: computeEngine,
+      engine_version: computeEngineVersion,
+      model_digest: null,
+      remote_engine: false,
+      engine_host: null,
+    }),
+    run: (job, signal) => runComputeJob(job, signal, defaultThreads),
+  };
+}
+
+const cancelled: WorkloadEvent = {
+  type: "error",
+  error: { code: "cancelled", message: "The compute job was cancelled; its worker threads were stopped." },
+};
+
+async function* runComputeJob(job: BackendJob, signal: AbortSignal, defaultThreads: number) {
+  const parsed = computeParamsSchema.safeParse(job.params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "params";
+    yield errorEvent("bad_params", `Invalid compute params: ${field}: ${issue?.message ?? "invalid"}`);
+    return;
+  }
+  if (signal.aborted) {
+    yield cancelled;
+    return;
+  }
+  const params = parsed.data;
+  const tasks = planTasks(params, params.threads ?? defaultThreads);
+  const workers = startSieveWorkers(tasks);
+  const aborted = new Promise<"aborted">((resolve) => {
+    signal.addEventListener("abort", () => resolve("aborted"), { once: true });
+  });
+  const stopOnAbort = () => workers.terminate();
+  signal.addEventListener("abort", stopOnAbort, { once: true });
+  try {
+    const loaded = await Promise.race([workers.ready.then(() => "ready" as const), aborted]);
+    if (loaded === "aborted") {
+      yield cancelled;
+      return;
+    }
+    yield { type: "begin" } satisfies WorkloadEvent;
+    workers.start();
+    const finished = workers.finished.then((results) => ({ results }));
+    for (;;) {
+      const tick = new Promise<"tick">((resolve) => {
+        const timer = setTimeout(() => resolve("tick"), params.progress_interval_s * 1000);
+        void finished.finally(() => clearTimeout(timer)).catch(() => {});
+      });
+      const next = await Promise.race([finished, tick, aborted]);
+      if (next === "aborted") {
+        yield cancelled;
+        return;
+      }
+      if (next === "tick") {
+        yield progressEvent(params, workers.progress(), tasks);
+        continue;
+      }
+      yield { type: "result", metrics: toComputeMetrics(params, next.results) } satisfies WorkloadEvent;
+      return;
+    }
+  } catch (error) {
+    if (signal.aborted) yield cancelled;
+    else
+      yield errorEvent("engine_error", `The sieve failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    signal.removeEventListener("abort", stopOnAbort);
+    workers.terminate();
+  }
+}
+
+/** One task per worker thread. */
+function planTasks(params: ComputeParams, threads: number): SieveTask[] {
+  const { algorithm, n } = params;
+  if (params.preset === "drag_race") {
+    const durationS = params.duration_s ?? dragRaceDefaults.duration_s;
+    return Array.from({ length: threads }, () => ({ kind: "drag_race", algorithm, n, durationS }));
+  }
+  if (algorithm !== "segmented_sieve") return [{ kind: "count", algorithm, n, fromByte: 0, toByte: 0 }];
+  return splitWheelRange(n, threads).map((range) => ({ kind: "count", algorithm, n, ...range }));
+}
+
+function progressEvent(params: ComputeParams, fractions: readonly number[], tasks: SieveTask[]): WorkloadEvent {
+  // drag-race threads run side by side for the same time; count shares weigh by their size
+  const weights = tasks.map((t) => (t.kind === "count" && t.toByte > t.fromByte ? t.toByte - t.fromByte : 1));
+  const total = weights.reduce((a, w) => a + w, 0);
+  const fraction = Math.min(1, fractions.reduce((a, f, i) => a + f * (weights[i] ?? 0), 0) / total);
+  const percent = Math.floor(fraction * 100);
+  const line =
+    params.preset === "drag_race"
+      ? `drag race: ${percent}% of ${params.duration_s ?? dragRaceDefaults.duration_s} s`
+      : `sieved ${(fraction * params.n).toExponential(1)} of ${params.n.toExponential(0)} (${percent}%)`;
+  return { type: "progress", fraction, line };
+}
+
+function errorEvent(code: string, message: string): WorkloadEvent {
+  return { type: "error", error: { code, message } };
+}

@@ -1,0 +1,73 @@
+/**
+ * What one worker thread computes, as a plain function: count primes in its share of [0, n] once,
+ * or run drag-race passes over [0, n] until its time is up. Kept apart from the worker wiring
+ * so tests can call it directly.
+ */
+import type { ComputeAlgorithm } from "../../../coordinator/protocol/compute.ts";
+import { countPrimesSimple } from "./count-primes-simple.ts";
+import { countPrimesTrial } from "./count-primes-trial.ts";
+import { countWheelPrimes, defaultSegmentBytes } from "./count-wheel-primes.ts";
+import { presievedPrimes } from "./presieve-pattern.ts";
+
+export type SieveTask =
+  /** count the primes in numbers [30 * fromByte, min(30 * toByte - 1, n)] (other algorithms: all of [0, n]) */
+  | { kind: "count"; algorithm: ComputeAlgorithm; n: number; fromByte: number; toByte: number }
+  /** count all primes <= n again and again, one pass after another, for `durationS` seconds */
+  | { kind: "drag_race"; algorithm: ComputeAlgorithm; n: number; durationS: number };
+
+export interface SieveTaskResult {
+  /** primes found (in a drag race: by one pass, or -1 when passes disagreed) */
+  primes: number;
+  /** completed passes (1 for a count) */
+  passes: number;
+  /** drag race only: milliseconds the passes took, measured by the worker itself; 0 for a count */
+  passesMs: number;
+}
+
+/** The primes the wheel kernel never sees: 2, 3, 5 and the pre-sieved ones. */
+const wheelSkippedPrimes = [2, 3, 5, ...presievedPrimes];
+
+/** Runs a task to its end on the calling thread; `onProgress` gets the fraction done now and then. */
+export function runSieveTask(task: SieveTask, onProgress: (fraction: number) => void): SieveTaskResult {
+  if (task.kind === "count") {
+    return {
+      primes: countOnce(task.algorithm, task.n, task.fromByte, task.toByte, onProgress),
+      passes: 1,
+      passesMs: 0,
+    };
+  }
+  const quiet = () => {};
+  const allBytes = Math.floor(task.n / 30) + 1;
+  const budgetMs = task.durationS * 1000;
+  const started = performance.now();
+  let primes = countOnce(task.algorithm, task.n, 0, allBytes, quiet);
+  let passes = 1;
+  let elapsed = performance.now() - started;
+  while (elapsed < budgetMs) {
+    if (countOnce(task.algorithm, task.n, 0, allBytes, quiet) !== primes) primes = -1;
+    passes++;
+    elapsed = performance.now() - started;
+    onProgress(Math.min(1, elapsed / budgetMs));
+  }
+  return { primes, passes, passesMs: elapsed };
+}
+
+function countOnce(
+  algorithm: ComputeAlgorithm,
+  n: number,
+  fromByte: number,
+  toByte: number,
+  onProgress: (fraction: number) => void,
+): number {
+  if (algorithm === "simple_sieve") return countPrimesSimple(n, onProgress);
+  if (algorithm === "trial_division") return countPrimesTrial(n, onProgress);
+  const span = toByte - fromByte;
+  const found = countWheelPrimes({
+    n,
+    fromByte,
+    toByte,
+    segmentBytes: defaultSegmentBytes,
+    onSegment: (done) => onProgress(done / span),
+  });
+  return fromByte === 0 ? found + wheelSkippedPrimes.filter((p) => p <= n).length : found;
+}
