@@ -6,7 +6,14 @@ import { randomBytes } from "node:crypto";
 import { listAgents, resolveAgents } from "../../db/agents.ts";
 import { getRunView } from "../../db/run-views.ts";
 import { insertRun, markRunFailed } from "../../db/runs.ts";
-import { createRunSchema, defaultLabId, type LaneRequest, type RunView } from "../protocol/api.ts";
+import {
+  type AgentView,
+  type CreateRun,
+  createRunSchema,
+  defaultLabId,
+  type LaneRequest,
+  type RunView,
+} from "../protocol/api.ts";
 import { type BackendKind, type Workload, workloadOfBackend } from "../protocol/enums.ts";
 import type { LaneSetup, RaceSetup, RunInfo } from "../protocol/race-state.ts";
 import type { ApiDeps } from "./api-deps.ts";
@@ -29,14 +36,17 @@ interface PlannedLane {
   params: Record<string, unknown>;
 }
 
-function resolveLaneAgents(deps: ApiDeps, planned: readonly PlannedLane[]) {
+function resolveLaneAgents(deps: ApiDeps, planned: readonly PlannedLane[]): AgentView[] {
   const resolved = resolveAgents(
     deps.db,
     planned.map((lane) => lane.request.agent),
   );
-  const unknown = resolved.flatMap((r, i) =>
-    r.agent ? [] : [`${planned[i]?.agentPath}: no agent has the id or name "${r.ref}"`],
-  );
+  const agents: AgentView[] = [];
+  const unknown: string[] = [];
+  resolved.forEach(({ ref, agent }, i) => {
+    if (agent) agents.push(agent);
+    else unknown.push(`${planned[i]?.agentPath}: no agent has the id or name "${ref}"`);
+  });
   if (unknown.length > 0) {
     const names = listAgents(deps.db).map((agent) => agent.name);
     const known =
@@ -45,21 +55,18 @@ function resolveLaneAgents(deps: ApiDeps, planned: readonly PlannedLane[]) {
         : "No agent has connected yet: start one with `npm run agent -- --coordinator <url> --token <token>`.";
     throw new ApiError(400, "unknown_agent", `${unknown.join("; ")}. ${known}`);
   }
-  return resolved.map((r) => {
-    const agent = r.agent;
-    if (!agent) throw new ApiError(400, "unknown_agent", `No agent has the id or name "${r.ref}".`);
-    if (agent.status === "offline") {
-      throw new ApiError(
-        409,
-        "agent_offline",
-        `Agent "${agent.name}" is offline: start its agent (\`npm run agent\` on that machine) and try again.`,
-      );
-    }
-    return agent;
-  });
+  const offline = agents.find((agent) => agent.status === "offline");
+  if (offline) {
+    throw new ApiError(
+      409,
+      "agent_offline",
+      `Agent "${offline.name}" is offline: start its agent (\`npm run agent\` on that machine) and try again.`,
+    );
+  }
+  return agents;
 }
 
-function planLanes(body: ReturnType<typeof createRunSchema.parse>): PlannedLane[] {
+function planLanes(body: CreateRun): PlannedLane[] {
   const requests: { request: LaneRequest; laneIndex: number | null; agentPath: string }[] = body.lanes
     ? body.lanes.map((request, i) => ({ request, laneIndex: i, agentPath: `lanes[${i}].agent` }))
     : (body.agents ?? []).map((agent, i) => ({ request: { agent }, laneIndex: null, agentPath: `agents[${i}]` }));
