@@ -36,6 +36,7 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
   }
 
   return {
+    flushed: () => queue.run(() => undefined),
     presentAgents: () => [...present].filter(([, p]) => p.identity).map(([id]) => id),
     onConnect: (conn) =>
       queue.run(() => {
@@ -68,10 +69,11 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
             );
           }
           presence.identity = message.agent;
+          await report(presence);
           send(conn, { type: "lab-welcome", agent_id: agentId });
-        } else {
-          presence.status = message.status;
+          return;
         }
+        presence.status = message.status;
         await report(presence);
       }),
     onClose: (conn) =>

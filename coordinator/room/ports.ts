@@ -45,6 +45,8 @@ export interface Room {
   onClose(conn: RoomConnection): Promise<void>;
   /** a control message from the API (already authenticated by the host) */
   onControl(body: unknown): Promise<ControlReply>;
+  /** resolves once everything handled so far has reached the room's sink */
+  flushed(): Promise<void>;
 }
 
 export interface RaceRoomPorts {

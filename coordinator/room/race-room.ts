@@ -37,8 +37,6 @@ const maxHeldEvents = 10_000;
 export interface RaceRoom extends Room {
   /** the current state, or null before the race opens */
   state(): RaceState | null;
-  /** resolves once every event appended so far has been handed to the sink */
-  flushed(): Promise<void>;
 }
 
 export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {

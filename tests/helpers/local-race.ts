@@ -1,0 +1,66 @@
+/**
+ * Boots local mode on 127.0.0.1 port 0 with a temporary data dir, plus real agents that dial in
+ * over WebSocket, for integration and browser tests.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { WebSocket } from "ws";
+import { type RunningAgent, startAgent } from "../../agent/start-agent.ts";
+import { startLocal } from "../../coordinator/local.ts";
+import { type AgentView, agentViewSchema } from "../../coordinator/protocol/api.ts";
+import { silentLogger } from "../../coordinator/protocol/logger.ts";
+import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
+import { parseServeConfig } from "../../coordinator/serve-config.ts";
+
+export async function startLocalRace(options: { agentNames: string[]; webDir?: string }) {
+  const dataDir = mkdtempSync(join(os.tmpdir(), "bench-race-test-"));
+  const config = { ...parseServeConfig({ port: "0", "data-dir": dataDir, "no-agent": true }, {}) };
+  const server = await startLocal(options.webDir ? { ...config, webDir: options.webDir } : config, silentLogger);
+  const agents: RunningAgent[] = [];
+  for (const name of options.agentNames) {
+    const agent = await startAgent(
+      { coordinatorUrl: server.url, token: server.agentToken, name, stateDir: join(dataDir, "agents") },
+      silentLogger,
+    );
+    await agent.connection.welcomed;
+    agents.push(agent);
+  }
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${server.operatorKey}`, "content-type": "application/json", ...init.headers },
+    });
+
+  return {
+    server,
+    agents,
+    api,
+    /** the agents as the API lists them */
+    async listAgents(): Promise<AgentView[]> {
+      const body = (await (await api("/api/agents")).json()) as { agents: unknown[] };
+      return body.agents.map((a) => agentViewSchema.parse(a));
+    },
+    /** resolves when the race room reports the run finished, and its events are stored */
+    async raceFinished(runId: string): Promise<void> {
+      const ws = new WebSocket(`${server.url.replace("http", "ws")}/parties/race/${runId}`);
+      await new Promise<void>((resolve, reject) => {
+        ws.on("error", reject);
+        ws.on("message", (data) => {
+          const message = raceToViewerSchema.parse(JSON.parse(String(data)));
+          const done =
+            (message.type === "race-snapshot" && message.state.finished_at !== null) ||
+            (message.type === "race-delta" && message.events.some((e) => e.event.type === "race-finish"));
+          if (done) resolve();
+        });
+      });
+      ws.close();
+      await server.host.room("race", runId)?.flushed();
+    },
+    async stop() {
+      for (const agent of agents) agent.close();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
