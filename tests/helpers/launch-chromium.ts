@@ -1,0 +1,24 @@
+/** Debian's Chromium, headless, with the flags this closed network needs (DESIGN.md section 6). */
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+
+export const chromiumPath = "/usr/bin/chromium";
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      `--user-data-dir=${mkdtempSync(join(os.tmpdir(), "bench-race-chromium-"))}`,
+    ],
+  });
+}
