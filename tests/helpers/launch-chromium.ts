@@ -1,7 +1,4 @@
-/** Debian's Chromium, headless, with the flags this closed network needs (DESIGN.md section 6). */
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import { join } from "node:path";
+/** Debian's Chromium, headless, with the flags this closed network needs (DESIGN.md section 6); playwright gives it a fresh profile. */
 import { type Browser, chromium } from "playwright-core";
 
 export const chromiumPath = "/usr/bin/chromium";
@@ -18,7 +15,6 @@ export function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${mkdtempSync(join(os.tmpdir(), "bench-race-chromium-"))}`,
     ],
   });
 }
