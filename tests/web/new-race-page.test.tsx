@@ -110,6 +110,22 @@ describe("NewRacePage", () => {
     expect(host.querySelector('[data-testid="race-route"]')).not.toBeNull();
   });
 
+  it("starts a drag race with the classic n and the chosen duration", async () => {
+    const { host, fake } = mountPage(() => jsonResponse(201, { run: pendingRun("r-10") }));
+    await pickDesk(host);
+    const preset = host.querySelector<HTMLSelectElement>("select");
+    if (!preset) throw new Error("no preset select");
+    preset.value = "drag_race";
+    preset.dispatchEvent(new Event("change", { bubbles: true }));
+    expect(input(host, "n").value).toBe("1,000,000");
+    type(input(host, "duration_s"), "2");
+    host.querySelector<HTMLButtonElement>('[data-testid="race-button"]')?.click();
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.method === "POST")).toBe(true));
+    expect(fake.requests.find((r) => r.method === "POST")?.body).toMatchObject({
+      params: { algorithm: "segmented_sieve", n: 1_000_000, preset: "drag_race", duration_s: 2 },
+    });
+  });
+
   it("shows the API's error message, such as the operator-key hint on 401", async () => {
     const message = "This needs the operator key: open the /login?key=... link printed by `npm start`.";
     const { host } = mountPage(() => jsonResponse(401, { error: { code: "unauthorized", message } }));

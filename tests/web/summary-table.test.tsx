@@ -34,8 +34,8 @@ describe("rankLanes", () => {
       ["alpha", 2, false],
       ["mocky", null, true],
     ]);
-    expect(rows[0]?.elapsed?.median).toBe(1100);
-    expect(rows[1]?.elapsed?.max).toBe(3000);
+    expect(rows[0]?.measure?.median).toBe(1100);
+    expect(rows[1]?.measure?.max).toBe(3000);
   });
 
   it("gives tied lanes the same place", () => {
@@ -47,6 +47,29 @@ describe("rankLanes", () => {
       ]),
     );
     expect(rows.map((row) => row.place)).toEqual([1, 1, 3]);
+  });
+
+  it("places a drag race by median passes_per_sec, highest first", () => {
+    const state = finishedRace([
+      { name: "slow", elapsed: [5000] },
+      { name: "fast", elapsed: [5000] },
+    ]);
+    const rates: Record<string, number> = { slow: 120.5, fast: 480.25 };
+    const dragRace: RaceState = {
+      ...state,
+      run: { ...state.run, params: { ...state.run.params, preset: "drag_race" } },
+      lanes: state.lanes.map((lane) => ({
+        ...lane,
+        results: lane.results.map((result) => ({
+          ...result,
+          metrics: { ...result.metrics, passes_per_sec: rates[lane.agent_name] ?? 0 },
+        })),
+      })),
+    };
+    expect(rankLanes(dragRace).map((row) => [row.lane.agent_name, row.place, row.measure?.median])).toEqual([
+      ["fast", 1, 480.25],
+      ["slow", 2, 120.5],
+    ]);
   });
 
   it("does not place a lane that has not finished", () => {
@@ -70,11 +93,11 @@ describe("SummaryTable", () => {
     cleanup = render(() => <SummaryTable state={race()} />, host);
     const table = host.querySelector('[data-testid="summary-table"]');
     const headers = [...(table?.querySelectorAll("th") ?? [])].map((th) => th.textContent);
-    expect(headers).toEqual(["Place", "Machine", "Status", "Median", "Min", "Max", "Stdev", "Primes found"]);
+    expect(headers).toEqual(["Place", "Machine", "Status", "Median elapsed", "Min", "Max", "Stdev", "Primes found"]);
     const rows = [...host.querySelectorAll('[data-testid="summary-row"]')];
     expect(rows.map((row) => row.getAttribute("data-agent-name"))).toEqual(["beta", "alpha", "mocky"]);
     expect(rows.map((row) => row.querySelector('[data-testid="place"]')?.textContent)).toEqual(["1", "2", "—"]);
-    expect(rows[0]?.querySelector('[data-testid="median-elapsed"]')?.textContent).toBe("1.10 s");
+    expect(rows[0]?.querySelector('[data-testid="median"]')?.textContent).toBe("1.10 s");
     expect(rows[2]?.textContent).toContain("mock");
     expect(rows[2]?.classList.contains("mock")).toBe(true);
   });

@@ -1,8 +1,8 @@
 // One machine's lane in a race: status, progress, the latest progress lines, and once a pass
-// ends its result (primes found, time, rates, verified) or the error that stopped it.
+// ends its result (primes found, time, rates or drag-race passes, verified) or the error that stopped it.
 import { For, Show } from "solid-js";
 import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
-import { formatDuration, formatInteger, formatRate } from "../lib/format.ts";
+import { formatDecimal, formatDuration, formatInteger, formatRate } from "../lib/format.ts";
 import { latestResult, numberMetric } from "../lib/lane-metrics.ts";
 import { isMockLane } from "../lib/rank-lanes.ts";
 import { StatusBadge } from "./status-badge.tsx";
@@ -79,6 +79,8 @@ export function LaneCard(props: { lane: LaneState; repeats: number; warmup: numb
           <ResultItem label="Elapsed" value={shown("elapsed_ms", formatDuration)} testId="elapsed" />
           <ResultItem label="Primes/s" value={shown("primes_per_sec", formatRate)} />
           <ResultItem label="Numbers/s" value={shown("numbers_per_sec", formatRate)} />
+          <ResultItem label="Passes/s" value={shown("passes_per_sec", (rate) => formatDecimal(rate, 2))} />
+          <ResultItem label="Passes" value={shown("passes", formatInteger)} />
           <ResultItem label="Threads" value={shown("threads_used", String)} />
           <Show when={typeof verified() === "boolean"}>
             <div>

@@ -1,10 +1,11 @@
-// The race's standings: one row per lane, placed by rankLanes. For compute the time column is
-// the median elapsed_ms of the measured passes, with min, max and stdev when there are repeats.
+// The race's standings: one row per lane, placed by rankLanes. For compute the measure column is
+// the median of the measured passes (elapsed time, or passes/s for the drag race), with min, max
+// and stdev when there are repeats; other workloads show when each lane finished.
 import { For, Show } from "solid-js";
 import type { RaceState } from "../../../coordinator/protocol/race-state.ts";
-import { formatDuration, formatInteger } from "../lib/format.ts";
+import { formatDecimal, formatDuration, formatInteger } from "../lib/format.ts";
 import { latestResult, numberMetric } from "../lib/lane-metrics.ts";
-import { type RankedLane, rankLanes } from "../lib/rank-lanes.ts";
+import { type RankedLane, rankingMetric, rankLanes } from "../lib/rank-lanes.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
 const duration = (ms: number | null | undefined): string =>
@@ -18,8 +19,16 @@ function primesFound(row: RankedLane): string {
 
 export function SummaryTable(props: { state: RaceState }) {
   const rows = () => rankLanes(props.state);
-  const compute = () => props.state.run.workload === "compute";
-  const spread = () => compute() && props.state.run.repeats > 1;
+  const metric = () => rankingMetric(props.state).name;
+  const spread = () => metric() !== null && props.state.run.repeats > 1;
+  const format = (value: number | undefined): string => {
+    if (value === undefined) return "—";
+    return metric() === "passes_per_sec" ? `${formatDecimal(value, 2)} passes/s` : formatDuration(value);
+  };
+  const measureLabel = () => {
+    const name = metric() === "passes_per_sec" ? "Passes/s" : "Elapsed";
+    return spread() ? `Median ${name.toLowerCase()}` : name;
+  };
 
   return (
     <div class="table-wrap">
@@ -29,8 +38,8 @@ export function SummaryTable(props: { state: RaceState }) {
             <th>Place</th>
             <th>Machine</th>
             <th>Status</th>
-            <Show when={compute()} fallback={<th>Finished after</th>}>
-              <th>{spread() ? "Median" : "Elapsed"}</th>
+            <Show when={metric() !== null} fallback={<th>Finished after</th>}>
+              <th>{measureLabel()}</th>
               <Show when={spread()}>
                 <th>Min</th>
                 <th>Max</th>
@@ -56,12 +65,12 @@ export function SummaryTable(props: { state: RaceState }) {
                 <td>
                   <StatusBadge status={row.lane.status} />
                 </td>
-                <Show when={compute()} fallback={<td>{duration(row.finishedAfterMs)}</td>}>
-                  <td data-testid="median-elapsed">{duration(row.elapsed?.median)}</td>
+                <Show when={metric() !== null} fallback={<td>{duration(row.finishedAfterMs)}</td>}>
+                  <td data-testid="median">{format(row.measure?.median)}</td>
                   <Show when={spread()}>
-                    <td>{duration(row.elapsed?.min)}</td>
-                    <td>{duration(row.elapsed?.max)}</td>
-                    <td>{duration(row.elapsed?.stdev)}</td>
+                    <td>{format(row.measure?.min)}</td>
+                    <td>{format(row.measure?.max)}</td>
+                    <td>{format(row.measure?.stdev)}</td>
                   </Show>
                   <td>{primesFound(row)}</td>
                 </Show>

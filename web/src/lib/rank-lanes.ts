@@ -1,36 +1,52 @@
-// Places the lanes of a race: compute lanes by the median elapsed_ms of their measured passes,
-// other workloads by finish order. Lanes whose results came from the mock engine are marked and
-// never placed, as DESIGN.md's measurement rules require.
+// Places the lanes of a race: compute lanes by the median of their measured passes (elapsed_ms,
+// lower is better; passes_per_sec for the drag race, higher is better), other workloads by
+// finish order. Lanes whose results came from the mock engine are marked and never placed.
 import type { LaneState, RaceState } from "../../../coordinator/protocol/race-state.ts";
 import { isMockResult, type MetricSummary, summarizeResults } from "../../../coordinator/protocol/summary.ts";
+
+export interface RankingMetric {
+  /** the result metric compared, or null to place by finish order */
+  name: "elapsed_ms" | "passes_per_sec" | null;
+  higherIsBetter: boolean;
+}
 
 export interface RankedLane {
   lane: LaneState;
   /** 1, 2, ... for placed lanes; null for lanes left out (mock, unfinished, failed) */
   place: number | null;
   mock: boolean;
-  /** elapsed_ms over the measured, non-mock passes */
-  elapsed: MetricSummary | null;
+  /** the ranking metric over the measured, non-mock passes */
+  measure: MetricSummary | null;
   /** milliseconds from the race's start to the lane's finish */
   finishedAfterMs: number | null;
 }
 
 export const isMockLane = (lane: LaneState): boolean => lane.backend === "mock" || lane.results.some(isMockResult);
 
+export function rankingMetric(state: RaceState): RankingMetric {
+  if (state.run.workload !== "compute") return { name: null, higherIsBetter: false };
+  return state.run.params.preset === "drag_race"
+    ? { name: "passes_per_sec", higherIsBetter: true }
+    : { name: "elapsed_ms", higherIsBetter: false };
+}
+
 /** Placed lanes first (best first, ties share a place), then the rest in lane order. */
 export function rankLanes(state: RaceState): RankedLane[] {
-  const byMedian = state.run.workload === "compute";
+  const metric = rankingMetric(state);
   const rows: RankedLane[] = state.lanes.map((lane) => ({
     lane,
     place: null,
     mock: isMockLane(lane),
-    elapsed: summarizeResults(lane.results)?.elapsed_ms ?? null,
+    measure: metric.name === null ? null : (summarizeResults(lane.results)?.[metric.name] ?? null),
     finishedAfterMs:
       lane.finished_at !== null && state.started_at !== null ? lane.finished_at - state.started_at : null,
   }));
+  /** lower is better */
   const score = (row: RankedLane): number | null => {
     if (row.mock || row.lane.status !== "done") return null;
-    return byMedian ? (row.elapsed?.median ?? null) : row.finishedAfterMs;
+    if (metric.name === null) return row.finishedAfterMs;
+    if (row.measure === null) return null;
+    return metric.higherIsBetter ? -row.measure.median : row.measure.median;
   };
   const placed = rows
     .filter((row) => score(row) !== null)

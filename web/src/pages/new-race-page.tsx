@@ -6,6 +6,7 @@ import {
   type ComputeAlgorithm,
   computeAlgorithms,
   computeParamsSchema,
+  dragRaceDefaults,
 } from "../../../coordinator/protocol/compute.ts";
 import { AgentPicker } from "../components/agent-picker.tsx";
 import { api } from "../lib/api-client.ts";
@@ -13,6 +14,8 @@ import { formatInteger, parseNumberInput } from "../lib/format.ts";
 
 /** How often the machine list refreshes, in milliseconds. */
 const agentsRefreshMs = 5000;
+/** n of a single count unless the user types another. */
+const defaultN = 100_000_000;
 
 export function NewRacePage() {
   const navigate = useNavigate();
@@ -22,11 +25,13 @@ export function NewRacePage() {
 
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const [algorithm, setAlgorithm] = createSignal<ComputeAlgorithm>("segmented_sieve");
-  const [nText, setNText] = createSignal(formatInteger(100_000_000));
+  const [nText, setNText] = createSignal(formatInteger(defaultN));
   const [threadsText, setThreadsText] = createSignal("");
   const [repeatsText, setRepeatsText] = createSignal("1");
   const [warmupText, setWarmupText] = createSignal("0");
   const [intervalText, setIntervalText] = createSignal("1");
+  const [dragRace, setDragRace] = createSignal(false);
+  const [durationText, setDurationText] = createSignal(String(dragRaceDefaults.duration_s));
   const [error, setError] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
 
@@ -35,6 +40,14 @@ export function NewRacePage() {
     if (picked) next.add(agentId);
     else next.delete(agentId);
     setSelected(next);
+  };
+
+  /** The drag race's classic n replaces the single count's default, and back. */
+  const choosePreset = (drag: boolean) => {
+    setDragRace(drag);
+    const n = parseNumberInput(nText());
+    if (drag && n === defaultN) setNText(formatInteger(dragRaceDefaults.n));
+    if (!drag && n === dragRaceDefaults.n) setNText(formatInteger(defaultN));
   };
 
   const tidyN = () => {
@@ -58,7 +71,10 @@ export function NewRacePage() {
     if (threads === null) return setError("threads must be a whole number, or blank for every core.");
     if (interval === null) return setError("progress interval must be a number of seconds.");
     if (repeats === null || warmup === null) return setError("repeats and warm-up must be whole numbers.");
-    const params = { algorithm: algorithm(), n, threads, progress_interval_s: interval };
+    const duration = dragRace() ? parseNumberInput(durationText()) : undefined;
+    if (duration === null) return setError("duration must be a number of seconds.");
+    const preset = dragRace() ? ("drag_race" as const) : undefined;
+    const params = { algorithm: algorithm(), n, threads, progress_interval_s: interval, preset, duration_s: duration };
     const checked = computeParamsSchema.safeParse(params);
     if (!checked.success) return setError(checked.error.issues.map((issue) => issue.message).join("; "));
 
@@ -101,6 +117,16 @@ export function NewRacePage() {
         <fieldset class="params">
           <legend>Compute: count primes ≤ n</legend>
           <label>
+            Race
+            <select
+              value={dragRace() ? "drag_race" : "count"}
+              onChange={(event) => choosePreset(event.currentTarget.value === "drag_race")}
+            >
+              <option value="count">one count (time it)</option>
+              <option value="drag_race">drag race (passes per second)</option>
+            </select>
+          </label>
+          <label>
             Algorithm
             <select value={algorithm()} onChange={(event) => setAlgorithm(parseAlgorithm(event.currentTarget.value))}>
               <For each={computeAlgorithms}>{(name) => <option value={name}>{name}</option>}</For>
@@ -116,6 +142,17 @@ export function NewRacePage() {
               onBlur={tidyN}
             />
           </label>
+          <Show when={dragRace()}>
+            <label>
+              Duration (s)
+              <input
+                name="duration_s"
+                inputmode="decimal"
+                value={durationText()}
+                onInput={(event) => setDurationText(event.currentTarget.value)}
+              />
+            </label>
+          </Show>
           <label>
             Threads
             <input
