@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { countWheelPrimes } from "../../../agent/backends/compute/count-wheel-primes.ts";
+import { runSieveTask } from "../../../agent/backends/compute/run-sieve-task.ts";
+import { splitWheelRange } from "../../../agent/backends/compute/split-wheel-range.ts";
+import { knownPrimeCounts } from "../../../coordinator/protocol/compute.ts";
+import { referencePrimeCounts } from "./reference-prime-counts.ts";
+
+const limit = 12_000_000;
+const pi = referencePrimeCounts(limit);
+const smallPrimeCount = (n: number) => [2, 3, 5, 7, 11, 13, 17, 19].filter((p) => p <= n).length;
+
+/** pi(n) with the wheel kernel over the given split of [0, n], with a chosen segment size. */
+function countSplit(n: number, threads: number, segmentBytes: number): number {
+  const ranges = splitWheelRange(n, threads);
+  const inRanges = ranges.reduce((sum, r) => sum + countWheelPrimes({ n, ...r, segmentBytes }), 0);
+  return inRanges + smallPrimeCount(n);
+}
+
+/** pi(n) the way a worker computes its share, summed over the shares. */
+function countAsWorkers(n: number, threads: number): number {
+  return splitWheelRange(n, threads).reduce(
+    (sum, r) => sum + runSieveTask({ kind: "count", algorithm: "segmented_sieve", n, ...r }, () => {}).primes,
+    0,
+  );
+}
+
+describe("segmented sieve kernel", () => {
+  it("counts pi(n) exactly for every n from 10 to 2000", () => {
+    for (let n = 10; n <= 2000; n++) expect(countSplit(n, 1, 64), `n=${n}`).toBe(pi[n]);
+  });
+
+  it("counts prime squares, primes and their neighbours exactly", () => {
+    const awkward = [10, 11, 12, 13, 25, 49, 121, 169, 289, 361, 529, 841, 961, 1369, 7919, 104729];
+    for (const p of [1009, 1013, 1019, 1021, 1031, 1033]) awkward.push(p * p - 1, p * p, p * p + 1);
+    for (const n of awkward) expect(countAsWorkers(n, 1), `n=${n}`).toBe(pi[n]);
+  });
+
+  it("is exact at segment boundaries, including the bucket path for large primes", () => {
+    for (const segmentBytes of [64, 256, 4096]) {
+      for (const segments of [1, 2, 3, 97]) {
+        const edge = 30 * segments * segmentBytes;
+        for (const n of [edge - 31, edge - 1, edge, edge + 1, edge + 29, edge + 30]) {
+          expect(countSplit(n, 1, segmentBytes), `n=${n} segment=${segmentBytes}`).toBe(pi[n]);
+        }
+      }
+      expect(countSplit(limit, 1, segmentBytes)).toBe(pi[limit]);
+    }
+  });
+
+  it("is exact at thread split boundaries for 1 to 4 threads", () => {
+    for (const threads of [2, 3, 4]) {
+      for (const base of [400_000, 1_234_567, 2_999_000]) {
+        for (const r of splitWheelRange(base, threads).slice(1)) {
+          const edge = 30 * r.fromByte;
+          for (const n of [edge - 1, edge, edge + 1, edge + 7, edge + 30]) {
+            expect(countSplit(n, threads, 256), `n=${n} threads=${threads}`).toBe(pi[n]);
+          }
+        }
+      }
+    }
+  });
+
+  it("matches pi(10^k) for k = 1..9 with 1, 2, 3 and 4 thread shares", () => {
+    for (let k = 1; k <= 9; k++) {
+      const n = 10 ** k;
+      for (const threads of [1, 2, 3, 4])
+        expect(countAsWorkers(n, threads), `n=1e${k} threads=${threads}`).toBe(knownPrimeCounts.get(n));
+    }
+  });
+
+  it("uses fewer threads than asked for when n is small", () => {
+    expect(splitWheelRange(1000, 4)).toHaveLength(1);
+    expect(splitWheelRange(1e9, 4)).toHaveLength(4);
+  });
+});
