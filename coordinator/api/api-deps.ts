@@ -14,6 +14,8 @@ export interface ApiDeps {
   rooms: RoomClient;
   version: string;
   mode: "local" | "cloud";
+  /** the secret rooms hosted elsewhere present to post their sinks; unset in local mode, where the internal routes are not mounted */
+  sinkSecret?: string;
   /** milliseconds since the Unix epoch; Date.now unless a test pins it */
   now?: () => number;
 }

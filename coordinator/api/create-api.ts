@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { createAgentsRoutes } from "./agents-routes.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError, handleApiError } from "./api-error.ts";
+import { createInternalRoutes } from "./internal-routes.ts";
 import { createLoginRoutes } from "./login-routes.ts";
 import { createRunExportRoutes } from "./run-export-routes.ts";
 import { createRunsRoutes } from "./runs-routes.ts";
@@ -20,6 +21,7 @@ export function createApi(deps: ApiDeps): Hono {
   app.route("/api/runs", createRunExportRoutes(deps));
   app.route("/api/runs", createRunsRoutes(deps));
   app.route("/", createLoginRoutes(deps));
+  if (deps.sinkSecret) app.route("/api/internal", createInternalRoutes(deps, deps.sinkSecret));
   app.all("/api/*", (c) => {
     throw new ApiError(
       404,

@@ -1,5 +1,5 @@
 /** Builds the API over an in-memory database and fake rooms, plus agents to race with. */
-import { createApi } from "../../coordinator/api/create-api.ts";
+import { type ApiDeps, createApi } from "../../coordinator/api/create-api.ts";
 import type { AgentStatus } from "../../coordinator/protocol/enums.ts";
 import type { Hardware } from "../../coordinator/protocol/hardware.ts";
 import { applyFleetChange } from "../../db/agents.ts";
@@ -46,7 +46,7 @@ export interface TestApi {
   close(): void;
 }
 
-export function createTestApi(): TestApi {
+export function createTestApi(overrides: Partial<Pick<ApiDeps, "sinkSecret">> = {}): TestApi {
   const { db, close } = openDatabase(":memory:");
   const rooms = createFakeRooms();
   const app = createApi({
@@ -57,6 +57,7 @@ export function createTestApi(): TestApi {
     version: "9.9.9",
     mode: "local",
     now: () => testNow,
+    ...overrides,
   });
   return { app, db, rooms, close };
 }

@@ -1,0 +1,40 @@
+/**
+ * The sinks of rooms hosted elsewhere (PartyKit in cloud mode): they post run batches and fleet
+ * changes here with the shared sink secret. Local mode writes in-process and mounts none of this.
+ */
+import { Hono } from "hono";
+import { applyFleetChange } from "../../db/agents.ts";
+import { applyRunBatch } from "../../db/runs.ts";
+import { fleetChangeSchema, runBatchSchema } from "../protocol/api.ts";
+import type { ApiDeps } from "./api-deps.ts";
+import { ApiError } from "./api-error.ts";
+import { isOperatorKey } from "./operator-auth.ts";
+import { parseOrThrow } from "./parse-or-throw.ts";
+
+export function createInternalRoutes(deps: ApiDeps, sinkSecret: string): Hono {
+  const now = deps.now ?? Date.now;
+  const app = new Hono();
+  app.use("*", async (c, next) => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim() ?? "";
+    if (!isOperatorKey(sinkSecret, bearer)) {
+      throw new ApiError(401, "unauthorized", "Room sinks must send Authorization: Bearer <BENCH_SINK_SECRET>.");
+    }
+    await next();
+  });
+  app.post("/runs/:id/batch", async (c) => {
+    const batch = parseOrThrow(runBatchSchema, await c.req.json());
+    if (batch.run_id !== c.req.param("id")) {
+      throw new ApiError(
+        400,
+        "bad_request",
+        `run_id ${batch.run_id} does not match the path's run ${c.req.param("id")}.`,
+      );
+    }
+    return c.json({ stored: applyRunBatch(deps.db, batch) });
+  });
+  app.post("/fleet", async (c) => {
+    applyFleetChange(deps.db, parseOrThrow(fleetChangeSchema, await c.req.json()), now());
+    return c.json({ ok: true });
+  });
+  return app;
+}
