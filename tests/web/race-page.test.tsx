@@ -20,6 +20,22 @@ const events = computeRaceEvents([
   { name: "beta", elapsed: [900] },
 ]);
 
+function mountRacePage(path: string): HTMLElement {
+  const history = createMemoryHistory();
+  history.set({ value: path });
+  const host = document.createElement("div");
+  document.body.append(host);
+  cleanup = render(
+    () => (
+      <MemoryRouter history={history}>
+        <Route path="/runs/:id" component={RacePage} />
+      </MemoryRouter>
+    ),
+    host,
+  );
+  return host;
+}
+
 /** The API's view of the finished run, without the progress lines only the events carry. */
 function finishedRunView(): RunView {
   const state = replayEvents(events);
@@ -62,18 +78,7 @@ describe("RacePage", () => {
     vi.stubGlobal("fetch", fake.fetchFn);
     const socket = vi.fn();
     vi.stubGlobal("WebSocket", socket);
-    const history = createMemoryHistory();
-    history.set({ value: "/runs/run-1" });
-    const host = document.createElement("div");
-    document.body.append(host);
-    cleanup = render(
-      () => (
-        <MemoryRouter history={history}>
-          <Route path="/runs/:id" component={RacePage} />
-        </MemoryRouter>
-      ),
-      host,
-    );
+    const host = mountRacePage("/runs/run-1");
 
     await vi.waitFor(() => expect(host.querySelector('[data-testid="lane-log"]')).not.toBeNull());
     expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done");
@@ -93,21 +98,64 @@ describe("RacePage", () => {
     expect(fake.requests.map((r) => r.path)).toEqual(["/api/runs/run-1", "/api/runs/run-1/events"]);
   });
 
+  it("follows a live run from the room's snapshot and deltas", async () => {
+    const running = replayEvents(events.slice(0, 4));
+    if (!running) throw new Error("fixture has no setup");
+    const fake = createFakeFetch({
+      "GET /api/runs/run-1": () => jsonResponse(200, { run: { ...finishedRunView(), status: "running" } }),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const sockets: FakeWebSocket[] = [];
+    class FakeWebSocket {
+      onopen: (() => void) | null = null;
+      onmessage: ((event: { data: string }) => void) | null = null;
+      onclose: (() => void) | null = null;
+      constructor(readonly url: string) {
+        sockets.push(this);
+      }
+      send() {}
+      close() {}
+    }
+    vi.stubGlobal("WebSocket", FakeWebSocket);
+    const host = mountRacePage("/runs/run-1");
+
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    expect(sockets[0]?.url).toBe(`ws://${window.location.host}/parties/race/run-1?role=viewer`);
+    sockets[0]?.onmessage?.({ data: JSON.stringify({ type: "race-snapshot", state: running }) });
+    const status = (name: string) =>
+      host.querySelector(`[data-agent-name="${name}"] [data-testid="lane-status"]`)?.textContent;
+    expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("running");
+    expect(status("alpha")).toBe("running");
+    sockets[0]?.onmessage?.({ data: JSON.stringify({ type: "race-delta", events: events.slice(4) }) });
+    expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done");
+    expect(status("beta")).toBe("done");
+    expect(host.querySelector('[data-testid="cancel-button"]')).toBeNull();
+  });
+
+  it("shows a spectator the API's refusal when they press cancel", async () => {
+    const message = "This action needs the operator key: open the dashboard link printed by `npm start`.";
+    const fake = createFakeFetch({
+      "GET /api/runs/run-1": () => jsonResponse(200, { run: { ...finishedRunView(), status: "running" } }),
+      "POST /api/runs/run-1/cancel": () => jsonResponse(401, { error: { code: "unauthorized", message } }),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    vi.stubGlobal(
+      "WebSocket",
+      class {
+        send() {}
+        close() {}
+      },
+    );
+    const host = mountRacePage("/runs/run-1");
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="cancel-button"]')).not.toBeNull());
+    host.querySelector<HTMLButtonElement>('[data-testid="cancel-button"]')?.click();
+    await vi.waitFor(() => expect(host.querySelector(".cancel [role=alert]")?.textContent).toBe(message));
+  });
+
   it("shows the API's message when the run does not exist", async () => {
     const fake = createFakeFetch({});
     vi.stubGlobal("fetch", fake.fetchFn);
-    const history = createMemoryHistory();
-    history.set({ value: "/runs/nope" });
-    const host = document.createElement("div");
-    document.body.append(host);
-    cleanup = render(
-      () => (
-        <MemoryRouter history={history}>
-          <Route path="/runs/:id" component={RacePage} />
-        </MemoryRouter>
-      ),
-      host,
-    );
+    const host = mountRacePage("/runs/nope");
     await vi.waitFor(() =>
       expect(host.querySelector('[role="alert"]')?.textContent).toBe("no route GET /api/runs/nope"),
     );

@@ -123,13 +123,15 @@ function RunRow(props: { run: RunListItem }) {
       <td>{describeParams(props.run.params)}</td>
       <td>{formatTime(props.run.created_at)}</td>
       <td>{took()}</td>
-      <td class="exports">
-        <a href={exportUrl(props.run.id, "csv")} download="">
-          CSV
-        </a>
-        <a href={exportUrl(props.run.id, "json")} download="">
-          JSON
-        </a>
+      <td>
+        <span class="exports">
+          <a href={exportUrl(props.run.id, "csv")} download="">
+            CSV
+          </a>
+          <a href={exportUrl(props.run.id, "json")} download="">
+            JSON
+          </a>
+        </span>
       </td>
     </tr>
   );
