@@ -4,8 +4,9 @@
  * segment wait in buckets for the segment their next multiple falls in, so work and memory stay
  * O(sqrt n) per thread whatever the range.
  */
+
+import { type CrossCycles, createWasmKernels } from "./create-wasm-kernels.ts";
 import { listPrimes } from "./list-primes.ts";
-import { popcountBytes } from "./popcount-bytes.ts";
 import { createPresievePattern, presievedPrimes, presievePeriod } from "./presieve-pattern.ts";
 import { createPrimeBuckets } from "./prime-buckets.ts";
 import { bitOfResidue, clearMask, firstMultiple, stepExtra, stepGap, wheelResidues } from "./wheel-30.ts";
@@ -36,7 +37,9 @@ export function countWheelPrimes(range: WheelRange): number {
   const { n, fromByte, toByte, segmentBytes: size } = range;
   const shift = Math.log2(size);
   const pattern = createPresievePattern(Math.min(presievePeriod + size, toByte));
-  const seg = new Uint8Array(size);
+  const kernels = createWasmKernels(size);
+  const seg = kernels.segment;
+  const cross = kernels.crossCycles;
   const lastPresieved = presievedPrimes[presievedPrimes.length - 1] ?? 0;
   const all = listPrimes(Math.floor(Math.sqrt(n)));
   let firstSieving = 0;
@@ -71,7 +74,7 @@ export function countWheelPrimes(range: WheelRange): number {
     }
     for (let k = 0; k < active; k++) {
       const p = primes[k] ?? 0;
-      const r = sieveOne(seg, len, p, rbase[k] ?? 0, pos[k] ?? 0, wheel[k] ?? 0);
+      const r = sieveOne(seg, cross, len, p, rbase[k] ?? 0, pos[k] ?? 0, wheel[k] ?? 0);
       pos[k] = (r >> 3) - len;
       wheel[k] = r & 7;
     }
@@ -82,7 +85,9 @@ export function countWheelPrimes(range: WheelRange): number {
       for (let j = 0; j < 8; j++) if (30 * lastByte + (wheelResidues[j] ?? 0) <= n) keep |= 1 << j;
       seg[lastByte - start] = (seg[lastByte - start] ?? 0) & keep;
     }
-    total += popcountBytes(seg, len);
+    const padded = (len + 7) & ~7;
+    seg.fill(0, len, padded);
+    total += kernels.popcount(padded);
     range.onSegment?.(end - fromByte);
   }
   return total;
@@ -92,7 +97,15 @@ export function countWheelPrimes(range: WheelRange): number {
  * Cross off the multiples of p in seg[0, len) from byte b at wheel index i; returns the
  * position after the segment and the wheel index packed as (b << 3) | i.
  */
-function sieveOne(seg: Uint8Array, len: number, p: number, rb: number, b: number, i: number): number {
+function sieveOne(
+  seg: Uint8Array,
+  cross: CrossCycles,
+  len: number,
+  p: number,
+  rb: number,
+  b: number,
+  i: number,
+): number {
   const q = (p / 30) | 0;
   while (i !== 0 && b < len) {
     seg[b] = (seg[b] as number) & (masks[rb + i] as number);
@@ -115,16 +128,7 @@ function sieveOne(seg: Uint8Array, len: number, p: number, rb: number, b: number
     const m5 = masks[rb + 5] as number;
     const m6 = masks[rb + 6] as number;
     const m7 = masks[rb + 7] as number;
-    for (const lim = len - o7; b < lim; b += p) {
-      seg[b] = (seg[b] as number) & m0;
-      seg[b + o1] = (seg[b + o1] as number) & m1;
-      seg[b + o2] = (seg[b + o2] as number) & m2;
-      seg[b + o3] = (seg[b + o3] as number) & m3;
-      seg[b + o4] = (seg[b + o4] as number) & m4;
-      seg[b + o5] = (seg[b + o5] as number) & m5;
-      seg[b + o6] = (seg[b + o6] as number) & m6;
-      seg[b + o7] = (seg[b + o7] as number) & m7;
-    }
+    b = cross(b, len - o7, p, o1, o2, o3, o4, o5, o6, o7, m0, m1, m2, m3, m4, m5, m6, m7);
     while (b < len) {
       seg[b] = (seg[b] as number) & (masks[rb + i] as number);
       b += q * (gaps[i] as number) + (extra[rb + i] as number);
