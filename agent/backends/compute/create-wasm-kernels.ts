@@ -108,7 +108,7 @@ function popcountBody(): number[] {
 
 const compiled = new Map<number, WebAssembly.Module>();
 
-function moduleBytes(pages: number): Uint8Array {
+function moduleBytes(pages: number): Uint8Array<ArrayBuffer> {
   const withSize = (body: number[]) => [...uleb(body.length), ...body];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
