@@ -1,15 +1,11 @@
 // Starts a compute race: pick machines and parameters, POST /api/runs, then open the race page.
-// Parameters are checked with the protocol's own schema first; the API's errors are shown as sent.
+// The form is checked with the protocol's schemas first; the API's errors are shown as sent.
 import { useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
-import {
-  type ComputeAlgorithm,
-  computeAlgorithms,
-  computeParamsSchema,
-  dragRaceDefaults,
-} from "../../../coordinator/protocol/compute.ts";
+import { type ComputeAlgorithm, computeAlgorithms, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
 import { AgentPicker } from "../components/agent-picker.tsx";
 import { api } from "../lib/api-client.ts";
+import { parseComputeForm } from "../lib/compute-form.ts";
 import { formatInteger, parseNumberInput } from "../lib/format.ts";
 
 /** How often the machine list refreshes, in milliseconds. */
@@ -58,35 +54,24 @@ export function NewRacePage() {
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setError(null);
-    if (selected().size === 0) {
-      setError("Pick at least one machine to race.");
+    const form = parseComputeForm({
+      agentIds: [...selected()],
+      algorithm: algorithm(),
+      dragRace: dragRace(),
+      n: nText(),
+      threads: threadsText(),
+      repeats: repeatsText(),
+      warmup: warmupText(),
+      progressInterval: intervalText(),
+      duration: durationText(),
+    });
+    if (!form.ok) {
+      setError(form.error);
       return;
     }
-    const n = parseNumberInput(nText());
-    const threads = threadsText().trim() === "" ? undefined : parseNumberInput(threadsText());
-    const interval = parseNumberInput(intervalText());
-    const repeats = parseNumberInput(repeatsText());
-    const warmup = parseNumberInput(warmupText());
-    if (n === null) return setError("n must be a number, like 100,000,000 or 1e8.");
-    if (threads === null) return setError("threads must be a whole number, or blank for every core.");
-    if (interval === null) return setError("progress interval must be a number of seconds.");
-    if (repeats === null || warmup === null) return setError("repeats and warm-up must be whole numbers.");
-    const duration = dragRace() ? parseNumberInput(durationText()) : undefined;
-    if (duration === null) return setError("duration must be a number of seconds.");
-    const preset = dragRace() ? ("drag_race" as const) : undefined;
-    const params = { algorithm: algorithm(), n, threads, progress_interval_s: interval, preset, duration_s: duration };
-    const checked = computeParamsSchema.safeParse(params);
-    if (!checked.success) return setError(checked.error.issues.map((issue) => issue.message).join("; "));
-
     setSubmitting(true);
     try {
-      const run = await api.createRun({
-        workload: "compute",
-        agents: [...selected()],
-        params: checked.data,
-        repeats,
-        warmup,
-      });
+      const run = await api.createRun(form.body);
       navigate(`/runs/${encodeURIComponent(run.id)}`);
     } catch (cause) {
       setError(cause instanceof Error ? cause.message : String(cause));
