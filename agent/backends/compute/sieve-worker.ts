@@ -1,10 +1,10 @@
 /**
- * Worker-thread entry: reports `ready` once loaded, waits for `start` so that start-up stays out
+ * Worker-thread entry: reports `ready` once loaded and warmed up, waits for `start` so that start-up stays out
  * of the measured time, runs its task, and posts the result. Progress goes into a shared
  * Float64Array slot that the backend reads at its own pace, so no message per segment.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { runSieveTask, type SieveTask, type SieveTaskResult } from "./run-sieve-task.ts";
+import { runSieveTask, type SieveTask, type SieveTaskResult, warmUpSieve } from "./run-sieve-task.ts";
 
 export interface SieveWorkerData {
   task: SieveTask;
@@ -34,5 +34,6 @@ if (port) {
       post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
     }
   });
+  warmUpSieve(data.task.algorithm);
   post({ type: "ready" });
 }
