@@ -7,7 +7,7 @@ import type { BackendKind } from "../coordinator/protocol/enums.ts";
 import type { JobError, JobEvent, JobSpec, Metrics, Provenance } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import type { Backend, BackendJob } from "./backends/backend.ts";
-import { toComputeMetrics } from "./compute-metrics.ts";
+import { withComputeTimings } from "./with-compute-timings.ts";
 
 export interface RunnerOptions {
   backends: ReadonlyMap<BackendKind, Backend>;
@@ -117,7 +117,7 @@ export function createRunner(options: RunnerOptions): Runner {
   }
 
   function withTimings(job: JobSpec, engine: Metrics, elapsedMs: number): Metrics {
-    return job.workload === "compute" ? toComputeMetrics(engine, elapsedMs) : { ...engine, total_ms: elapsedMs };
+    return job.workload === "compute" ? withComputeTimings(engine, elapsedMs) : { ...engine, total_ms: elapsedMs };
   }
 
   function provenanceOf(backend: Backend, passJob: BackendJob): Provenance {

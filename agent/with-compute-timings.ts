@@ -1,0 +1,18 @@
+/**
+ * The runner's own timing of a compute pass added to what the workers reported. Rates are per
+ * second of wall time from the backend's `begin` to its `result`. A drag race is a fixed-time
+ * run whose rate (passes_per_sec) its workers already measured, so it only gains elapsed_ms.
+ */
+import type { Metrics } from "../coordinator/protocol/job.ts";
+
+export function withComputeTimings(engine: Metrics, elapsedMs: number): Metrics {
+  if (engine.preset === "drag_race") return { ...engine, elapsed_ms: elapsedMs };
+  const seconds = elapsedMs / 1000;
+  const rate = (count: unknown) => (typeof count === "number" && seconds > 0 ? count / seconds : null);
+  return {
+    ...engine,
+    elapsed_ms: elapsedMs,
+    primes_per_sec: rate(engine.primes_found),
+    numbers_per_sec: rate(engine.n),
+  };
+}
