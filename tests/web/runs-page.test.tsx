@@ -1,0 +1,95 @@
+import { createMemoryHistory, MemoryRouter, Route } from "@solidjs/router";
+import { render } from "solid-js/web";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { RunListItem } from "../../web/src/lib/api-client.ts";
+import { RunsPage } from "../../web/src/pages/runs-page.tsx";
+import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+  document.body.innerHTML = "";
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+const item = (id: string, created: string): RunListItem => ({
+  id,
+  workload: "compute",
+  status: "done",
+  params: { algorithm: "segmented_sieve", n: 1e8, threads: 2 },
+  share_url: `/runs/${id}`,
+  created_at: created,
+  started_at: created,
+  finished_at: new Date(Date.parse(created) + 1500).toISOString(),
+  lanes: [
+    { agent_name: "desk", backend: "compute", model: null, status: "done" },
+    { agent_name: "laptop", backend: "compute", model: null, status: "done" },
+  ],
+});
+
+function mountRuns(path: string) {
+  const fake = createFakeFetch({
+    "GET /api/runs": () => {
+      const last = fake.requests.at(-1)?.path ?? "";
+      return last.includes("cursor=c1")
+        ? jsonResponse(200, { runs: [item("old-run", "2026-01-01T00:00:00.000Z")], next_cursor: null })
+        : jsonResponse(200, { runs: [item("new-run", "2026-01-02T00:00:00.000Z")], next_cursor: "c1" });
+    },
+  });
+  vi.stubGlobal("fetch", fake.fetchFn);
+  vi.spyOn(window, "scrollTo").mockImplementation(() => undefined);
+  const history = createMemoryHistory();
+  history.set({ value: path });
+  const host = document.createElement("div");
+  document.body.append(host);
+  cleanup = render(
+    () => (
+      <MemoryRouter history={history}>
+        <Route path="/runs" component={RunsPage} />
+      </MemoryRouter>
+    ),
+    host,
+  );
+  return { host, fake, history };
+}
+
+const rows = (host: HTMLElement) => [...host.querySelectorAll('[data-testid="run-row"]')];
+
+describe("RunsPage", () => {
+  it("lists runs with machines, parameters, duration and export links, and pages back with the cursor", async () => {
+    const { host, fake } = mountRuns("/runs");
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    const first = rows(host)[0];
+    expect(first?.querySelector("a")?.getAttribute("href")).toBe("/runs/new-run");
+    expect(first?.textContent).toContain("desk, laptop");
+    expect(first?.textContent).toContain("segmented_sieve · n = 100,000,000 · 2 threads");
+    expect(first?.textContent).toContain("1.50 s");
+    const exports = [...(first?.querySelectorAll("a[download]") ?? [])].map((a) => a.getAttribute("href"));
+    expect(exports).toEqual(["/api/runs/new-run/export.csv", "/api/runs/new-run/export.json"]);
+
+    host.querySelector<HTMLButtonElement>('[data-testid="older-button"]')?.click();
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(2));
+    expect(fake.requests.at(-1)?.path).toBe("/api/runs?limit=25&cursor=c1");
+    expect(host.querySelector('[data-testid="older-button"]')).toBeNull();
+  });
+
+  it("filters by the workload in the address", async () => {
+    const { host, fake } = mountRuns("/runs?workload=compute");
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    expect(fake.requests[0]?.path).toBe("/api/runs?workload=compute&limit=25");
+    expect(host.querySelector("select")?.value).toBe("compute");
+  });
+
+  it("reloads from the newest run when the filter changes", async () => {
+    const { host, fake, history } = mountRuns("/runs");
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    const select = host.querySelector("select");
+    if (!select) throw new Error("no workload select");
+    select.value = "llm";
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    await vi.waitFor(() => expect(fake.requests.at(-1)?.path).toBe("/api/runs?workload=llm&limit=25"));
+    expect(history.get()).toBe("/runs?workload=llm");
+  });
+});
