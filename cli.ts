@@ -122,7 +122,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((err: unknown) => {
   const message =
     err instanceof z.ZodError
-      ? err.issues.map((issue) => `  ${issue.path.join(".") || "config"}: ${issue.message}`).join("\n")
+      ? `bad settings:\n${err.issues.map((issue) => `  ${issue.message}`).join("\n")}\n\n${usage}`
       : err instanceof Error
         ? err.message
         : String(err);

@@ -14,11 +14,11 @@ export const agentConfigSchema = z.object({
   token: z.string({ error: "--token is required: the enrollment token printed by `npm start`" }).min(1),
   name: z
     .string()
-    .min(1)
-    .max(100)
+    .min(1, { error: "--name must not be empty" })
+    .max(100, { error: "--name must be at most 100 characters" })
     .regex(/^[^\s/]+( [^\s/]+)*$/, { error: "--name must not contain slashes or leading/trailing spaces" }),
   /** where the agent keeps its id */
-  stateDir: z.string().min(1),
+  stateDir: z.string().min(1, { error: "--state-dir must not be empty" }),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 

@@ -6,15 +6,22 @@ import { resolve } from "node:path";
 import { z } from "zod";
 
 export const serveConfigSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65_535).default(8080),
-  host: z.string().min(1).default("127.0.0.1"),
-  dataDir: z.string().min(1).default("data"),
+  port: z.coerce
+    .number({ error: "--port (PORT) must be a number" })
+    .int({ error: "--port (PORT) must be a whole number" })
+    .min(0, { error: "--port (PORT) must be 0..65535" })
+    .max(65_535, { error: "--port (PORT) must be 0..65535" })
+    .default(8080),
+  host: z.string().min(1, { error: "--host (HOST) must not be empty" }).default("127.0.0.1"),
+  dataDir: z.string().min(1, { error: "--data-dir (BENCH_DATA_DIR) must not be empty" }).default("data"),
   /** the secret for every changing API call; created once in the data dir when not given */
   operatorKey: z.string().min(16, { error: "BENCH_OPERATOR_KEY must be at least 16 characters" }).optional(),
   /** the secret agents present; created once in the data dir when not given */
   agentToken: z.string().min(16, { error: "BENCH_AGENT_TOKEN must be at least 16 characters" }).optional(),
   /** origin used in share links; defaults to http://host:port */
-  publicUrl: z.url().optional(),
+  publicUrl: z
+    .url({ error: "--public-url (BENCH_PUBLIC_URL) must be a URL like https://bench.example.org" })
+    .optional(),
   /** run an agent for this machine inside the server process */
   embeddedAgent: z.boolean().default(true),
   /** folder of the built web app */
