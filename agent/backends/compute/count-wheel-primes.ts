@@ -5,9 +5,9 @@
  * O(sqrt n) per thread whatever the range.
  */
 
-import { type CrossCycles, createWasmKernels } from "./create-wasm-kernels.ts";
+import { type CrossCycles, createWasmKernels, type WasmKernels } from "./create-wasm-kernels.ts";
 import { listPrimes } from "./list-primes.ts";
-import { createPresievePattern, presievedPrimes, presievePeriod } from "./presieve-pattern.ts";
+import { presievedPrimes } from "./presieve-pattern.ts";
 import { createPrimeBuckets } from "./prime-buckets.ts";
 import { bitOfResidue, clearMask, firstMultiple, stepExtra, stepGap, wheelResidues } from "./wheel-30.ts";
 
@@ -32,12 +32,15 @@ const masks = clearMask;
 const extra = stepExtra;
 const gaps = stepGap;
 
-/** Primes above the presieved ones (so > 19) in the numbers of wheel bytes [fromByte, toByte), <= n. */
+/** one set of kernels (segment memory and pre-sieve patterns) per segment size, reused by every count */
+const kernelsBySize = new Map<number, WasmKernels>();
+
+/** Primes above the presieved ones in the numbers of wheel bytes [fromByte, toByte), <= n. */
 export function countWheelPrimes(range: WheelRange): number {
   const { n, fromByte, toByte, segmentBytes: size } = range;
   const shift = Math.log2(size);
-  const pattern = createPresievePattern(Math.min(presievePeriod + size, toByte));
-  const kernels = createWasmKernels(size);
+  const kernels = kernelsBySize.get(size) ?? createWasmKernels(size);
+  kernelsBySize.set(size, kernels);
   const seg = kernels.segment;
   const cross = kernels.crossCycles;
   const lastPresieved = presievedPrimes[presievedPrimes.length - 1] ?? 0;
@@ -58,7 +61,7 @@ export function countWheelPrimes(range: WheelRange): number {
   let total = 0;
   for (let start = fromByte, segIndex = 0; start < toByte; start += size, segIndex++) {
     const len = Math.min(size, toByte - start);
-    seg.set(pattern.subarray(start % presievePeriod, (start % presievePeriod) + len));
+    kernels.presieve(start, len);
     if (start === 0) seg[0] = (seg[0] ?? 0) & 0xfe; // 1 is not prime
     const end = start + len;
     for (; next < count; next++) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countWheelPrimes } from "../../../agent/backends/compute/count-wheel-primes.ts";
+import { presievedPrimes } from "../../../agent/backends/compute/presieve-pattern.ts";
 import { runSieveTask } from "../../../agent/backends/compute/run-sieve-task.ts";
 import { splitWheelRange } from "../../../agent/backends/compute/split-wheel-range.ts";
 import { knownPrimeCounts } from "../../../coordinator/protocol/compute.ts";
@@ -7,7 +8,7 @@ import { referencePrimeCounts } from "./reference-prime-counts.ts";
 
 const limit = 12_000_000;
 const pi = referencePrimeCounts(limit);
-const smallPrimeCount = (n: number) => [2, 3, 5, 7, 11, 13, 17, 19].filter((p) => p <= n).length;
+const smallPrimeCount = (n: number) => [2, 3, 5, ...presievedPrimes].filter((p) => p <= n).length;
 
 /** pi(n) with the wheel kernel over the given split of [0, n], with a chosen segment size. */
 function countSplit(n: number, threads: number, segmentBytes: number): number {
