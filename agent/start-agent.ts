@@ -3,7 +3,7 @@
  * Used by the `agent` command and by local mode's embedded agent alike.
  */
 import { performance } from "node:perf_hooks";
-import { appVersion } from "../coordinator/app-version.ts";
+import { appVersion } from "../coordinator/protocol/app-version.ts";
 import type { BackendKind } from "../coordinator/protocol/enums.ts";
 import type { Backends } from "../coordinator/protocol/hardware.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";

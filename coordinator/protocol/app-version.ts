@@ -1,4 +1,4 @@
 /** The version every component reports, from package.json. */
-import pkg from "../package.json" with { type: "json" };
+import pkg from "../../package.json" with { type: "json" };
 
 export const appVersion: string = pkg.version;
