@@ -115,7 +115,8 @@ function sieveOne(
     b += q * (gaps[i] as number) + (extra[rb + i] as number);
     i = (i + 1) & 7;
   }
-  if (i === 0 && b < len) {
+  // a whole cycle (p bytes, 8 multiples) fits: let the wasm loop cross off cycle after cycle
+  if (i === 0 && b + p <= len) {
     const o1 = q * 6 + (extra[rb] as number);
     const o2 = o1 + q * 4 + (extra[rb + 1] as number);
     const o3 = o2 + q * 2 + (extra[rb + 2] as number);
@@ -132,11 +133,11 @@ function sieveOne(
     const m6 = masks[rb + 6] as number;
     const m7 = masks[rb + 7] as number;
     b = cross(b, len - o7, p, o1, o2, o3, o4, o5, o6, o7, m0, m1, m2, m3, m4, m5, m6, m7);
-    while (b < len) {
-      seg[b] = (seg[b] as number) & (masks[rb + i] as number);
-      b += q * (gaps[i] as number) + (extra[rb + i] as number);
-      i = (i + 1) & 7;
-    }
+  }
+  while (b < len) {
+    seg[b] = (seg[b] as number) & (masks[rb + i] as number);
+    b += q * (gaps[i] as number) + (extra[rb + i] as number);
+    i = (i + 1) & 7;
   }
   return b * 8 + i;
 }
