@@ -3,8 +3,8 @@
  * with results and summaries) and the newest-first, cursor-paged list of runs with lanes in brief.
  */
 import { and, asc, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
-import type { LaneView, RunView } from "../coordinator/protocol/api.ts";
-import type { BackendKind, LaneStatus, RunStatus, Workload } from "../coordinator/protocol/enums.ts";
+import type { LaneBrief, LaneView, RunList, RunView } from "../coordinator/protocol/api.ts";
+import type { Workload } from "../coordinator/protocol/enums.ts";
 import type { Result } from "../coordinator/protocol/race-state.ts";
 import type { Db } from "./client.ts";
 import { decodeRunCursor, encodeRunCursor } from "./run-cursor.ts";
@@ -61,29 +61,6 @@ export function getRunView(db: Db, id: string, publicUrl: string): RunView | nul
   };
 }
 
-export interface LaneBrief {
-  lane_id: string;
-  agent_id: string;
-  agent_name: string;
-  backend: BackendKind;
-  model: string | null;
-  status: LaneStatus;
-}
-
-export interface RunListItem {
-  id: string;
-  workload: Workload;
-  status: RunStatus;
-  params: Record<string, unknown>;
-  repeats: number;
-  warmup: number;
-  share_url: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  lanes: LaneBrief[];
-}
-
 export interface RunListQuery {
   workload?: Workload;
   /** page size */
@@ -92,14 +69,8 @@ export interface RunListQuery {
   cursor?: string;
 }
 
-export interface RunListPage {
-  runs: RunListItem[];
-  /** null on the last page */
-  next_cursor: string | null;
-}
-
 /** Runs newest first, a page at a time. Throws on a cursor this module did not write. */
-export function listRuns(db: Db, query: RunListQuery, publicUrl: string): RunListPage {
+export function listRuns(db: Db, query: RunListQuery, publicUrl: string): RunList {
   const conditions: SQL[] = [];
   if (query.workload) conditions.push(eq(runs.workload, query.workload));
   if (query.cursor !== undefined) {

@@ -6,7 +6,7 @@
  */
 import type { RunView } from "../protocol/api.ts";
 import type { MetricValue } from "../protocol/job.ts";
-import { knownMetricNames } from "./known-metrics.ts";
+import { knownMetricNames } from "../protocol/metric-names.ts";
 
 export type ExportValue = MetricValue;
 

@@ -84,6 +84,28 @@ export const runViewSchema = z.object({
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
+/** A lane as the runs list shows it. */
+export const laneBriefSchema = laneViewSchema.pick({
+  lane_id: true,
+  agent_id: true,
+  agent_name: true,
+  backend: true,
+  model: true,
+  status: true,
+});
+export type LaneBrief = z.infer<typeof laneBriefSchema>;
+
+/** A run in `GET /api/runs`: the run without results, its lanes in brief. */
+export const runListItemSchema = runViewSchema.omit({ lanes: true }).extend({ lanes: z.array(laneBriefSchema) });
+export type RunListItem = z.infer<typeof runListItemSchema>;
+
+export const runListSchema = z.object({
+  runs: z.array(runListItemSchema),
+  /** pass back as `cursor` for the next (older) page; null on the last page */
+  next_cursor: z.string().nullable(),
+});
+export type RunList = z.infer<typeof runListSchema>;
+
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 

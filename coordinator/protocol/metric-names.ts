@@ -1,8 +1,24 @@
-/** The metric names of each workload in the order of DESIGN.md section 3; exports list them first. */
-import type { Workload } from "../protocol/enums.ts";
+/**
+ * The published metric names of each workload (DESIGN.md section 3, plus the compute rates and
+ * drag-race fields), in the order exports list them. Tests outside the project read these names.
+ */
+import type { Workload } from "./enums.ts";
 
 export const knownMetricNames: Record<Workload, readonly string[]> = {
-  compute: ["algorithm", "n", "threads_used", "primes_found", "elapsed_ms", "primes_per_sec", "verified"],
+  compute: [
+    "algorithm",
+    "n",
+    "threads_used",
+    "primes_found",
+    "elapsed_ms",
+    "primes_per_sec",
+    "numbers_per_sec",
+    "verified",
+    "preset",
+    "duration_s",
+    "passes",
+    "passes_per_sec",
+  ],
   llm: [
     "engine",
     "model",

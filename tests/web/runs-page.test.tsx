@@ -1,7 +1,7 @@
 import { createMemoryHistory, MemoryRouter, Route } from "@solidjs/router";
 import { render } from "solid-js/web";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { RunListItem } from "../../web/src/lib/api-client.ts";
+import type { RunListItem } from "../../coordinator/protocol/api.ts";
 import { RunsPage } from "../../web/src/pages/runs-page.tsx";
 import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
 
@@ -19,13 +19,15 @@ const item = (id: string, created: string): RunListItem => ({
   workload: "compute",
   status: "done",
   params: { algorithm: "segmented_sieve", n: 1e8, threads: 2 },
+  repeats: 1,
+  warmup: 0,
   share_url: `/runs/${id}`,
   created_at: created,
   started_at: created,
   finished_at: new Date(Date.parse(created) + 1500).toISOString(),
   lanes: [
-    { agent_name: "desk", backend: "compute", model: null, status: "done" },
-    { agent_name: "laptop", backend: "compute", model: null, status: "done" },
+    { lane_id: "l0", agent_id: "a-desk", agent_name: "desk", backend: "compute", model: null, status: "done" },
+    { lane_id: "l1", agent_id: "a-laptop", agent_name: "laptop", backend: "compute", model: null, status: "done" },
   ],
 });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createJobOutbox } from "../../../agent/job-outbox.ts";
 import type { AgentToRace } from "../../../coordinator/protocol/messages.ts";
 
-const progress = (fraction: number) => ({ type: "job-progress" as const, repeat: 0, warmup: false, fraction, line: "" });
+const progress = (fraction: number) => ({
+  type: "job-progress" as const,
+  repeat: 0,
+  warmup: false,
+  fraction,
+  line: "",
+});
 const seqsOf = (sent: AgentToRace[]) => sent.map((m) => (m.type === "job-event" ? m.seq : -1));
 
 describe("job outbox", () => {

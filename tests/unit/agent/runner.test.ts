@@ -11,7 +11,13 @@ function scriptedBackend(clock: { t: number }, passes: Array<Array<WorkloadEvent
   return {
     kind: "compute",
     probe: async () => ({ reachable: true, version: "1", models: [] }),
-    engineInfo: () => ({ engine: "scripted", engine_version: "1", model_digest: null, remote_engine: false, engine_host: null }),
+    engineInfo: () => ({
+      engine: "scripted",
+      engine_version: "1",
+      model_digest: null,
+      remote_engine: false,
+      engine_host: null,
+    }),
     async *run(_job, signal) {
       for (const step of passes[pass++] ?? []) {
         if (signal.aborted) {
@@ -55,7 +61,10 @@ function runWith(backend: Backend, clock: { t: number }, spec: JobSpec = job): P
   });
 }
 
-const result = (primes: number): WorkloadEvent => ({ type: "result", metrics: { algorithm: "segmented_sieve", n: 1000, primes_found: primes } });
+const result = (primes: number): WorkloadEvent => ({
+  type: "result",
+  metrics: { algorithm: "segmented_sieve", n: 1000, primes_found: primes },
+});
 
 describe("runner", () => {
   it("runs warm-up then measured passes and times each from begin to result", async () => {
@@ -89,9 +98,15 @@ describe("runner", () => {
 
   it("ends the job failed with the backend's error", async () => {
     const clock = { t: 0 };
-    const backend = scriptedBackend(clock, [[{ type: "error", error: { code: "bad_params", message: "n: too small" } }]]);
+    const backend = scriptedBackend(clock, [
+      [{ type: "error", error: { code: "bad_params", message: "n: too small" } }],
+    ]);
     const events = await runWith(backend, clock);
-    expect(events.at(-1)).toEqual({ type: "job-finish", status: "failed", error: { code: "bad_params", message: "n: too small" } });
+    expect(events.at(-1)).toEqual({
+      type: "job-finish",
+      status: "failed",
+      error: { code: "bad_params", message: "n: too small" },
+    });
   });
 
   it("fails a job whose backend this agent lacks, saying which it has", async () => {

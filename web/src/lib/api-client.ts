@@ -7,8 +7,9 @@ import {
   agentViewSchema,
   apiErrorSchema,
   type CreateRun,
-  laneViewSchema,
+  type RunList,
   type RunView,
+  runListSchema,
   runViewSchema,
 } from "../../../coordinator/protocol/api.ts";
 import type { Workload } from "../../../coordinator/protocol/enums.ts";
@@ -16,18 +17,6 @@ import { type StoredEvent, storedEventSchema } from "../../../coordinator/protoc
 import { parseNdjson } from "./parse-ndjson.ts";
 
 /** One row of `GET /api/runs`: a run without its results, with just enough of each lane to list it. */
-export const runListItemSchema = runViewSchema.omit({ lanes: true, repeats: true, warmup: true }).extend({
-  lanes: z.array(laneViewSchema.pick({ agent_name: true, backend: true, model: true, status: true })),
-});
-export type RunListItem = z.infer<typeof runListItemSchema>;
-
-export const runListSchema = z.object({
-  runs: z.array(runListItemSchema),
-  /** pass back as `cursor` for the next (older) page; null or absent on the last page */
-  next_cursor: z.string().nullish(),
-});
-export type RunList = z.infer<typeof runListSchema>;
-
 /** An HTTP error from the API, with the server's code and message. */
 export class ApiRequestError extends Error {
   constructor(

@@ -2,9 +2,10 @@
 // or download its results.
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
+import type { RunListItem } from "../../../coordinator/protocol/api.ts";
 import { type Workload, workloads } from "../../../coordinator/protocol/enums.ts";
 import { StatusBadge } from "../components/status-badge.tsx";
-import { api, exportUrl, type RunListItem } from "../lib/api-client.ts";
+import { api, exportUrl } from "../lib/api-client.ts";
 import { describeParams } from "../lib/describe-params.ts";
 import { formatDuration, formatTime } from "../lib/format.ts";
 
