@@ -11,7 +11,12 @@ export default defineConfig({
         test: { name: "web", environment: "jsdom", include: ["tests/web/**/*.test.{ts,tsx}"] },
       },
       {
-        test: { name: "integration", environment: "node", include: ["tests/integration/**/*.test.ts"], testTimeout: 60_000 },
+        test: {
+          name: "integration",
+          environment: "node",
+          include: ["tests/integration/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
       },
       {
         test: {

@@ -18,7 +18,8 @@ export interface BackendJob {
 export type WorkloadEvent =
   /** the measured work starts now (after set-up such as spawning workers or loading a model) */
   | { type: "begin" }
-  | { type: "progress"; /** 0..1 */ fraction: number; line: string }
+  /** `fraction` of the pass done, 0..1, and a line for the card's log */
+  | { type: "progress"; fraction: number; line: string }
   | { type: "token"; text: string }
   /** engine-reported values of the pass; the runner adds its own timings */
   | { type: "result"; metrics: Metrics }
