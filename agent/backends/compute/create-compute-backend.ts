@@ -22,6 +22,8 @@ export interface ComputeBackendOptions {
 
 export function createComputeBackend(options: ComputeBackendOptions = {}): Backend {
   const defaultThreads = options.cpuCount ?? availableParallelism();
+  // every worker is a V8 isolate (tens of MB): more than a few per core only costs memory
+  const maxThreads = Math.max(4, 4 * availableParallelism());
   return {
     kind: "compute",
     probe: async () => ({ reachable: true, version: `${computeEngine} ${computeEngineVersion}`, models: [] }),
@@ -32,7 +34,7 @@ export function createComputeBackend(options: ComputeBackendOptions = {}): Backe
       remote_engine: false,
       engine_host: null,
     }),
-    run: (job, signal) => runComputeJob(job, signal, defaultThreads),
+    run: (job, signal) => runComputeJob(job, signal, defaultThreads, maxThreads),
   };
 }
 
@@ -41,7 +43,7 @@ const cancelled: WorkloadEvent = {
   error: { code: "cancelled", message: "The compute job was cancelled; its worker threads were stopped." },
 };
 
-async function* runComputeJob(job: BackendJob, signal: AbortSignal, defaultThreads: number) {
+async function* runComputeJob(job: BackendJob, signal: AbortSignal, defaultThreads: number, maxThreads: number) {
   const parsed = computeParamsSchema.safeParse(job.params);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -54,7 +56,7 @@ async function* runComputeJob(job: BackendJob, signal: AbortSignal, defaultThrea
     return;
   }
   const params = parsed.data;
-  const tasks = planTasks(params, params.threads ?? defaultThreads);
+  const tasks = planTasks(params, Math.min(params.threads ?? defaultThreads, maxThreads));
   const workers = startSieveWorkers(tasks);
   const aborted = new Promise<"aborted">((resolve) => {
     signal.addEventListener("abort", () => resolve("aborted"), { once: true });
