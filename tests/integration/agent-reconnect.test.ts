@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { runViewSchema } from "../../coordinator/protocol/api.ts";
+import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
+import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
+import { startLocalRace } from "../helpers/local-race.ts";
+
+describe("an agent whose sockets drop in the middle of a race", () => {
+  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  beforeAll(async () => {
+    race = await startLocalRace({ agentNames: ["lab-1"] });
+  });
+  afterAll(() => race?.stop());
+
+  it("reconnects by itself and its lane finishes with every event stored once, in order", async () => {
+    const created = await race.api("/api/runs", {
+      method: "POST",
+      body: JSON.stringify({
+        workload: "compute",
+        agents: ["lab-1"],
+        params: { algorithm: "simple_sieve", n: 400_000_000, progress_interval_s: 0.05 },
+      }),
+    });
+    const { run } = (await created.json()) as { run: { id: string } };
+
+    const viewer = new WebSocket(`${race.server.url.replace("http", "ws")}/parties/race/${run.id}`);
+    await new Promise<void>((resolve) => {
+      viewer.on("message", (data) => {
+        const message = raceToViewerSchema.parse(JSON.parse(String(data)));
+        const progressed =
+          message.type === "race-delta" &&
+          message.events.some((e) => e.event.type === "lane-event" && e.event.event.type === "job-progress");
+        if (progressed) resolve();
+      });
+    });
+    race.server.host.closeAll();
+    await race.raceFinished(run.id);
+
+    const stored = runViewSchema.parse(
+      ((await (await race.api(`/api/runs/${run.id}`)).json()) as { run: unknown }).run,
+    );
+    expect(stored.lanes[0]?.error).toBeNull();
+    expect(stored.lanes[0]?.status).toBe("done");
+    expect(stored.lanes[0]?.results[0]?.metrics.primes_found).toBe(21_336_326);
+    const ndjson = await (await race.api(`/api/runs/${run.id}/events`)).text();
+    const jobSeqs = ndjson
+      .trim()
+      .split("\n")
+      .map((line) => storedEventSchema.parse(JSON.parse(line)).event)
+      .flatMap((event) => (event.type === "lane-event" ? [event.job_seq] : []));
+    expect(jobSeqs).toEqual(jobSeqs.map((_, i) => i + 1));
+    expect(jobSeqs.length).toBeGreaterThan(3);
+  });
+});
