@@ -4,7 +4,7 @@
  * and prints a markdown table for docs/performance.md.
  */
 import { execFileSync } from "node:child_process";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { createComputeBackend } from "../agent/backends/compute/create-compute-backend.ts";
 
 const sizes = (process.argv[2] ?? "1e8,1e9,1e10").split(",").map(Number);
@@ -50,7 +50,10 @@ function timePrimesieve(n: number, threads: number, repeats: number): number | n
 const fmt = (s: number | null) => (s === null ? "not installed" : `${s.toFixed(3)} s`);
 const ratio = (ours: number, theirs: number | null) => (theirs === null ? "-" : `${(ours / theirs).toFixed(2)}x`);
 
-console.log(`cpu: ${cpus()[0]?.model ?? "unknown"}, ${cores} logical cores, node ${process.version}`);
+const load = loadavg()[0]?.toFixed(2) ?? "?";
+console.log(
+  `cpu: ${cpus()[0]?.model ?? "unknown"}, ${cores} logical cores, node ${process.version}, load average ${load}`,
+);
 console.log("| N | threads | bench-race-sieve | primesieve | ratio |");
 console.log("|---|---|---|---|---|");
 const speedups: string[] = [];
