@@ -69,8 +69,9 @@ async function* runComputeJob(job: BackendJob, signal: AbortSignal, defaultThrea
       yield cancelled;
       return;
     }
-    yield { type: "begin" } satisfies WorkloadEvent;
+    // start before yielding: a consumer that awaits something per event must not delay the count
     workers.start();
+    yield { type: "begin" } satisfies WorkloadEvent;
     const finished = workers.finished.then((results) => ({ results }));
     for (;;) {
       const tick = new Promise<"tick">((resolve) => {
