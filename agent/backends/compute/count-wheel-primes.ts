@@ -102,7 +102,7 @@ export function countWheelPrimes(range: WheelRange): number {
  */
 function sieveOne(
   seg: Uint8Array,
-  cross: CrossCycles,
+  cross: readonly CrossCycles[],
   len: number,
   p: number,
   rb: number,
@@ -124,15 +124,7 @@ function sieveOne(
     const o5 = o4 + q * 2 + (extra[rb + 4] as number);
     const o6 = o5 + q * 4 + (extra[rb + 5] as number);
     const o7 = o6 + q * 6 + (extra[rb + 6] as number);
-    const m0 = masks[rb] as number;
-    const m1 = masks[rb + 1] as number;
-    const m2 = masks[rb + 2] as number;
-    const m3 = masks[rb + 3] as number;
-    const m4 = masks[rb + 4] as number;
-    const m5 = masks[rb + 5] as number;
-    const m6 = masks[rb + 6] as number;
-    const m7 = masks[rb + 7] as number;
-    b = cross(b, len - o7, p, o1, o2, o3, o4, o5, o6, o7, m0, m1, m2, m3, m4, m5, m6, m7);
+    b = (cross[rb >> 3] as CrossCycles)(b, len - o7, p, o1, o2, o3, o4, o5, o6, o7);
   }
   while (b < len) {
     seg[b] = (seg[b] as number) & (masks[rb + i] as number);

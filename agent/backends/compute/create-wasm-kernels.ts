@@ -5,6 +5,7 @@
  * about 1.5x faster per crossing than typed arrays.
  */
 import { fillPresievePattern, presieveGroups, presievePeriods } from "./presieve-pattern.ts";
+import { clearMask } from "./wheel-30.ts";
 
 export type CrossCycles = (
   b: number,
@@ -17,24 +18,17 @@ export type CrossCycles = (
   o5: number,
   o6: number,
   o7: number,
-  m0: number,
-  m1: number,
-  m2: number,
-  m3: number,
-  m4: number,
-  m5: number,
-  m6: number,
-  m7: number,
 ) => number;
 
 export interface WasmKernels {
   /** the segment, a view of wasm memory (fixed size, never detached) */
   segment: Uint8Array;
   /**
-   * Crosses off one sieving prime's multiples while b < limit (a whole wheel cycle still fits):
-   * the 8 bytes b, b + o1, ..., b + o7 are ANDed with m0..m7, then b += p. Returns the first b >= limit.
+   * One function per residue class ri of the sieving prime p (p % 30 = wheelResidues[ri]). Each
+   * crosses off p's multiples while b < limit (a whole wheel cycle still fits): the 8 bytes b,
+   * b + o1, ..., b + o7 are ANDed with that class's 8 masks, then b += p. Returns the first b >= limit.
    */
-  crossCycles: CrossCycles;
+  crossCycles: readonly CrossCycles[];
   /** sets segment[0, len) to the pre-sieved wheel bytes from `startByte` on */
   presieve(startByte: number, len: number): void;
   /** set bits in segment[0, len); bytes up to the next multiple of 8 must be zero */
@@ -77,20 +71,30 @@ const uleb = (value: number): number[] => {
   } while (v !== 0);
   return out;
 };
+const sleb = (value: number): number[] => {
+  const out: number[] = [];
+  let v = value;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+};
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const name = (text: string): number[] => vec([...text].map((c) => [c.charCodeAt(0)]));
 
-/** crossCycles(b, limit, p, o1..o7, m0..m7): params 0..17, local 18 = address */
-function crossCyclesBody(): number[] {
-  const [b, limit, p, address] = [0, 1, 2, 18];
+/** crossCycles(b, limit, p, o1..o7) for one residue class: params 0..9, local 10 = address */
+function crossCyclesBody(masks: ArrayLike<number>): number[] {
+  const [b, limit, p, address] = [0, 1, 2, 10];
   const offset = (j: number) => 2 + j; // o1..o7 are params 3..9
-  const mask = (j: number) => 10 + j; // m0..m7 are params 10..17
+  const mask = (j: number) => [op.i32Const, ...sleb(masks[j] ?? 0)];
   const code: number[] = [...op.block, ...op.loop, op.get, b, op.get, limit, op.geS, op.brIf, 1];
-  code.push(op.get, b, op.get, b, ...op.load8, op.get, mask(0), op.and, ...op.store8);
+  code.push(op.get, b, op.get, b, ...op.load8, ...mask(0), op.and, ...op.store8);
   for (let j = 1; j < 8; j++) {
     code.push(op.get, b, op.get, offset(j), op.add, op.tee, address);
-    code.push(op.get, address, ...op.load8, op.get, mask(j), op.and, ...op.store8);
+    code.push(op.get, address, ...op.load8, ...mask(j), op.and, ...op.store8);
   }
   code.push(op.get, b, op.get, p, op.add, op.set, b, op.br, 0, op.end, op.end, op.get, b, op.end);
   return [...vec([[1, i32]]), ...code];
@@ -129,27 +133,36 @@ function presieveBody(sources: number): number[] {
 function moduleBytes(pages: number): Uint8Array<ArrayBuffer> {
   const groups = presieveGroups.length;
   const withSize = (body: number[]) => [...uleb(body.length), ...body];
+  // types: 0 = crossCycles, 1 = popcount, 2 = presieve; functions: 8 crossCycles, popcount, presieve
+  const residues = Array.from({ length: 8 }, (_, ri) => ri);
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(
       1,
       vec([
-        [0x60, ...vec(Array(18).fill([i32])), ...vec([[i32]])],
+        [0x60, ...vec(Array(10).fill([i32])), ...vec([[i32]])],
         [0x60, ...vec([[i32]]), ...vec([[i32]])],
         [0x60, ...vec(Array(1 + groups).fill([i32])), ...vec([])],
       ]),
     ),
     ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(pages)]])),
-    ...section(3, vec([[0], [1], [2]])),
+    ...section(3, vec([...residues.map(() => [0]), [1], [2]])),
     ...section(
       7,
       vec([
-        [...name("crossCycles"), 0x00, 0],
-        [...name("popcount"), 0x00, 1],
-        [...name("presieve"), 0x00, 2],
+        ...residues.map((ri) => [...name(`cross${ri}`), 0x00, ri]),
+        [...name("popcount"), 0x00, 8],
+        [...name("presieve"), 0x00, 9],
       ]),
     ),
-    ...section(10, vec([withSize(crossCyclesBody()), withSize(popcountBody()), withSize(presieveBody(groups))])),
+    ...section(
+      10,
+      vec([
+        ...residues.map((ri) => withSize(crossCyclesBody(clearMask.subarray(ri * 8, ri * 8 + 8)))),
+        withSize(popcountBody()),
+        withSize(presieveBody(groups)),
+      ]),
+    ),
   ]);
 }
 
@@ -169,8 +182,7 @@ export function createWasmKernels(segmentBytes: number): WasmKernels {
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const module = compiled.get(pages) ?? new WebAssembly.Module(moduleBytes(pages));
   compiled.set(pages, module);
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as {
-    crossCycles: CrossCycles;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, CrossCycles> & {
     popcount: (len: number) => number;
     presieve: (len: number, ...sources: number[]) => void;
   };
@@ -181,7 +193,7 @@ export function createWasmKernels(segmentBytes: number): WasmKernels {
   const sources = regions.map(() => 0);
   return {
     segment: new Uint8Array(memory.buffer, 0, segmentBytes),
-    crossCycles: exports.crossCycles,
+    crossCycles: Array.from({ length: 8 }, (_, ri) => exports[`cross${ri}`] as CrossCycles),
     presieve: (startByte, len) => {
       for (let g = 0; g < regions.length; g++) sources[g] = (regions[g] ?? 0) + (startByte % (presievePeriods[g] ?? 1));
       exports.presieve((len + 7) & ~7, ...sources);
