@@ -9,8 +9,9 @@ export function countPrimesSimple(n: number, onProgress: (fraction: number) => v
   const odds = Math.floor((n - 1) / 2); // bit i stands for 2i + 1, for i in 1..odds
   const bits = new Int32Array((odds >>> 5) + 1);
   const root = Math.floor(Math.sqrt(n));
-  // crossing off with p costs about n / (2p): the running sum of 1/p over ln ln sqrt(n) tracks the work
-  const work = Math.log(Math.log(Math.max(root, 3))) + 0.8;
+  // crossing off with p costs about n / (2p); the odd primes up to x have 1/p summing to about
+  // ln ln x - 0.24 (Mertens), so the running sum over that estimate tracks the work done
+  const work = Math.max(0.5, Math.log(Math.log(Math.max(root, 3))) - 0.24);
   let done = 0;
   for (let i = 1; 2 * i + 1 <= root; i++) {
     if ((bits[i >>> 5] as number) & (1 << (i & 31))) continue;
