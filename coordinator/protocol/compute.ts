@@ -50,7 +50,11 @@ export const computeParamsSchema = z
     /** run a preset instead of a single count; omitted means one count of the primes <= n */
     preset: computePresetSchema.optional(),
     /** drag race only: seconds each thread keeps running passes; omitted means 5 */
-    duration_s: z.number().min(0.1, { error: "duration_s must be at least 0.1" }).max(600).optional(),
+    duration_s: z
+      .number({ error: "duration_s must be a number of seconds" })
+      .min(0.1, { error: "duration_s must be at least 0.1" })
+      .max(60, { error: "duration_s must be at most 60" })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     const max = computeMaxN[p.algorithm];
@@ -59,6 +63,13 @@ export const computeParamsSchema = z
         code: "custom",
         path: ["n"],
         message: `n must be at most ${max.toExponential()} for ${p.algorithm}; use segmented_sieve for larger n`,
+      });
+    }
+    if (p.duration_s !== undefined && p.preset !== "drag_race") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["duration_s"],
+        message: 'duration_s only applies to preset "drag_race"',
       });
     }
     if (p.preset === "drag_race" && p.n > dragRaceMaxN) {

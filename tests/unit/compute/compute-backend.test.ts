@@ -78,6 +78,10 @@ describe("compute backend", () => {
       [{ n: 1e6, threads: 1000 }, "threads"],
       [{ n: "many" }, "n"],
       [{ n: 1e6, algorithm: "guessing" }, "algorithm"],
+      [{ n: 1e6, duration_s: 5 }, "duration_s"],
+      [{ n: 1e6, preset: "drag_race", duration_s: 0 }, "duration_s"],
+      [{ n: 1e10, preset: "drag_race" }, "n"],
+      [{ n: 1e6, preset: "sprint" }, "preset"],
     ];
     for (const [params, field] of cases) {
       const events = await collect(params);
