@@ -31,6 +31,20 @@ const roomIdPattern = /^[\w-]{1,100}$/;
 export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
   const rooms = new Map<string, Room>();
   const sockets = new Set<RoomConnection>();
+  /** open sockets per room key */
+  const openCount = new Map<string, number>();
+  const release = (key: string, room: Room) => {
+    const left = (openCount.get(key) ?? 1) - 1;
+    openCount.set(key, left);
+    if (left > 0) return;
+    openCount.delete(key);
+    room
+      .flushed()
+      .then(() => {
+        if (!openCount.has(key) && room.isIdle() && rooms.get(key) === room) rooms.delete(key);
+      })
+      .catch((err) => options.log.error("flush before dropping a room failed", { room: key, error: String(err) }));
+  };
   const roomFor = (party: PartyName, roomId: string): Room => {
     const key = `${party}/${roomId}`;
     let room = rooms.get(key);
@@ -59,6 +73,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           );
         }
         const room = roomFor(party, roomId);
+        const key = `${party}/${roomId}`;
         let conn: RoomConnection | null = null;
         const upgrade = upgradeWebSocket(() => ({
           onOpen(_event, ws) {
@@ -72,6 +87,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             };
             conn = socket;
             sockets.add(socket);
+            openCount.set(key, (openCount.get(key) ?? 0) + 1);
             room
               .onConnect(socket)
               .catch((err) => options.log.error("onConnect failed", { party, roomId, error: String(err) }));

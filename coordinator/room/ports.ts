@@ -47,6 +47,8 @@ export interface Room {
   onControl(body: unknown): Promise<ControlReply>;
   /** resolves once everything handled so far has reached the room's sink */
   flushed(): Promise<void>;
+  /** true when the room holds nothing a later connection needs, so a host may drop it once no socket is open */
+  isIdle(): boolean;
 }
 
 export interface RaceRoomPorts {

@@ -247,6 +247,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
 
   return {
     state: () => state,
+    isIdle: () => !isLive(),
     flushed: () => queue.run(flush),
     onConnect: (conn) =>
       queue.run(() => {
