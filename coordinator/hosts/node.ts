@@ -105,7 +105,8 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             sockets.delete(conn);
             room
               .onClose(conn)
-              .catch((err) => options.log.error("onClose failed", { party, roomId, error: String(err) }));
+              .catch((err) => options.log.error("onClose failed", { party, roomId, error: String(err) }))
+              .finally(() => release(key, room));
           },
         }));
         return upgrade(c, next);
