@@ -5,6 +5,7 @@
  * BENCH_SINK_SECRET.
  */
 import type * as Party from "partykit/server";
+import { createLogger, type Logger } from "../protocol/logger.ts";
 import { authorizeConnection, type PartyName, safeEqual } from "../room/authorize-connection.ts";
 import type { ConnectionRole, Room, RoomConnection } from "../room/ports.ts";
 
@@ -27,6 +28,9 @@ export function readPartyEnv(env: Record<string, unknown>): PartyEnv {
   return { agentToken: get("BENCH_AGENT_TOKEN"), apiUrl: get("BENCH_API_URL"), sinkSecret: get("BENCH_SINK_SECRET") };
 }
 
+/** PartyKit collects a party's console output as its log; there is no process.stderr there. */
+export const createPartyLogger = (scope: string): Logger => createLogger(scope, { write: (line) => console.log(line) });
+
 /** POSTs JSON to the API's internal sink routes. */
 export function postToApi(env: PartyEnv, path: string, body: unknown): Promise<void> {
   return fetch(new URL(path, env.apiUrl), {
@@ -38,50 +42,65 @@ export function postToApi(env: PartyEnv, path: string, body: unknown): Promise<v
   });
 }
 
-/** Refuses a socket before the upgrade when its URL does not authorize it. */
-export function refuseUnauthorized(party: PartyName, req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
-  const decision = authorizeConnection(party, new URL(req.url), readPartyEnv(lobby.env).agentToken);
-  if (decision.ok) return req;
-  return Response.json({ error: { code: "unauthorized", message: decision.message } }, { status: decision.status });
-}
+/**
+ * A PartyKit server class for one party: PartyKit wants a default-exported class with a static
+ * `onBeforeConnect`, and this builds it around the room core that `createCore` makes per room.
+ */
+export function definePartyServer(party: PartyName, createCore: (room: Party.Room) => Room) {
+  return class PartyServer implements Party.Server {
+    private readonly core: Room;
+    /** who each socket is, settled at connect (the party does not hibernate, so memory holds it) */
+    private readonly roles = new Map<string, ConnectionRole>();
 
-/** The Party.Server methods of a room core. */
-export function createPartyServer(party: PartyName, room: Party.Room, core: Room) {
-  const env = () => readPartyEnv(room.env);
-  /** who each socket is, settled at connect (the party does not hibernate, so memory holds it) */
-  const roles = new Map<string, ConnectionRole>();
-  const adapt = (conn: Party.Connection): RoomConnection => ({
-    id: conn.id,
-    who: roles.get(conn.id) ?? { role: "viewer" },
-    send: (data) => conn.send(data),
-    close: (code, reason) => conn.close(code, reason),
-  });
-  return {
-    async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext) {
-      const decision = authorizeConnection(party, new URL(ctx.request.url), env().agentToken);
+    constructor(readonly room: Party.Room) {
+      this.core = createCore(room);
+    }
+
+    static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
+      const decision = authorizeConnection(party, new URL(req.url), readPartyEnv(lobby.env).agentToken);
+      if (decision.ok) return req;
+      return Response.json({ error: { code: "unauthorized", message: decision.message } }, { status: decision.status });
+    }
+
+    private adapt(conn: Party.Connection): RoomConnection {
+      return {
+        id: conn.id,
+        who: this.roles.get(conn.id) ?? { role: "viewer" },
+        send: (data) => conn.send(data),
+        close: (code, reason) => conn.close(code, reason),
+      };
+    }
+
+    async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): Promise<void> {
+      const decision = authorizeConnection(party, new URL(ctx.request.url), readPartyEnv(this.room.env).agentToken);
       if (!decision.ok) return conn.close(4001, decision.message);
-      roles.set(conn.id, decision.who);
-      await core.onConnect(adapt(conn));
-    },
-    async onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection) {
-      await core.onMessage(adapt(conn), typeof message === "string" ? message : new TextDecoder().decode(message));
-    },
-    async onClose(conn: Party.Connection) {
-      await core.onClose(adapt(conn));
-      roles.delete(conn.id);
-    },
+      this.roles.set(conn.id, decision.who);
+      await this.core.onConnect(this.adapt(conn));
+    }
+
+    async onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection): Promise<void> {
+      const raw = typeof message === "string" ? message : new TextDecoder().decode(message);
+      await this.core.onMessage(this.adapt(conn), raw);
+    }
+
+    async onClose(conn: Party.Connection): Promise<void> {
+      await this.core.onClose(this.adapt(conn));
+      this.roles.delete(conn.id);
+    }
+
     async onRequest(req: Party.Request): Promise<Response> {
       const auth = req.headers.get("authorization") ?? "";
-      if (!safeEqual(auth, `Bearer ${env().sinkSecret}`)) {
+      if (!safeEqual(auth, `Bearer ${readPartyEnv(this.room.env).sinkSecret}`)) {
         return Response.json(
           { error: { code: "unauthorized", message: "Room control needs the sink secret." } },
           { status: 401 },
         );
       }
-      if (req.method !== "POST")
+      if (req.method !== "POST") {
         return Response.json({ error: { code: "bad_request", message: "POST a control message." } }, { status: 405 });
-      const reply = await core.onControl(await req.json());
+      }
+      const reply = await this.core.onControl(await req.json());
       return Response.json(reply.body, { status: reply.status });
-    },
+    }
   };
 }
