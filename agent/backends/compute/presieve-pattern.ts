@@ -12,6 +12,12 @@ export const presieveGroups = [
   [41, 43, 47],
   [53, 59, 61],
   [67, 71, 73],
+  [79, 83, 89],
+  [97, 101, 103],
+  [107, 109, 113],
+  [127, 131, 137],
+  [139, 149, 151],
+  [157, 163],
 ] as const;
 /** primes whose multiples (themselves included) the patterns have already cleared, ascending */
 export const presievedPrimes: readonly number[] = presieveGroups.flat();
