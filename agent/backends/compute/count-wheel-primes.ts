@@ -27,13 +27,21 @@ export interface WheelRange {
   onSegment?: (bytesDone: number) => void;
 }
 
+/**
+ * A prime's 8 multiples per cycle span p bytes: from 4 segments per cycle on, most segments hold
+ * at most 2 of them, and scanning every such prime in every segment would cost more than buckets.
+ */
+const bucketSegments = 4;
+
 /** one set of kernels (segment memory and pre-sieve patterns) per segment size, reused by every count */
 const kernelsBySize = new Map<number, WasmKernels>();
 
-function kernelsFor(size: number, capacity: number): WasmKernels {
+function kernelsFor(size: number): WasmKernels {
   const cached = kernelsBySize.get(size);
-  if (cached && cached.capacity >= capacity) return cached;
-  const kernels = createWasmKernels(size, Math.max(capacity, cached?.capacity ?? 0));
+  if (cached) return cached;
+  // room for every prime below the bucket threshold x: pi(x) < 1.26 x / ln x (Rosser and Schoenfeld)
+  const x = size * bucketSegments;
+  const kernels = createWasmKernels(size, Math.ceil((1.26 * x) / Math.log(x)) + 8);
   kernelsBySize.set(size, kernels);
   return kernels;
 }
@@ -48,12 +56,10 @@ export function countWheelPrimes(range: WheelRange): number {
   while (firstSieving < all.length && (all[firstSieving] ?? 0) <= lastPresieved) firstSieving++;
   const primes = all.subarray(firstSieving);
   const count = primes.length;
-  // a prime's 8 multiples per cycle span p bytes: from 4 segments per cycle on, most segments hold
-  // at most 2 of them, and scanning every such prime in every segment would cost more than buckets
-  const bucketFrom = size * 4;
+  const bucketFrom = size * bucketSegments;
   let bucketed = 0;
   while (bucketed < count && (primes[count - 1 - bucketed] ?? 0) >= bucketFrom) bucketed++;
-  const kernels = kernelsFor(size, count - bucketed);
+  const kernels = kernelsFor(size);
   const seg = kernels.segment;
   const buckets = createPrimeBuckets(primes[count - 1] ?? 0, size, bucketed);
   let active = 0;
