@@ -27,6 +27,8 @@ export interface NodeRoomHost {
 }
 
 const roomIdPattern = /^[\w-]{1,100}$/;
+/** How long a room with no socket and nothing live stays in memory: a finished race keeps answering spectators who reconnect. */
+const idleRoomTtlMs = 5 * 60_000;
 
 export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
   const rooms = new Map<string, Room>();
@@ -38,12 +40,14 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
     openCount.set(key, left);
     if (left > 0) return;
     openCount.delete(key);
-    room
-      .flushed()
-      .then(() => {
-        if (!openCount.has(key) && room.isIdle() && rooms.get(key) === room) rooms.delete(key);
-      })
-      .catch((err) => options.log.error("flush before dropping a room failed", { room: key, error: String(err) }));
+    const drop = () =>
+      room
+        .flushed()
+        .then(() => {
+          if (!openCount.has(key) && room.isIdle() && rooms.get(key) === room) rooms.delete(key);
+        })
+        .catch((err) => options.log.error("flush before dropping a room failed", { room: key, error: String(err) }));
+    setTimeout(drop, idleRoomTtlMs).unref();
   };
   const roomFor = (party: PartyName, roomId: string): Room => {
     const key = `${party}/${roomId}`;
