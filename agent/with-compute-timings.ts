@@ -5,7 +5,11 @@
  */
 import type { Metrics } from "../coordinator/protocol/job.ts";
 
-export function withComputeTimings(engine: Metrics, elapsedMs: number): Metrics {
+/** Timings are kept to the microsecond: finer digits of a wall clock are noise. */
+const toMicroseconds = (ms: number) => Math.round(ms * 1000) / 1000;
+
+export function withComputeTimings(engine: Metrics, measuredMs: number): Metrics {
+  const elapsedMs = toMicroseconds(measuredMs);
   if (engine.preset === "drag_race") return { ...engine, elapsed_ms: elapsedMs };
   const seconds = elapsedMs / 1000;
   const rate = (count: unknown) => (typeof count === "number" && seconds > 0 ? count / seconds : null);
