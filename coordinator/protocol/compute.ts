@@ -35,7 +35,9 @@ export const computeParamsSchema = z
     algorithm: computeAlgorithmSchema.default("segmented_sieve"),
     /** count primes <= n */
     n: z
-      .number({ error: "n must be a number" })
+      .number({
+        error: (issue) => (issue.input === undefined ? "n is required: count primes <= n" : "n must be a number"),
+      })
       .int({ error: "n must be a whole number" })
       .min(computeMinN, { error: `n must be at least ${computeMinN}` }),
     /** worker threads; omitted means every logical core of the agent */
@@ -62,7 +64,10 @@ export const computeParamsSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["n"],
-        message: `n must be at most ${max.toExponential()} for ${p.algorithm}; use segmented_sieve for larger n`,
+        message:
+          p.algorithm === "segmented_sieve"
+            ? `n must be at most ${max.toExponential()}, the segmented sieve's documented maximum`
+            : `n must be at most ${max.toExponential()} for ${p.algorithm}; use segmented_sieve for larger n`,
       });
     }
     if (p.duration_s !== undefined && p.preset !== "drag_race") {
