@@ -14,6 +14,22 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 const shareUrl = (publicUrl: string, id: string): string => `${publicUrl.replace(/\/+$/, "")}/runs/${id}`;
 
+/** The fields of a run that both the full view and the list show. */
+function toRunHeader(run: typeof runs.$inferSelect, publicUrl: string): Omit<RunView, "lanes"> {
+  return {
+    id: run.id,
+    workload: run.workload,
+    status: run.status,
+    params: run.params,
+    repeats: run.repeats,
+    warmup: run.warmup,
+    share_url: shareUrl(publicUrl, run.id),
+    created_at: iso(run.createdAt),
+    started_at: isoOrNull(run.startedAt),
+    finished_at: isoOrNull(run.finishedAt),
+  };
+}
+
 /** The run with its lanes, results and summaries, or null when there is no such run. */
 export function getRunView(db: Db, id: string, publicUrl: string): RunView | null {
   const run = db.select().from(runs).where(eq(runs.id, id)).get();
@@ -46,19 +62,7 @@ export function getRunView(db: Db, id: string, publicUrl: string): RunView | nul
     results: resultsByLane.get(lane.laneId) ?? [],
     summary: lane.summary,
   }));
-  return {
-    id: run.id,
-    workload: run.workload,
-    status: run.status,
-    params: run.params,
-    repeats: run.repeats,
-    warmup: run.warmup,
-    share_url: shareUrl(publicUrl, run.id),
-    created_at: iso(run.createdAt),
-    started_at: isoOrNull(run.startedAt),
-    finished_at: isoOrNull(run.finishedAt),
-    lanes: laneViews,
-  };
+  return { ...toRunHeader(run, publicUrl), lanes: laneViews };
 }
 
 export interface RunListQuery {
@@ -121,19 +125,7 @@ export function listRuns(db: Db, query: RunListQuery, publicUrl: string): RunLis
     lanesByRun.set(lane.runId, list);
   }
   return {
-    runs: page.map((run) => ({
-      id: run.id,
-      workload: run.workload,
-      status: run.status,
-      params: run.params,
-      repeats: run.repeats,
-      warmup: run.warmup,
-      share_url: shareUrl(publicUrl, run.id),
-      created_at: iso(run.createdAt),
-      started_at: isoOrNull(run.startedAt),
-      finished_at: isoOrNull(run.finishedAt),
-      lanes: lanesByRun.get(run.id) ?? [],
-    })),
+    runs: page.map((run) => ({ ...toRunHeader(run, publicUrl), lanes: lanesByRun.get(run.id) ?? [] })),
     next_cursor,
   };
 }

@@ -5,7 +5,7 @@
 import { type LabDispatchResult, labControlSchema } from "../protocol/api.ts";
 import type { AgentStatus } from "../protocol/enums.ts";
 import { type AgentIdentity, agentToLabSchema, type LabToAgent } from "../protocol/messages.ts";
-import { errorMessage, parseMessage } from "./parse-message.ts";
+import { errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { LabRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createSerialQueue } from "./serial-queue.ts";
 
@@ -91,13 +91,8 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
       }),
     onControl: (body) =>
       queue.run(() => {
-        const parsed = labControlSchema.safeParse(body);
-        if (!parsed.success) {
-          return {
-            status: 400,
-            body: { error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad control message" } },
-          };
-        }
+        const parsed = parseControl(labControlSchema, body);
+        if (!parsed.ok) return parsed.reply;
         const result: LabDispatchResult = { reached: [], missing: [] };
         for (const agentId of parsed.data.agent_ids) {
           const presence = present.get(agentId);

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import type { ErrorMessage } from "../protocol/messages.ts";
+import type { ControlReply } from "./ports.ts";
 
 /** Messages above this size are refused unread. */
 export const maxMessageBytes = 1_000_000;
@@ -25,9 +26,33 @@ export function parseMessage<S extends z.ZodType>(schema: S, raw: string): Parse
   }
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, data: result.data };
-  const issue = result.error.issues[0];
+  return { ok: false, error: errorMessage("bad_message", `Message refused: ${describeIssue(result.error)}.`) };
+}
+
+/** The first problem of a failed parse, as `path: message`. */
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-  return { ok: false, error: errorMessage("bad_message", `Message refused: ${where}${issue?.message ?? "invalid"}.`) };
+  return `${where}${issue?.message ?? "invalid"}`;
 }
 
 export const errorMessage = (code: string, message: string): ErrorMessage => ({ type: "error", code, message });
+
+/** A refused control request, in the API's error shape. */
+export const controlError = (status: number, code: string, message: string): ControlReply => ({
+  status,
+  body: { error: { code, message } },
+});
+
+/** Parses a control request; a bad one becomes a 400 reply naming the first problem. */
+export function parseControl<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; reply: ControlReply } {
+  const result = schema.safeParse(body);
+  if (result.success) return { ok: true, data: result.data };
+  return {
+    ok: false,
+    reply: controlError(400, "bad_request", `Control message refused: ${describeIssue(result.error)}.`),
+  };
+}

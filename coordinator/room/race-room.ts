@@ -17,7 +17,7 @@ import {
   type RaceState,
   type StoredEvent,
 } from "../protocol/race-state.ts";
-import { errorMessage, parseMessage } from "./parse-message.ts";
+import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createSerialQueue } from "./serial-queue.ts";
 
@@ -204,14 +204,9 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   }
 
   function openRace(setup: Extract<RaceEvent, { type: "race-setup" }>): ControlReply {
-    if (state)
-      return { status: 409, body: { error: { code: "conflict", message: `Race ${roomId} is already open.` } } };
-    if (setup.run.id !== roomId) {
-      return {
-        status: 400,
-        body: { error: { code: "bad_request", message: `Setup is for run ${setup.run.id}, not ${roomId}.` } },
-      };
-    }
+    if (state) return controlError(409, "conflict", `Race ${roomId} is already open.`);
+    if (setup.run.id !== roomId)
+      return controlError(400, "bad_request", `Setup is for run ${setup.run.id}, not ${roomId}.`);
     state = createRaceState(setup);
     append(setup);
     for (const lane of setup.lanes) {
@@ -228,13 +223,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   }
 
   function cancelRace(): ControlReply {
-    if (!state) return { status: 404, body: { error: { code: "not_found", message: `No live race ${roomId} here.` } } };
-    if (!isLive()) {
-      return {
-        status: 409,
-        body: { error: { code: "conflict", message: `Race ${roomId} already ended (${state.status}).` } },
-      };
-    }
+    if (!state) return controlError(404, "not_found", `No live race ${roomId} here.`);
+    if (!isLive()) return controlError(409, "conflict", `Race ${roomId} already ended (${state.status}).`);
     cancelJoinTimer?.();
     append({ type: "race-cancel" });
     for (const [jobId, track] of jobs) {
@@ -305,13 +295,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       }),
     onControl: (body) =>
       queue.run(() => {
-        const parsed = raceControlSchema.safeParse(body);
-        if (!parsed.success) {
-          return {
-            status: 400,
-            body: { error: { code: "bad_request", message: parsed.error.issues[0]?.message ?? "bad control message" } },
-          };
-        }
+        const parsed = parseControl(raceControlSchema, body);
+        if (!parsed.ok) return parsed.reply;
         return parsed.data.type === "race-open" ? openRace(parsed.data.setup) : cancelRace();
       }),
   };
