@@ -1,23 +1,11 @@
-import { render } from "solid-js/web";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LaneState } from "../../coordinator/protocol/race-state.ts";
 import { LaneCard } from "../../web/src/components/lane-card.tsx";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
+import { mount } from "./mount.tsx";
 import { computeRaceEvents } from "./race-fixture.ts";
 
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-  document.body.innerHTML = "";
-});
-
-function mount(lane: LaneState): HTMLElement {
-  const host = document.createElement("div");
-  document.body.append(host);
-  cleanup = render(() => <LaneCard lane={lane} repeats={1} warmup={0} />, host);
-  return host;
-}
+const mountCard = (lane: LaneState): HTMLElement => mount(() => <LaneCard lane={lane} repeats={1} warmup={0} />);
 
 function finishedLane(): LaneState {
   const state = replayEvents(computeRaceEvents([{ name: "alpha", elapsed: [1234] }]));
@@ -30,7 +18,7 @@ const text = (host: HTMLElement, testId: string) => host.querySelector(`[data-te
 
 describe("LaneCard", () => {
   it("shows primes found, elapsed time and the verified mark of a finished lane", () => {
-    const host = mount(finishedLane());
+    const host = mountCard(finishedLane());
     const card = host.querySelector('[data-testid="lane-card"]');
     expect(card?.getAttribute("data-agent-name")).toBe("alpha");
     expect(text(host, "lane-status")).toBe("done");
@@ -44,7 +32,7 @@ describe("LaneCard", () => {
     const lane = finishedLane();
     const result = lane.results[0];
     if (!result) throw new Error("fixture has no result");
-    const host = mount({ ...lane, results: [{ ...result, metrics: { ...result.metrics, verified: false } }] });
+    const host = mountCard({ ...lane, results: [{ ...result, metrics: { ...result.metrics, verified: false } }] });
     expect(text(host, "verified")).toContain("✗");
   });
 
@@ -57,7 +45,7 @@ describe("LaneCard", () => {
       lines: ["10% done", "42% done"],
       finished_at: null,
     };
-    const host = mount(lane);
+    const host = mountCard(lane);
     expect(host.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")).toBe("42");
     expect(text(host, "lane-log")).toContain("42% done");
     expect(host.querySelector('[data-testid="primes-found"]')).toBeNull();
@@ -70,7 +58,7 @@ describe("LaneCard", () => {
       results: [],
       error: { code: "agent_lost", message: "alpha stopped answering." },
     };
-    const host = mount(lane);
+    const host = mountCard(lane);
     expect(text(host, "lane-status")).toBe("lost");
     expect(text(host, "lane-error")).toBe("alpha stopped answering.");
   });

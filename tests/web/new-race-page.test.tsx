@@ -1,18 +1,8 @@
-import { createMemoryHistory, MemoryRouter, Route } from "@solidjs/router";
-import { render } from "solid-js/web";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AgentView, RunView } from "../../coordinator/protocol/api.ts";
 import { NewRacePage } from "../../web/src/pages/new-race-page.tsx";
 import { createFakeFetch, type FakeRoute, jsonResponse } from "./fake-fetch.ts";
-
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-  document.body.innerHTML = "";
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+import { mountRoutes } from "./mount.tsx";
 
 const agent = (id: string, name: string, status: AgentView["status"]): AgentView => ({
   id,
@@ -53,21 +43,8 @@ function mountPage(createRun: FakeRoute) {
     "POST /api/runs": createRun,
   });
   vi.stubGlobal("fetch", fake.fetchFn);
-  // jsdom has no scrolling; the router scrolls to the top after navigating.
-  vi.spyOn(window, "scrollTo").mockImplementation(() => undefined);
-  const history = createMemoryHistory();
-  const host = document.createElement("div");
-  document.body.append(host);
-  cleanup = render(
-    () => (
-      <MemoryRouter history={history}>
-        <Route path="/" component={NewRacePage} />
-        <Route path="/runs/:id" component={() => <p data-testid="race-route">race</p>} />
-      </MemoryRouter>
-    ),
-    host,
-  );
-  return { host, fake, history };
+  const raceRoute = () => <p data-testid="race-route">race</p>;
+  return { ...mountRoutes("/", { "/": NewRacePage, "/runs/:id": raceRoute }), fake };
 }
 
 const input = (host: HTMLElement, name: string) => {

@@ -1,40 +1,17 @@
-import { createMemoryHistory, MemoryRouter, Route } from "@solidjs/router";
-import { render } from "solid-js/web";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { RunView } from "../../coordinator/protocol/api.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
 import { RacePage } from "../../web/src/pages/race-page.tsx";
 import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
+import { mountRoutes } from "./mount.tsx";
 import { computeRaceEvents } from "./race-fixture.ts";
-
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-  document.body.innerHTML = "";
-  vi.unstubAllGlobals();
-});
 
 const events = computeRaceEvents([
   { name: "alpha", elapsed: [1500] },
   { name: "beta", elapsed: [900] },
 ]);
 
-function mountRacePage(path: string): HTMLElement {
-  const history = createMemoryHistory();
-  history.set({ value: path });
-  const host = document.createElement("div");
-  document.body.append(host);
-  cleanup = render(
-    () => (
-      <MemoryRouter history={history}>
-        <Route path="/runs/:id" component={RacePage} />
-      </MemoryRouter>
-    ),
-    host,
-  );
-  return host;
-}
+const mountRacePage = (path: string): HTMLElement => mountRoutes(path, { "/runs/:id": RacePage }).host;
 
 /** The API's view of the finished run, without the progress lines only the events carry. */
 function finishedRunView(): RunView {

@@ -1,18 +1,8 @@
-import { createMemoryHistory, MemoryRouter, Route } from "@solidjs/router";
-import { render } from "solid-js/web";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { RunListItem } from "../../coordinator/protocol/api.ts";
 import { RunsPage } from "../../web/src/pages/runs-page.tsx";
 import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
-
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-  document.body.innerHTML = "";
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+import { mountRoutes } from "./mount.tsx";
 
 const item = (id: string, created: string): RunListItem => ({
   id,
@@ -41,20 +31,7 @@ function mountRuns(path: string) {
     },
   });
   vi.stubGlobal("fetch", fake.fetchFn);
-  vi.spyOn(window, "scrollTo").mockImplementation(() => undefined);
-  const history = createMemoryHistory();
-  history.set({ value: path });
-  const host = document.createElement("div");
-  document.body.append(host);
-  cleanup = render(
-    () => (
-      <MemoryRouter history={history}>
-        <Route path="/runs" component={RunsPage} />
-      </MemoryRouter>
-    ),
-    host,
-  );
-  return { host, fake, history };
+  return { ...mountRoutes(path, { "/runs": RunsPage }), fake };
 }
 
 const rows = (host: HTMLElement) => [...host.querySelectorAll('[data-testid="run-row"]')];

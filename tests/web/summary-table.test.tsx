@@ -1,17 +1,10 @@
-import { render } from "solid-js/web";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RaceState } from "../../coordinator/protocol/race-state.ts";
 import { SummaryTable } from "../../web/src/components/summary-table.tsx";
 import { rankLanes } from "../../web/src/lib/rank-lanes.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
+import { mount } from "./mount.tsx";
 import { computeRaceEvents, type FixtureLane } from "./race-fixture.ts";
-
-let cleanup: (() => void) | null = null;
-afterEach(() => {
-  cleanup?.();
-  cleanup = null;
-  document.body.innerHTML = "";
-});
 
 function finishedRace(lanes: FixtureLane[]): RaceState {
   const state = replayEvents(computeRaceEvents(lanes));
@@ -88,9 +81,7 @@ describe("rankLanes", () => {
 
 describe("SummaryTable", () => {
   it("lists lanes best first with median, min, max and stdev, and marks the mock lane", () => {
-    const host = document.createElement("div");
-    document.body.append(host);
-    cleanup = render(() => <SummaryTable state={race()} />, host);
+    const host = mount(() => <SummaryTable state={race()} />);
     const table = host.querySelector('[data-testid="summary-table"]');
     const headers = [...(table?.querySelectorAll("th") ?? [])].map((th) => th.textContent);
     expect(headers).toEqual(["Place", "Machine", "Status", "Median elapsed", "Min", "Max", "Stdev", "Primes found"]);
