@@ -4,11 +4,12 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", environment: "node", include: ["tests/unit/**/*.test.ts"] } },
+      // Generous timeouts: CI runs every project at once on 2 cores, and worker threads start slowly there.
+      { test: { name: "unit", environment: "node", include: ["tests/unit/**/*.test.ts"], testTimeout: 30_000 } },
       {
         plugins: [solid()],
         resolve: { conditions: ["development", "browser"] },
-        test: { name: "web", environment: "jsdom", include: ["tests/web/**/*.test.{ts,tsx}"] },
+        test: { name: "web", environment: "jsdom", include: ["tests/web/**/*.test.{ts,tsx}"], testTimeout: 15_000 },
       },
       {
         test: {
