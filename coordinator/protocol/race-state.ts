@@ -79,7 +79,7 @@ export const laneStateSchema = laneSetupSchema.extend({
   /** milliseconds from the race's start instant to this lane's job-start reaching the room */
   start_skew_ms: z.number().nullable(),
   provenance: provenanceSchema.nullable(),
-  /** the pass under way and its last progress */
+  /** the pass under way and its last progress; kept where a lane stopped short (failed, cancelled, lost) */
   current: z
     .object({
       repeat: z.number().int(),
@@ -157,7 +157,7 @@ export function applyRaceEvent(state: RaceState, stored: StoredEvent): RaceState
     case "race-cancel":
       next.status = "cancelled";
       next.lanes = next.lanes.map((lane) =>
-        isTerminalLane(lane) ? lane : { ...lane, status: "cancelled", current: null, finished_at: at },
+        isTerminalLane(lane) ? lane : { ...lane, status: "cancelled", finished_at: at },
       );
       return next;
     case "race-finish":
@@ -169,7 +169,6 @@ export function applyRaceEvent(state: RaceState, stored: StoredEvent): RaceState
         ...lane,
         status: "lost",
         error: event.error,
-        current: null,
         finished_at: at,
       }));
       return next;
@@ -211,6 +210,12 @@ function applyJobEvent(
         results: [...lane.results, { repeat: event.repeat, warmup: event.warmup, metrics: event.metrics }],
       };
     case "job-finish":
-      return { ...lane, status: event.status, error: event.error, current: null, finished_at: at };
+      return {
+        ...lane,
+        status: event.status,
+        error: event.error,
+        current: event.status === "done" ? null : lane.current,
+        finished_at: at,
+      };
   }
 }

@@ -44,9 +44,20 @@ describe("applyRaceEvent", () => {
     expect(state.lanes[0]?.provenance).toBeNull();
   });
 
-  it("cancels every open lane on race-cancel", () => {
-    const state = replay([{ type: "race-start" }, { type: "race-cancel" }]);
+  it("cancels every open lane on race-cancel, keeping where each stopped", () => {
+    const [start, repeat, progress] = finishedJob(1);
+    const state = replay([
+      { type: "race-start" },
+      ...[start!, repeat!, progress!].map((event, i) => ({
+        type: "lane-event" as const,
+        lane_id: "l0",
+        job_seq: i + 1,
+        event,
+      })),
+      { type: "race-cancel" },
+    ]);
     expect(state.status).toBe("cancelled");
     expect(state.lanes[0]?.status).toBe("cancelled");
+    expect(state.lanes[0]?.current?.fraction).toBe(0.5);
   });
 });
