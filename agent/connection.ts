@@ -55,6 +55,8 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     maxReconnectionDelay: 10_000,
   });
   const races = new Map<string, RaceLink>();
+  /** races this process finished with; a repeated join for one of them is ignored */
+  const left = new Set<string>();
   let markWelcomed: () => void = () => {};
   const welcomed = new Promise<void>((resolve) => {
     markWelcomed = resolve;
@@ -82,7 +84,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
   });
 
   function joinRace(runId: string): void {
-    if (races.has(runId)) return;
+    if (races.has(runId) || left.has(runId)) return;
     const link: RaceLink = { socket: new PartySocket(socketOptions("race", runId)), outboxes: new Map() };
     races.set(runId, link);
     const send = (message: AgentToRace) => link.socket.send(JSON.stringify(message));
@@ -106,7 +108,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
         case "job-cancel":
           return runner.cancel(message.job_id);
         case "error":
-          if (message.code === "not_in_race") leaveRace(runId);
+          if (message.code === "not_in_race" || message.code === "race_over") leaveRace(runId);
           return log.warn("the race room refused a message", {
             run_id: runId,
             code: message.code,
@@ -148,6 +150,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
   function leaveRace(runId: string): void {
     races.get(runId)?.socket.close();
     races.delete(runId);
+    left.add(runId);
   }
 
   return {

@@ -26,6 +26,8 @@ export interface Runner {
   enqueue(job: JobSpec, emit: (event: JobEvent) => void): void;
   /** cancels a queued or running job; unknown ids are ignored */
   cancel(jobId: string): void;
+  /** ends every queued and running job as failed because the agent is shutting down */
+  stopAll(): void;
 }
 
 interface QueuedJob {
@@ -61,6 +63,12 @@ export function createRunner(options: RunnerOptions): Runner {
     entry.emit({ type: "job-finish", status, error });
   }
 
+  /** ends an aborted job: cancelled by the race, or failed because the agent is shutting down */
+  function stopped(entry: QueuedJob): void {
+    if (entry.abort.signal.reason === agentStoppedError) finish(entry, "failed", agentStoppedError);
+    else finish(entry, "cancelled", cancelledError);
+  }
+
   async function runJob(entry: QueuedJob): Promise<void> {
     const { job, emit, abort } = entry;
     const backend = options.backends.get(job.backend);
@@ -78,10 +86,10 @@ export function createRunner(options: RunnerOptions): Runner {
       ...Array.from({ length: job.repeats }, (_, repeat) => ({ repeat, warmup: false })),
     ];
     for (const pass of passes) {
-      if (abort.signal.aborted) return finish(entry, "cancelled", cancelledError);
+      if (abort.signal.aborted) return stopped(entry);
       emit({ type: "repeat-start", ...pass });
       const outcome = await runPass(backend, job, passJob, pass, emit, abort.signal);
-      if (outcome) return finish(entry, outcome.code === "cancelled" ? "cancelled" : "failed", outcome);
+      if (outcome) return outcome.code === "cancelled" ? stopped(entry) : finish(entry, "failed", outcome);
     }
     finish(entry, "done", null);
   }
@@ -142,7 +150,15 @@ export function createRunner(options: RunnerOptions): Runner {
       const [entry] = index >= 0 ? queue.splice(index, 1) : [];
       if (entry) finish(entry, "cancelled", cancelledError);
     },
+    stopAll() {
+      for (const entry of queue.splice(0)) finish(entry, "failed", agentStoppedError);
+      current?.abort.abort(agentStoppedError);
+    },
   };
 }
 
 const cancelledError: JobError = { code: "cancelled", message: "The race was cancelled." };
+const agentStoppedError: JobError = {
+  code: "agent_stopped",
+  message: "The agent was stopped while running this job; start it again to race this machine.",
+};

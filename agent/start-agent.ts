@@ -47,5 +47,12 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     runner,
     log,
   });
-  return { agentId, connection, close: () => connection?.close() };
+  return {
+    agentId,
+    connection,
+    close: () => {
+      runner.stopAll();
+      connection?.close();
+    },
+  };
 }

@@ -1,6 +1,8 @@
 /**
  * The lab room: every agent keeps one connection here. It tracks who is present and whether
- * they are busy, reports that to the fleet sink, and tells agents which race room to join.
+ * they are busy, reports that to the fleet sink, and tells agents which race room to join. It
+ * repeats an agent's recent race joins when the agent says hello again, so an agent that
+ * restarted mid-race finds its way back (and the race room settles its lanes honestly).
  */
 import { type LabDispatchResult, labControlSchema } from "../protocol/api.ts";
 import type { AgentStatus } from "../protocol/enums.ts";
@@ -8,6 +10,9 @@ import { type AgentIdentity, agentToLabSchema, type LabToAgent } from "../protoc
 import { errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { LabRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createSerialQueue } from "./serial-queue.ts";
+
+/** Race joins remembered per agent. */
+const rememberedRaces = 20;
 
 interface Presence {
   conn: RoomConnection;
@@ -24,6 +29,8 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
   const { sink, log } = ports;
   const queue = createSerialQueue();
   const present = new Map<string, Presence>();
+  /** the latest races each agent was sent to, newest last */
+  const dispatched = new Map<string, string[]>();
   const send = (conn: RoomConnection, message: LabToAgent) => conn.send(JSON.stringify(message));
 
   async function report(presence: Presence): Promise<void> {
@@ -72,6 +79,7 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
           presence.identity = message.agent;
           await report(presence);
           send(conn, { type: "lab-welcome", agent_id: agentId });
+          for (const runId of dispatched.get(agentId) ?? []) send(conn, { type: "race-join", run_id: runId });
           return;
         }
         presence.status = message.status;
@@ -95,6 +103,7 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         if (!parsed.ok) return parsed.reply;
         const result: LabDispatchResult = { reached: [], missing: [] };
         for (const agentId of parsed.data.agent_ids) {
+          dispatched.set(agentId, [...(dispatched.get(agentId) ?? []), parsed.data.run_id].slice(-rememberedRaces));
           const presence = present.get(agentId);
           if (presence) {
             send(presence.conn, { type: "race-join", run_id: parsed.data.run_id });

@@ -200,6 +200,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       assignJobs(agentId);
     } else {
       for (const lane of lanesOf(agentId)) sendTo(conn, { type: "job-cancel", job_id: jobIdOf(lane.lane_id) });
+      refuse(conn, "race_over", `Race ${roomId} is over (${state.status}); nothing more to run.`);
     }
   }
 

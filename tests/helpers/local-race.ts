@@ -18,14 +18,17 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
   const config = { ...parseServeConfig({ port: "0", "data-dir": dataDir, "no-agent": true }, {}) };
   const server = await startLocal(options.webDir ? { ...config, webDir: options.webDir } : config, silentLogger);
   const agents: RunningAgent[] = [];
-  for (const name of options.agentNames) {
+  /** starts an agent that dials in, as `npm run agent` would; the same name is the same agent */
+  const addAgent = async (name: string): Promise<RunningAgent> => {
     const agent = await startAgent(
       { coordinatorUrl: server.url, token: server.agentToken, name, stateDir: join(dataDir, "agents") },
       silentLogger,
     );
     await agent.connection.welcomed;
     agents.push(agent);
-  }
+    return agent;
+  };
+  for (const name of options.agentNames) await addAgent(name);
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${server.url}${path}`, {
       ...init,
@@ -35,6 +38,7 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
   return {
     server,
     agents,
+    addAgent,
     api,
     /** the agents as the API lists them */
     async listAgents(): Promise<AgentView[]> {

@@ -5,6 +5,23 @@ import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
 
+/** Resolves when a spectator of the race sees the first progress event. */
+async function firstProgress(serverUrl: string, runId: string): Promise<void> {
+  const viewer = new WebSocket(`${serverUrl.replace("http", "ws")}/parties/race/${runId}`);
+  await new Promise<void>((resolve) => {
+    viewer.on("message", (data) => {
+      const message = raceToViewerSchema.parse(JSON.parse(String(data)));
+      const progressed =
+        message.type === "race-delta" &&
+        message.events.some((e) => e.event.type === "lane-event" && e.event.event.type === "job-progress");
+      if (progressed) resolve();
+    });
+  });
+  viewer.close();
+}
+
+const longCount = { algorithm: "simple_sieve", n: 400_000_000, progress_interval_s: 0.05 };
+
 describe("an agent whose sockets drop in the middle of a race", () => {
   let race: Awaited<ReturnType<typeof startLocalRace>>;
   beforeAll(async () => {
@@ -18,21 +35,12 @@ describe("an agent whose sockets drop in the middle of a race", () => {
       body: JSON.stringify({
         workload: "compute",
         agents: ["lab-1"],
-        params: { algorithm: "simple_sieve", n: 400_000_000, progress_interval_s: 0.05 },
+        params: longCount,
       }),
     });
     const { run } = (await created.json()) as { run: { id: string } };
 
-    const viewer = new WebSocket(`${race.server.url.replace("http", "ws")}/parties/race/${run.id}`);
-    await new Promise<void>((resolve) => {
-      viewer.on("message", (data) => {
-        const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-        const progressed =
-          message.type === "race-delta" &&
-          message.events.some((e) => e.event.type === "lane-event" && e.event.event.type === "job-progress");
-        if (progressed) resolve();
-      });
-    });
+    await firstProgress(race.server.url, run.id);
     race.server.host.closeAll();
     await race.raceFinished(run.id);
 
@@ -50,5 +58,31 @@ describe("an agent whose sockets drop in the middle of a race", () => {
       .flatMap((event) => (event.type === "lane-event" ? [event.job_seq] : []));
     expect(jobSeqs).toEqual(jobSeqs.map((_, i) => i + 1));
     expect(jobSeqs.length).toBeGreaterThan(3);
+  });
+});
+
+describe("an agent that restarts in the middle of a race", () => {
+  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  beforeAll(async () => {
+    race = await startLocalRace({ agentNames: ["lab-1"] });
+  });
+  afterAll(() => race?.stop());
+
+  it("comes back to the race, and its lane fails honestly instead of waiting to be lost", async () => {
+    const created = await race.api("/api/runs", {
+      method: "POST",
+      body: JSON.stringify({ workload: "compute", agents: ["lab-1"], params: longCount }),
+    });
+    const { run } = (await created.json()) as { run: { id: string } };
+    await firstProgress(race.server.url, run.id);
+    race.agents[0]?.close();
+    await race.addAgent("lab-1");
+    await race.raceFinished(run.id);
+
+    const stored = runViewSchema.parse(
+      ((await (await race.api(`/api/runs/${run.id}`)).json()) as { run: unknown }).run,
+    );
+    expect(stored.status).toBe("failed");
+    expect(stored.lanes[0]).toMatchObject({ status: "failed", error: { code: "agent_restarted" } });
   });
 });

@@ -121,4 +121,43 @@ describe("runner", () => {
     const events = await runWith(scriptedBackend(clock, [[{ type: "begin" }]]), clock);
     expect(events.at(-1)).toMatchObject({ status: "failed", error: { code: "engine_error" } });
   });
+
+  it("ends a job cancelled by the race as cancelled, and one stopped by shutdown as failed", async () => {
+    const clock = { t: 0 };
+    const slow: Backend = {
+      ...scriptedBackend(clock, []),
+      async *run(_job, signal) {
+        yield { type: "begin" };
+        if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+        yield { type: "error", error: { code: "cancelled", message: "stopped" } };
+      },
+    };
+    const runner = createRunner({
+      backends: new Map<BackendKind, Backend>([["compute", slow]]),
+      now: () => clock.t,
+      agentVersion: "0.1.0",
+      os: "test",
+      hardwareId: "hw",
+      log: silentLogger,
+    });
+    const finishes: Record<string, JobEvent> = {};
+    const ended = (id: string) =>
+      new Promise<void>((resolve) =>
+        runner.enqueue({ ...job, job_id: id, warmup: 0 }, (event) => {
+          if (event.type === "repeat-start" && id === "first") runner.cancel("first");
+          if (event.type === "job-finish") {
+            finishes[id] = event;
+            resolve();
+          }
+        }),
+      );
+    await ended("first");
+    const second = ended("second");
+    const third = ended("third");
+    runner.stopAll();
+    await Promise.all([second, third]);
+    expect(finishes.first).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
+    expect(finishes.second).toMatchObject({ status: "failed", error: { code: "agent_stopped" } });
+    expect(finishes.third).toMatchObject({ status: "failed", error: { code: "agent_stopped" } });
+  });
 });

@@ -63,6 +63,15 @@ describe("lab room", () => {
     expect(conn.ofType("race-join")).toEqual([{ type: "race-join", run_id: "r1" }]);
   });
 
+  it("sends an agent that says hello again back to the races it was sent to", async () => {
+    const lab = createLab();
+    const first = await lab.join("a1");
+    await lab.room.onControl({ type: "lab-dispatch", run_id: "r1", agent_ids: ["a1"] });
+    await lab.room.onClose(first);
+    const again = await lab.join("a1");
+    expect(again.ofType("race-join")).toEqual([{ type: "race-join", run_id: "r1" }]);
+  });
+
   it("refuses a hello that names another agent, and malformed messages", async () => {
     const lab = createLab();
     const conn = createFakeConnection({ role: "agent", agentId: "a1" });

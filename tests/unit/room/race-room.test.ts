@@ -176,6 +176,15 @@ describe("race room", () => {
     expect((await race.room.onControl({ type: "race-cancel" })).status).toBe(409);
   });
 
+  it("tells an agent that joins a finished race to stop its jobs and leave", async () => {
+    const race = createRaceFixture(["a1"]);
+    await race.open();
+    const a1 = await race.connectAgent("a1");
+    for (const [i, event] of finishedJob(1).entries()) await race.sendEvent(a1, "l0", i + 1, event);
+    const late = await race.connectAgent("a1");
+    expect(late.sent.map((m) => (m.type === "error" ? m.code : m.type))).toEqual(["job-cancel", "race_over"]);
+  });
+
   it("refuses to open the same race twice", async () => {
     const race = createRaceFixture();
     await race.open();
