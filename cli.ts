@@ -52,7 +52,7 @@ async function serve(args: string[]): Promise<void> {
     ].join("\n"),
   );
   const stop = async () => {
-    agent?.close();
+    await agent?.close();
     await server.close();
     process.exit(0);
   };
@@ -76,8 +76,8 @@ async function agent(args: string[]): Promise<void> {
   const running = await startAgent(config, log);
   await running.connection.welcomed;
   process.stdout.write(`Agent ${config.name} (${running.agentId}) is connected to ${config.coordinatorUrl}\n`);
-  const stop = () => {
-    running.close();
+  const stop = async () => {
+    await running.close();
     process.exit(0);
   };
   process.once("SIGINT", stop);

@@ -32,6 +32,8 @@ export interface AgentConnection {
   setBusy(busy: boolean): void;
   /** resolves when the lab room has welcomed this agent */
   welcomed: Promise<void>;
+  /** resolves once no race is left to report to (every job's events acknowledged) */
+  whenIdle(): Promise<void>;
   close(): void;
 }
 
@@ -55,6 +57,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     maxReconnectionDelay: 10_000,
   });
   const races = new Map<string, RaceLink>();
+  const idleWaiters: Array<() => void> = [];
   /** races this process finished with; a repeated join for one of them is ignored */
   const left = new Set<string>();
   let markWelcomed: () => void = () => {};
@@ -148,13 +151,17 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
   }
 
   function leaveRace(runId: string): void {
-    races.get(runId)?.socket.close();
+    const link = races.get(runId);
+    for (const outbox of link?.outboxes.values() ?? []) outbox.attach(null);
+    link?.socket.close();
     races.delete(runId);
     left.add(runId);
+    if (races.size === 0) for (const wake of idleWaiters.splice(0)) wake();
   }
 
   return {
     welcomed,
+    whenIdle: () => (races.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
     setBusy(next) {
       busy = next;
       sendLab({ type: "agent-status", status: next ? "busy" : "online" });

@@ -3,6 +3,7 @@
  * Used by the `agent` command and by local mode's embedded agent alike.
  */
 import { performance } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
 import { appVersion } from "../coordinator/protocol/app-version.ts";
 import type { BackendKind } from "../coordinator/protocol/enums.ts";
 import type { Backends } from "../coordinator/protocol/hardware.ts";
@@ -18,7 +19,8 @@ import { createRunner } from "./runner.ts";
 export interface RunningAgent {
   agentId: string;
   connection: AgentConnection;
-  close(): void;
+  /** ends running and queued jobs as failed (agent_stopped), waits up to `graceMs` for the rooms to hear it, then hangs up */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startAgent(config: AgentConfig, log: Logger): Promise<RunningAgent> {
@@ -50,8 +52,9 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   return {
     agentId,
     connection,
-    close: () => {
+    async close(graceMs = 3_000) {
       runner.stopAll();
+      await Promise.race([connection?.whenIdle(), delay(graceMs, undefined, { ref: false })]);
       connection?.close();
     },
   };

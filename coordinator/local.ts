@@ -98,7 +98,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
     agentToken,
     host,
     close: async () => {
-      host.closeAll();
+      await host.shutdown();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       database.close();

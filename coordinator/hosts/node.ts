@@ -22,12 +22,14 @@ export interface NodeRoomHost {
   control(party: PartyName, roomId: string, body: unknown): Promise<ControlReply>;
   /** the room, if it exists */
   room(party: PartyName, roomId: string): Room | undefined;
-  /** closes every socket */
+  /** closes every socket (agents reconnect by themselves) */
   closeAll(): void;
+  /** closes every socket, writes what rooms still hold to their sinks, and stops their timers */
+  shutdown(): Promise<void>;
 }
 
 const roomIdPattern = /^[\w-]{1,100}$/;
-/** How long a room with no socket and nothing live stays in memory: a finished race keeps answering spectators who reconnect. */
+/** How long a room with no socket and nothing live stays in memory: a finished race keeps answering spectators who reconnect for a while. */
 const idleRoomTtlMs = 5 * 60_000;
 
 export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
@@ -35,19 +37,25 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
   const sockets = new Set<RoomConnection>();
   /** open sockets per room key */
   const openCount = new Map<string, number>();
-  const release = (key: string, room: Room) => {
+  /** when each room last opened or closed a socket (or was made), epoch ms */
+  const lastActive = new Map<string, number>();
+  const touch = (key: string) => lastActive.set(key, Date.now());
+  const sweep = () => {
+    for (const [key, room] of rooms) {
+      const quietFor = Date.now() - (lastActive.get(key) ?? 0);
+      if (openCount.has(key) || !room.isIdle() || quietFor < idleRoomTtlMs) continue;
+      room.dispose();
+      rooms.delete(key);
+      lastActive.delete(key);
+    }
+  };
+  const sweeper = setInterval(sweep, idleRoomTtlMs / 5);
+  sweeper.unref();
+  const release = (key: string) => {
     const left = (openCount.get(key) ?? 1) - 1;
-    openCount.set(key, left);
-    if (left > 0) return;
-    openCount.delete(key);
-    const drop = () =>
-      room
-        .flushed()
-        .then(() => {
-          if (!openCount.has(key) && room.isIdle() && rooms.get(key) === room) rooms.delete(key);
-        })
-        .catch((err) => options.log.error("flush before dropping a room failed", { room: key, error: String(err) }));
-    setTimeout(drop, idleRoomTtlMs).unref();
+    if (left > 0) openCount.set(key, left);
+    else openCount.delete(key);
+    touch(key);
   };
   const roomFor = (party: PartyName, roomId: string): Room => {
     const key = `${party}/${roomId}`;
@@ -55,6 +63,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
     if (!room) {
       room = options.createRoom(party, roomId);
       rooms.set(key, room);
+      touch(key);
     }
     return room;
   };
@@ -92,6 +101,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             conn = socket;
             sockets.add(socket);
             openCount.set(key, (openCount.get(key) ?? 0) + 1);
+            touch(key);
             room
               .onConnect(socket)
               .catch((err) => options.log.error("onConnect failed", { party, roomId, error: String(err) }));
@@ -110,7 +120,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             room
               .onClose(conn)
               .catch((err) => options.log.error("onClose failed", { party, roomId, error: String(err) }))
-              .finally(() => release(key, room));
+              .finally(() => release(key));
           },
         }));
         return upgrade(c, next);
@@ -120,6 +130,12 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
     room: (party, roomId) => rooms.get(`${party}/${roomId}`),
     closeAll() {
       for (const socket of sockets) socket.close(1001, "server shutting down");
+    },
+    async shutdown() {
+      clearInterval(sweeper);
+      for (const socket of sockets) socket.close(1001, "server shutting down");
+      await Promise.all([...rooms.values()].map((room) => room.flushed()));
+      for (const room of rooms.values()) room.dispose();
     },
   };
 }

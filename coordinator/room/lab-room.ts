@@ -45,6 +45,7 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
   return {
     flushed: () => queue.run(() => undefined),
     isIdle: () => present.size === 0,
+    dispose() {},
     presentAgents: () => [...present].filter(([, p]) => p.identity).map(([id]) => id),
     onConnect: (conn) =>
       queue.run(() => {

@@ -49,6 +49,8 @@ export interface Room {
   flushed(): Promise<void>;
   /** true when the room holds nothing a later connection needs, so a host may drop it once no socket is open */
   isIdle(): boolean;
+  /** stops the room's timers; the host calls it when it drops the room or shuts down */
+  dispose(): void;
 }
 
 export interface RaceRoomPorts {

@@ -104,13 +104,17 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     };
   }
 
-  function assignJobs(agentId: string): void {
+  /** Sends an agent what it should run (open lanes) and stop (ended lanes); `race_over` once it has nothing left. */
+  function sendWork(agentId: string): void {
     const conn = agents.get(agentId);
-    if (!conn) return;
+    if (!conn || !state) return;
     for (const lane of lanesOf(agentId)) {
-      if (isTerminalLane(lane)) continue;
-      const track = jobs.get(jobIdOf(lane.lane_id));
-      sendTo(conn, { type: "job-assign", job: jobSpecOf(lane), acked_seq: track?.appliedSeq ?? 0 });
+      const jobId = jobIdOf(lane.lane_id);
+      if (isTerminalLane(lane)) sendTo(conn, { type: "job-cancel", job_id: jobId });
+      else sendTo(conn, { type: "job-assign", job: jobSpecOf(lane), acked_seq: jobs.get(jobId)?.appliedSeq ?? 0 });
+    }
+    if (lanesOf(agentId).every(isTerminalLane)) {
+      refuse(conn, "race_over", `Race ${roomId} has nothing more for agent ${agentId} (${state.status}).`);
     }
   }
 
@@ -134,7 +138,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
         `Agent ${name} did not join the race within ${joinTimeoutMs / 1000} s. Check that its agent process is running and connected.`,
       );
     }
-    for (const agentId of joined) assignJobs(agentId);
+    for (const agentId of joined) sendWork(agentId);
     finishIfDone();
   }
 
@@ -143,6 +147,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     append({ type: "race-finish", status: state.lanes.some((lane) => lane.status === "done") ? "done" : "failed" });
     for (const cancel of lostTimers.values()) cancel();
     lostTimers.clear();
+    for (const agentId of agents.keys()) sendWork(agentId);
   }
 
   function onJobEvent(conn: RoomConnection, agentId: string, jobId: string, seq: number, event: JobEvent): void {
@@ -159,22 +164,28 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       }
       return;
     }
-    if (seq === track.appliedSeq + 1) {
+    const fresh = seq === track.appliedSeq + 1;
+    if (fresh) {
       applyJobEvent(track, seq, event);
       for (let next = track.held.get(track.appliedSeq + 1); next; next = track.held.get(track.appliedSeq + 1)) {
         track.held.delete(track.appliedSeq + 1);
         applyJobEvent(track, track.appliedSeq + 1, next);
       }
       if (track.held.size === 0) track.resendAsked = false;
-      finishIfDone();
     }
     sendTo(conn, { type: "event-ack", job_id: jobId, seq: track.appliedSeq });
+    if (fresh) finishIfDone();
   }
 
   function applyJobEvent(track: JobTrack, seq: number, event: JobEvent): void {
     track.appliedSeq = seq;
     const lane = state?.lanes.find((l) => l.lane_id === track.laneId);
     if (lane && !isTerminalLane(lane)) append({ type: "lane-event", lane_id: track.laneId, job_seq: seq, event });
+    else if (event.type !== "job-finish") {
+      // the lane ended here (lost, cancelled) while the agent still runs it: tell it to stop
+      const conn = agents.get(track.agentId);
+      if (conn) sendTo(conn, { type: "job-cancel", job_id: jobIdOf(track.laneId) });
+    }
   }
 
   function handleAgentMessage(conn: RoomConnection, agentId: string, raw: string): void {
@@ -196,11 +207,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     if (!state) return;
     if (state.status === "pending") {
       if (state.lanes.every((lane) => joined.has(lane.agent_id))) startRace();
-    } else if (state.status === "running") {
-      assignJobs(agentId);
     } else {
-      for (const lane of lanesOf(agentId)) sendTo(conn, { type: "job-cancel", job_id: jobIdOf(lane.lane_id) });
-      refuse(conn, "race_over", `Race ${roomId} is over (${state.status}); nothing more to run.`);
+      sendWork(agentId);
     }
   }
 
@@ -238,7 +246,13 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
 
   return {
     state: () => state,
-    isIdle: () => !isLive(),
+    isIdle: () => !isLive() && unsent.length === 0,
+    dispose() {
+      cancelJoinTimer?.();
+      cancelFlushTimer?.();
+      for (const cancel of lostTimers.values()) cancel();
+      lostTimers.clear();
+    },
     flushed: () => queue.run(flush),
     onConnect: (conn) =>
       queue.run(() => {

@@ -62,7 +62,7 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
       await server.host.room("race", runId)?.flushed();
     },
     async stop() {
-      for (const agent of agents) agent.close();
+      await Promise.all(agents.map((agent) => agent.close(0)));
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

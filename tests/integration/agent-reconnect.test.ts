@@ -61,7 +61,31 @@ describe("an agent whose sockets drop in the middle of a race", () => {
   });
 });
 
-describe("an agent that restarts in the middle of a race", () => {
+describe("an agent stopped in the middle of a race", () => {
+  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  beforeAll(async () => {
+    race = await startLocalRace({ agentNames: ["lab-1"] });
+  });
+  afterAll(() => race?.stop());
+
+  it("says so before it hangs up: its lane fails as agent_stopped", async () => {
+    const created = await race.api("/api/runs", {
+      method: "POST",
+      body: JSON.stringify({ workload: "compute", agents: ["lab-1"], params: longCount }),
+    });
+    const { run } = (await created.json()) as { run: { id: string } };
+    await firstProgress(race.server.url, run.id);
+    await race.agents[0]?.close();
+    await race.raceFinished(run.id);
+
+    const stored = runViewSchema.parse(
+      ((await (await race.api(`/api/runs/${run.id}`)).json()) as { run: unknown }).run,
+    );
+    expect(stored.lanes[0]).toMatchObject({ status: "failed", error: { code: "agent_stopped" } });
+  });
+});
+
+describe("an agent that crashes and restarts in the middle of a race", () => {
   let race: Awaited<ReturnType<typeof startLocalRace>>;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
@@ -75,7 +99,7 @@ describe("an agent that restarts in the middle of a race", () => {
     });
     const { run } = (await created.json()) as { run: { id: string } };
     await firstProgress(race.server.url, run.id);
-    race.agents[0]?.close();
+    race.agents[0]?.connection.close();
     await race.addAgent("lab-1");
     await race.raceFinished(run.id);
 

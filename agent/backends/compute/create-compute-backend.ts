@@ -74,11 +74,11 @@ async function* runComputeJob(job: BackendJob, signal: AbortSignal, defaultThrea
     yield { type: "begin" } satisfies WorkloadEvent;
     const finished = workers.finished.then((results) => ({ results }));
     for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const tick = new Promise<"tick">((resolve) => {
-        const timer = setTimeout(() => resolve("tick"), params.progress_interval_s * 1000);
-        void finished.finally(() => clearTimeout(timer)).catch(() => {});
+        timer = setTimeout(() => resolve("tick"), params.progress_interval_s * 1000);
       });
-      const next = await Promise.race([finished, tick, aborted]);
+      const next = await Promise.race([finished, tick, aborted]).finally(() => clearTimeout(timer));
       if (next === "aborted") {
         yield cancelled;
         return;

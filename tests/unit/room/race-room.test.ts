@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../../coordinator/protocol/logger.ts";
+import { createRaceRoom } from "../../../coordinator/room/race-room.ts";
+import { createFakeClock } from "../../helpers/fake-clock.ts";
 import { createFakeConnection } from "../../helpers/fake-connection.ts";
-import { createRaceFixture, finishedJob, runId } from "../../helpers/race-fixture.ts";
+import { createRaceFixture, finishedJob, raceSetup, runId } from "../../helpers/race-fixture.ts";
 
 describe("race room", () => {
   it("starts the race and assigns each lane's job once every agent has joined", async () => {
@@ -183,6 +186,60 @@ describe("race room", () => {
     for (const [i, event] of finishedJob(1).entries()) await race.sendEvent(a1, "l0", i + 1, event);
     const late = await race.connectAgent("a1");
     expect(late.sent.map((m) => (m.type === "error" ? m.code : m.type))).toEqual(["job-cancel", "race_over"]);
+  });
+
+  it("tells an agent whose lanes all ended, in a race still running, that nothing is left for it", async () => {
+    const race = createRaceFixture();
+    await race.open();
+    const a1 = await race.connectAgent("a1");
+    await race.connectAgent("a2");
+    for (const [i, event] of finishedJob(1).entries()) await race.sendEvent(a1, "l0", i + 1, event);
+    const again = await race.connectAgent("a1");
+    expect(race.room.state()?.status).toBe("running");
+    expect(again.sent.map((m) => (m.type === "error" ? m.code : m.type))).toEqual(["job-cancel", "race_over"]);
+  });
+
+  it("tells an agent that comes back after its lane was lost to stop that job", async () => {
+    const race = createRaceFixture(["a1", "a2"]);
+    await race.open();
+    const a1 = await race.connectAgent("a1");
+    await race.connectAgent("a2");
+    await race.sendEvent(a1, "l0", 1, finishedJob(1)[0]!);
+    await race.room.onClose(a1);
+    race.clock.advance(60_000);
+    const back = await race.connectAgent("a1");
+    await race.sendEvent(back, "l0", 2, finishedJob(1)[1]!);
+    expect(race.room.state()?.lanes[0]?.status).toBe("lost");
+    expect(back.ofType("job-cancel")).toEqual([
+      { type: "job-cancel", job_id: `${runId}/l0` },
+      { type: "job-cancel", job_id: `${runId}/l0` },
+    ]);
+  });
+
+  it("stays busy while its sink has not taken every event", async () => {
+    const clock = createFakeClock();
+    let fail = true;
+    const written: number[] = [];
+    const room = createRaceRoom({
+      roomId: runId,
+      clock,
+      log: silentLogger,
+      sink: {
+        write: async (batch) => {
+          if (fail) throw new Error("database is locked");
+          written.push(...batch.events.map((e) => e.seq));
+        },
+      },
+    });
+    await room.onControl({ type: "race-open", setup: raceSetup() });
+    await room.onControl({ type: "race-cancel" });
+    await room.flushed();
+    expect(room.isIdle()).toBe(false);
+    fail = false;
+    clock.advance(2_000);
+    await room.flushed();
+    expect(written).toEqual([1, 2, 3]);
+    expect(room.isIdle()).toBe(true);
   });
 
   it("refuses to open the same race twice", async () => {
