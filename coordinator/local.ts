@@ -8,6 +8,7 @@ import { join, relative } from "node:path";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { WebSocketServer } from "ws";
 import { applyFleetChange, markAllAgentsOffline } from "../db/agents.ts";
 import { openDatabase } from "../db/client.ts";
@@ -17,6 +18,7 @@ import { createApi } from "./api/create-api.ts";
 import type { RoomClient } from "./api/room-client.ts";
 import { createNodeRoomHost, type NodeRoomHost } from "./hosts/node.ts";
 import { loadSecret } from "./load-secret.ts";
+import { apiErrorSchema } from "./protocol/api.ts";
 import { appVersion } from "./protocol/app-version.ts";
 import type { Logger } from "./protocol/logger.ts";
 import { createLabRoom } from "./room/lab-room.ts";
@@ -59,9 +61,12 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   const rooms: RoomClient = {
     async post(party: "race" | "lab", roomId: string, body: unknown) {
       const reply = await host.control(party, roomId, body);
-      if (reply.status >= 400)
-        throw new ApiError(502, "room_refused", `The ${party} room refused: ${JSON.stringify(reply.body)}`);
-      return reply.body;
+      if (reply.status < 400) return reply.body;
+      const refusal = apiErrorSchema.safeParse(reply.body);
+      const { code, message } = refusal.success
+        ? refusal.data.error
+        : { code: "room_refused", message: `The ${party} room refused the request.` };
+      throw new ApiError(reply.status as ContentfulStatusCode, code, message);
     },
   };
 

@@ -127,8 +127,10 @@ export async function createRun(deps: ApiDeps, input: unknown): Promise<RunView>
     const agentIds = [...new Set(lanes.map((lane) => lane.agent_id))];
     await deps.rooms.post("lab", defaultLabId, { type: "lab-dispatch", run_id: run.id, agent_ids: agentIds });
   } catch (error) {
+    // the race room may be open already: close it, or it would race and overwrite this failure
+    await deps.rooms.post("race", run.id, { type: "race-cancel" }).catch(() => undefined);
     const reason = error instanceof Error ? error.message : String(error);
-    const message = `The race rooms could not be reached (${reason}), so run ${run.id} failed before it started; check the coordinator's rooms and try again.`;
+    const message = `The race rooms refused or could not be reached (${reason}), so run ${run.id} failed before it started; check the coordinator's log and try again.`;
     markRunFailed(deps.db, run.id, { code: "rooms_unavailable", message }, (deps.now ?? Date.now)());
     throw error instanceof ApiError
       ? new ApiError(502, error.code, message)

@@ -233,7 +233,13 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
 
   function cancelRace(): ControlReply {
     if (!state) return controlError(404, "not_found", `No live race ${roomId} here.`);
-    if (!isLive()) return controlError(409, "conflict", `Race ${roomId} already ended (${state.status}).`);
+    if (!isLive()) {
+      return controlError(
+        409,
+        "run_finished",
+        `Race ${roomId} already ended (${state.status}); reload it to see how it finished.`,
+      );
+    }
     cancelJoinTimer?.();
     append({ type: "race-cancel" });
     for (const [jobId, track] of jobs) {

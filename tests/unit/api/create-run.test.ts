@@ -214,6 +214,10 @@ describe("POST /api/runs", () => {
     const [run] = listRuns(api.db, { limit: 10 }, "http://x").runs;
     expect(run?.status).toBe("failed");
     expect(run?.lanes[0]?.status).toBe("failed");
+    expect(api.rooms.calls.map((call) => `${call.party}:${call.body.type}`)).toEqual([
+      "race:race-open",
+      "race:race-cancel",
+    ]);
   });
 
   it("answers 502 with the room's code when a room refuses the race", async () => {

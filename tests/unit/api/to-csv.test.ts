@@ -14,6 +14,13 @@ describe("toCsv", () => {
     expect(toCsvField("plain text")).toBe("plain text");
   });
 
+  it("defuses text a spreadsheet would run as a formula, but not negative numbers", () => {
+    expect(toCsvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(toCsvField("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(toCsvField("-lab")).toBe("'-lab");
+    expect(toCsvField(-5)).toBe("-5");
+  });
+
   it("quotes a header that needs it", () => {
     expect(toCsv(["x,y"], [])).toBe('"x,y"\r\n');
   });
