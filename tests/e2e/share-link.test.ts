@@ -16,11 +16,7 @@ describe("the share link of a finished race", () => {
   });
 
   it("shows both machines with their prime counts to a spectator", async () => {
-    const created = await race.api("/api/runs", {
-      method: "POST",
-      body: JSON.stringify({ workload: "compute", agents: ["lab-1", "lab-2"], params: { n: 1_000_000 } }),
-    });
-    const { run } = (await created.json()) as { run: { id: string; share_url: string } };
+    const run = await race.startRun({ workload: "compute", agents: ["lab-1", "lab-2"], params: { n: 1_000_000 } });
     await race.raceFinished(run.id);
 
     const page = await browser.newPage();

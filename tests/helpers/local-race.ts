@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { WebSocket } from "ws";
 import { type RunningAgent, startAgent } from "../../agent/start-agent.ts";
 import { startLocal } from "../../coordinator/local.ts";
-import { type AgentView, agentViewSchema } from "../../coordinator/protocol/api.ts";
+import { type AgentView, agentViewSchema, type RunView, runViewSchema } from "../../coordinator/protocol/api.ts";
 import { silentLogger } from "../../coordinator/protocol/logger.ts";
 import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { parseServeConfig } from "../../coordinator/serve-config.ts";
@@ -40,6 +40,17 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
     agents,
     addAgent,
     api,
+    /** starts a race through the API and returns the created run; throws unless the API answers 201 */
+    async startRun(body: Record<string, unknown>): Promise<RunView> {
+      const response = await api("/api/runs", { method: "POST", body: JSON.stringify(body) });
+      if (response.status !== 201)
+        throw new Error(`POST /api/runs answered ${response.status}: ${await response.text()}`);
+      return runViewSchema.parse(((await response.json()) as { run: unknown }).run);
+    },
+    /** the run as the API shows it now */
+    async getRun(runId: string): Promise<RunView> {
+      return runViewSchema.parse(((await (await api(`/api/runs/${runId}`)).json()) as { run: unknown }).run);
+    },
     /** the agents as the API lists them */
     async listAgents(): Promise<AgentView[]> {
       const body = (await (await api("/api/agents")).json()) as { agents: unknown[] };

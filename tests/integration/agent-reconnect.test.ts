@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { runViewSchema } from "../../coordinator/protocol/api.ts";
 import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
@@ -30,23 +29,17 @@ describe("an agent whose sockets drop in the middle of a race", () => {
   afterAll(() => race?.stop());
 
   it("reconnects by itself and its lane finishes with every event stored once, in order", async () => {
-    const created = await race.api("/api/runs", {
-      method: "POST",
-      body: JSON.stringify({
-        workload: "compute",
-        agents: ["lab-1"],
-        params: longCount,
-      }),
+    const run = await race.startRun({
+      workload: "compute",
+      agents: ["lab-1"],
+      params: longCount,
     });
-    const { run } = (await created.json()) as { run: { id: string } };
 
     await firstProgress(race.server.url, run.id);
     race.server.host.closeAll();
     await race.raceFinished(run.id);
 
-    const stored = runViewSchema.parse(
-      ((await (await race.api(`/api/runs/${run.id}`)).json()) as { run: unknown }).run,
-    );
+    const stored = await race.getRun(run.id);
     expect(stored.lanes[0]?.error).toBeNull();
     expect(stored.lanes[0]?.status).toBe("done");
     expect(stored.lanes[0]?.results[0]?.metrics.primes_found).toBe(21_336_326);
@@ -69,18 +62,12 @@ describe("an agent stopped in the middle of a race", () => {
   afterAll(() => race?.stop());
 
   it("says so before it hangs up: its lane fails as agent_stopped", async () => {
-    const created = await race.api("/api/runs", {
-      method: "POST",
-      body: JSON.stringify({ workload: "compute", agents: ["lab-1"], params: longCount }),
-    });
-    const { run } = (await created.json()) as { run: { id: string } };
+    const run = await race.startRun({ workload: "compute", agents: ["lab-1"], params: longCount });
     await firstProgress(race.server.url, run.id);
     await race.agents[0]?.close();
     await race.raceFinished(run.id);
 
-    const stored = runViewSchema.parse(
-      ((await (await race.api(`/api/runs/${run.id}`)).json()) as { run: unknown }).run,
-    );
+    const stored = await race.getRun(run.id);
     expect(stored.lanes[0]).toMatchObject({ status: "failed", error: { code: "agent_stopped" } });
   });
 });
@@ -93,19 +80,13 @@ describe("an agent that crashes and restarts in the middle of a race", () => {
   afterAll(() => race?.stop());
 
   it("comes back to the race, and its lane fails honestly instead of waiting to be lost", async () => {
-    const created = await race.api("/api/runs", {
-      method: "POST",
-      body: JSON.stringify({ workload: "compute", agents: ["lab-1"], params: longCount }),
-    });
-    const { run } = (await created.json()) as { run: { id: string } };
+    const run = await race.startRun({ workload: "compute", agents: ["lab-1"], params: longCount });
     await firstProgress(race.server.url, run.id);
     race.agents[0]?.connection.close();
     await race.addAgent("lab-1");
     await race.raceFinished(run.id);
 
-    const stored = runViewSchema.parse(
-      ((await (await race.api(`/api/runs/${run.id}`)).json()) as { run: unknown }).run,
-    );
+    const stored = await race.getRun(run.id);
     expect(stored.status).toBe("failed");
     expect(stored.lanes[0]).toMatchObject({ status: "failed", error: { code: "agent_restarted" } });
   });

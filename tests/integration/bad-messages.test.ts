@@ -31,11 +31,7 @@ describe("bad messages over real sockets", () => {
   afterAll(() => race?.stop());
 
   it("answers a spectator's garbage and commands with errors, and the room keeps serving", async () => {
-    const created = await race.api("/api/runs", {
-      method: "POST",
-      body: JSON.stringify({ workload: "compute", agents: ["lab-1"], params: { n: 1000 } }),
-    });
-    const { run } = (await created.json()) as { run: { id: string } };
+    const run = await race.startRun({ workload: "compute", agents: ["lab-1"], params: { n: 1000 } });
     await race.raceFinished(run.id);
 
     const viewer = await openSocket(`${race.server.url.replace("http", "ws")}/parties/race/${run.id}`);
@@ -55,7 +51,7 @@ describe("bad messages over real sockets", () => {
     expect(last?.type === "race-snapshot" ? last.state.status : null).toBe("done");
     viewer.ws.close();
 
-    const stored = (await (await race.api(`/api/runs/${run.id}`)).json()) as { run: { status: string } };
-    expect(stored.run.status).toBe("done");
+    const stored = await race.getRun(run.id);
+    expect(stored.status).toBe("done");
   });
 });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { runViewSchema } from "../../coordinator/protocol/api.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
 
@@ -37,9 +36,7 @@ describe("a compute race between two agents in local mode", () => {
     expect(run.share_url).toBe(`${race.server.url}/runs/${run.id}`);
     await race.raceFinished(run.id);
 
-    const stored = runViewSchema.parse(
-      ((await (await race.api(`/api/runs/${run.id}`)).json()) as { run: unknown }).run,
-    );
+    const stored = await race.getRun(run.id);
     expect(stored.status).toBe("done");
     expect(stored.lanes.map((lane) => [lane.agent_name, lane.status])).toEqual([
       ["lab-1", "done"],
