@@ -101,10 +101,11 @@ describe("RacePage", () => {
     sockets[0]?.onmessage?.({ data: JSON.stringify({ type: "race-snapshot", state: running }) });
     const status = (name: string) =>
       host.querySelector(`[data-agent-name="${name}"] [data-testid="lane-status"]`)?.textContent;
+    // the store folds messages at the next animation frame
+    await vi.waitFor(() => expect(status("alpha")).toBe("running"));
     expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("running");
-    expect(status("alpha")).toBe("running");
     sockets[0]?.onmessage?.({ data: JSON.stringify({ type: "race-delta", events: events.slice(4) }) });
-    expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done");
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done"));
     expect(status("beta")).toBe("done");
     expect(host.querySelector('[data-testid="cancel-button"]')).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { createRoot } from "solid-js";
+import { createEffect, createRoot } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RaceState, StoredEvent } from "../../coordinator/protocol/race-state.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
@@ -9,10 +9,15 @@ import {
   type ViewerSocketHandlers,
   viewerUrl,
 } from "../../web/src/stores/race-store.ts";
+import { llmRaceEvents } from "./llm-race-fixture.ts";
 import { computeRaceEvents } from "./race-fixture.ts";
 
-/** Plays the race room: records what the store sends and lets the test push messages. */
+/**
+ * Plays the race room and the browser's frames: records what the store sends, lets the test
+ * deliver messages (`receive`), run the pending animation frame (`frame`), or both (`push`).
+ */
 function fakeRoom() {
+  let frames: (() => void)[] = [];
   const sockets: { url: string; handlers: ViewerSocketHandlers; sent: string[]; closed: boolean }[] = [];
   const factory: ViewerSocketFactory = (url, handlers) => {
     const socket = { url, handlers, sent: [] as string[], closed: false };
@@ -29,11 +34,24 @@ function fakeRoom() {
     if (!socket) throw new Error("no socket opened");
     return socket;
   };
+  const receive = (message: unknown) => latest().handlers.onMessage(JSON.stringify(message));
+  const frame = () => {
+    const due = frames;
+    frames = [];
+    for (const flush of due) flush();
+  };
   return {
     sockets,
     factory,
     latest,
-    push: (message: unknown) => latest().handlers.onMessage(JSON.stringify(message)),
+    scheduleFrame: (flush: () => void) => frames.push(flush),
+    pendingFrames: () => frames.length,
+    receive,
+    frame,
+    push: (message: unknown) => {
+      receive(message);
+      frame();
+    },
   };
 }
 
@@ -56,6 +74,7 @@ function openStore(room: ReturnType<typeof fakeRoom>, backoffMs = () => 1000): R
     return createRaceStore({
       url: "ws://example/parties/race/run-1?role=viewer",
       createSocket: room.factory,
+      scheduleFrame: room.scheduleFrame,
       backoffMs,
     });
   });
@@ -148,6 +167,104 @@ describe("createRaceStore", () => {
     vi.advanceTimersByTime(60_000);
     expect(room.sockets).toHaveLength(1);
     expect(store.connection()).toBe("closed");
+  });
+
+  it("folds a burst of 100 deltas in one frame, publishing once", () => {
+    const room = fakeRoom();
+    const store = openStore(room);
+    const llm = llmRaceEvents([{ name: "gamma", rates: [40] }]);
+    const started = replayEvents(llm.slice(0, 4));
+    if (!started) throw new Error("fixture has no setup");
+    room.push({ type: "race-snapshot", state: started });
+    const published: number[] = [];
+    const stopWatching = createRoot((stop) => {
+      createEffect(() => published.push(store.state()?.seq ?? -1));
+      return stop;
+    });
+    expect(published).toEqual([4]);
+    for (let i = 0; i < 100; i++) {
+      const event = {
+        type: "lane-event",
+        lane_id: "lane-gamma",
+        job_seq: 2 + i,
+        event: { type: "job-text", repeat: 0, warmup: false, text: `w${i} `, tokens: i + 1, t_ms: 100 + i * 10 },
+      };
+      room.receive({ type: "race-delta", events: [{ seq: 5 + i, at: 20_000 + i, event }] });
+    }
+    expect(room.pendingFrames()).toBe(1);
+    expect(store.state()?.seq).toBe(4);
+    room.frame();
+    expect(published).toEqual([4, 104]);
+    expect(store.state()?.lanes[0]?.text.startsWith("w0 w1 w2 ")).toBe(true);
+    expect(store.state()?.lanes[0]?.text.endsWith("w98 w99 ")).toBe(true);
+    stopWatching();
+  });
+
+  describe("live figures", () => {
+    const llm = llmRaceEvents([{ name: "gamma", rates: [40, 50] }]);
+    /** setup, race-start, job-start, repeat-start of pass 0 */
+    const passStarted = () => {
+      const state = replayEvents(llm.slice(0, 4));
+      if (!state) throw new Error("fixture has no setup");
+      return state;
+    };
+    const live = (repeat: number, stats: Record<string, number | null>) => ({
+      lane_id: "lane-gamma",
+      repeat,
+      warmup: false,
+      stats,
+    });
+
+    it("keeps the room's latest live stats of the pass under way", () => {
+      const room = fakeRoom();
+      const store = openStore(room);
+      room.push({ type: "race-snapshot", state: passStarted() });
+      expect(store.live("lane-gamma")).toBeNull();
+      room.receive({ type: "race-delta", events: [], live: [live(0, { ttft_ms: 180, tokens: 3, tokens_per_s: 30 })] });
+      room.receive({
+        type: "race-delta",
+        events: [],
+        live: [live(0, { ttft_ms: 180, tokens: 9, tokens_per_s: 42.5 })],
+      });
+      room.frame();
+      expect(store.live("lane-gamma")?.stats).toEqual({ ttft_ms: 180, tokens: 9, tokens_per_s: 42.5 });
+    });
+
+    it("reads token count and rate from text chunks when the room sends no live stats", () => {
+      const room = fakeRoom();
+      const store = openStore(room);
+      room.push({ type: "race-snapshot", state: passStarted() });
+      room.push({ type: "race-delta", events: llm.slice(4, 6) });
+      // chunks at 200 ms (2 tokens) and 250 ms (4 tokens): 2 tokens in 50 ms
+      expect(store.live("lane-gamma")?.stats).toEqual({ elapsed_ms: 250, tokens: 4, tokens_per_s: 40 });
+    });
+
+    it("clears a lane's live figures when its pass finishes and ignores figures of a pass not under way", () => {
+      const room = fakeRoom();
+      const store = openStore(room);
+      room.push({ type: "race-snapshot", state: passStarted() });
+      room.push({ type: "race-delta", events: llm.slice(4, 6), live: [live(0, { tokens_per_s: 39 })] });
+      expect(store.live("lane-gamma")?.stats.tokens_per_s).toBe(39);
+      room.push({ type: "race-delta", events: llm.slice(6, 7) });
+      expect(store.state()?.lanes[0]?.results).toHaveLength(1);
+      expect(store.live("lane-gamma")).toBeNull();
+      room.push({ type: "race-delta", events: [], live: [live(0, { tokens_per_s: 39 })] });
+      expect(store.live("lane-gamma")).toBeNull();
+      room.push({ type: "race-delta", events: llm.slice(7, 8), live: [live(1, { tokens_per_s: 51 })] });
+      expect(store.live("lane-gamma")?.repeat).toBe(1);
+      expect(store.live("lane-gamma")?.stats.tokens_per_s).toBe(51);
+    });
+
+    it("clears a lane's live figures when the lane ends", () => {
+      const room = fakeRoom();
+      const store = openStore(room);
+      room.push({ type: "race-snapshot", state: passStarted() });
+      room.push({ type: "race-delta", events: [], live: [live(0, { tokens_per_s: 39 })] });
+      const lost = { type: "lane-lost", lane_id: "lane-gamma", error: { code: "agent_lost", message: "gone" } };
+      room.push({ type: "race-delta", events: [{ seq: 5, at: 30_000, event: lost }] });
+      expect(store.state()?.lanes[0]?.status).toBe("lost");
+      expect(store.live("lane-gamma")).toBeNull();
+    });
   });
 
   it("builds the viewer URL from the page's scheme and host", () => {

@@ -1,11 +1,24 @@
 // The live view of one race: takes the room's snapshot, folds its deltas with the protocol's
 // reducer, asks for a fresh snapshot when it sees a gap in seq, and reconnects with backoff when
-// the socket drops. The socket is injected so tests can play the room.
-import { createSignal } from "solid-js";
+// the socket drops. Messages are buffered and folded together once per animation frame, so a burst
+// of deltas costs one update of the page. The socket and the frame scheduler are injected for tests.
+import { batch, createSignal } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { terminalRunStatuses } from "../../../coordinator/protocol/enums.ts";
-import { raceToViewerSchema, type ViewerToRace } from "../../../coordinator/protocol/messages.ts";
-import { applyRaceEvent, type RaceState, type StoredEvent } from "../../../coordinator/protocol/race-state.ts";
+import {
+  type LaneLive,
+  type RaceToViewer,
+  raceToViewerSchema,
+  type ViewerToRace,
+} from "../../../coordinator/protocol/messages.ts";
+import {
+  applyRaceEvent,
+  isTerminalLane,
+  type LaneState,
+  type RaceState,
+  type StoredEvent,
+} from "../../../coordinator/protocol/race-state.ts";
+import { foldTextPace, type TextPace, toPaceStats } from "../lib/text-pace.ts";
 
 export interface ViewerSocket {
   send(data: string): void;
@@ -17,6 +30,8 @@ export interface ViewerSocketHandlers {
   onClose(): void;
 }
 export type ViewerSocketFactory = (url: string, handlers: ViewerSocketHandlers) => ViewerSocket;
+/** Runs `flush` before the next paint (the browser's requestAnimationFrame by default). */
+export type FrameScheduler = (flush: () => void) => void;
 
 /** connecting: no snapshot yet; live: following deltas; reconnecting: waiting to dial again; closed: done. */
 export type RaceConnection = "connecting" | "live" | "reconnecting" | "closed";
@@ -29,10 +44,13 @@ export interface RaceStoreOptions {
   createSocket?: ViewerSocketFactory;
   /** milliseconds to wait before reconnect attempt `attempt` (from 0) */
   backoffMs?: (attempt: number) => number;
+  scheduleFrame?: FrameScheduler;
 }
 
 export interface RaceStore {
   state(): RaceState | null;
+  /** the latest volatile figures of the lane's pass under way; null once that pass ends */
+  live(laneId: string): LaneLive | null;
   connection(): RaceConnection;
   /** the room's last error message, if any */
   error(): string | null;
@@ -49,6 +67,11 @@ export const browserSocket: ViewerSocketFactory = (url, handlers) => {
   return socket;
 };
 
+const animationFrame: FrameScheduler = (flush) => {
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => flush());
+  else setTimeout(flush, 16);
+};
+
 const defaultBackoff = (attempt: number): number => Math.min(500 * 2 ** attempt, 10_000);
 
 /** The viewer URL of a race room on this page's host. */
@@ -57,10 +80,22 @@ export function viewerUrl(runId: string, location: Pick<Location, "protocol" | "
   return `${scheme}://${location.host}/parties/race/${encodeURIComponent(runId)}?role=viewer`;
 }
 
+/** Whether figures of pass (repeat, warmup) still describe the lane: its pass under way, not yet finished. */
+function passUnderWay(lane: LaneState | undefined, repeat: number, warmup: boolean): boolean {
+  if (!lane || isTerminalLane(lane)) return false;
+  const current = lane.current;
+  if (!current || current.repeat !== repeat || current.warmup !== warmup) return false;
+  return !lane.results.some((result) => result.repeat === repeat && result.warmup === warmup);
+}
+
 export function createRaceStore(options: RaceStoreOptions): RaceStore {
   const createSocket = options.createSocket ?? browserSocket;
   const backoffMs = options.backoffMs ?? defaultBackoff;
-  const [view, setView] = createStore<{ race: RaceState | null }>({ race: options.initial ?? null });
+  const scheduleFrame = options.scheduleFrame ?? animationFrame;
+  const [view, setView] = createStore<{ race: RaceState | null; live: Record<string, LaneLive> }>({
+    race: options.initial ?? null,
+    live: {},
+  });
   const [connection, setConnection] = createSignal<RaceConnection>("connecting");
   const [error, setError] = createSignal<string | null>(null);
 
@@ -71,17 +106,18 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
+  /** messages received since the last frame, in arrival order */
+  let pending: RaceToViewer[] = [];
+  let frameScheduled = false;
+  /** the room's latest live figures per lane, and the pace read from each lane's text chunks */
+  const roomLive = new Map<string, LaneLive>();
+  const textPace = new Map<string, TextPace>();
 
-  const publish = (next: RaceState) => {
-    current = next;
-    setView("race", reconcile(next, { key: "lane_id", merge: false }));
-  };
   const send = (message: ViewerToRace) => socket?.send(JSON.stringify(message));
   const finished = () => current !== null && haveSnapshot && terminalRunStatuses.includes(current.status);
 
-  const applyDelta = (events: readonly StoredEvent[]) => {
-    if (!haveSnapshot || awaitingSnapshot || current === null) return;
-    let next: RaceState = current;
+  const foldDelta = (state: RaceState, events: readonly StoredEvent[]): RaceState => {
+    let next = state;
     for (const stored of events) {
       if (stored.seq <= next.seq) continue;
       if (stored.seq !== next.seq + 1) {
@@ -90,8 +126,69 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
         break;
       }
       next = applyRaceEvent(next, stored);
+      const { event } = stored;
+      if (event.type === "lane-event" && event.event.type === "job-text") {
+        textPace.set(event.lane_id, foldTextPace(textPace.get(event.lane_id) ?? null, event.event));
+      }
     }
-    if (next !== current) publish(next);
+    return next;
+  };
+
+  /** Live figures of the passes still under way: the room's over those read from text chunks. */
+  const liveFigures = (state: RaceState | null): Record<string, LaneLive> => {
+    const lanes = new Map(state?.lanes.map((lane) => [lane.lane_id, lane]));
+    const figures: Record<string, LaneLive> = {};
+    for (const [laneId, pace] of textPace) {
+      if (passUnderWay(lanes.get(laneId), pace.repeat, pace.warmup)) {
+        figures[laneId] = { lane_id: laneId, repeat: pace.repeat, warmup: pace.warmup, stats: toPaceStats(pace) };
+      } else textPace.delete(laneId);
+    }
+    for (const [laneId, live] of roomLive) {
+      if (!passUnderWay(lanes.get(laneId), live.repeat, live.warmup)) {
+        roomLive.delete(laneId);
+        continue;
+      }
+      const own = figures[laneId];
+      const same = own && own.repeat === live.repeat && own.warmup === live.warmup;
+      figures[laneId] = { ...live, stats: same ? { ...own.stats, ...live.stats } : live.stats };
+    }
+    return figures;
+  };
+
+  const flush = () => {
+    frameScheduled = false;
+    const messages = pending;
+    pending = [];
+    if (closed || messages.length === 0) return;
+    let next = current;
+    let nextError: string | null = null;
+    let becameLive = false;
+    for (const message of messages) {
+      switch (message.type) {
+        case "race-snapshot":
+          haveSnapshot = true;
+          awaitingSnapshot = false;
+          becameLive = true;
+          if (next === null || message.state.seq >= next.seq) next = message.state;
+          break;
+        case "race-delta":
+          if (!haveSnapshot || awaitingSnapshot || next === null) break;
+          next = foldDelta(next, message.events);
+          for (const live of message.live ?? []) roomLive.set(live.lane_id, live);
+          break;
+        case "error":
+          nextError = message.message;
+          break;
+      }
+    }
+    const changed = next !== current;
+    current = next;
+    batch(() => {
+      if (becameLive) setConnection("live");
+      if (nextError !== null) setError(nextError);
+      if (changed) setView("race", reconcile(next, { key: "lane_id", merge: false }));
+      setView("live", reconcile(liveFigures(next)));
+    });
   };
 
   const onMessage = (data: string) => {
@@ -107,20 +204,10 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
       setError("The race room sent a message this page does not understand; try reloading.");
       return;
     }
-    const message = parsed.data;
-    switch (message.type) {
-      case "race-snapshot":
-        haveSnapshot = true;
-        awaitingSnapshot = false;
-        setConnection("live");
-        if (current === null || message.state.seq >= current.seq) publish(message.state);
-        return;
-      case "race-delta":
-        applyDelta(message.events);
-        return;
-      case "error":
-        setError(message.message);
-        return;
+    pending.push(parsed.data);
+    if (!frameScheduled) {
+      frameScheduled = true;
+      scheduleFrame(flush);
     }
   };
 
@@ -128,6 +215,7 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
     timer = null;
     haveSnapshot = false;
     awaitingSnapshot = false;
+    pending = [];
     setConnection(attempt === 0 ? "connecting" : "reconnecting");
     const own: ViewerSocket = createSocket(options.url, {
       onOpen: () => {
@@ -138,6 +226,8 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
       },
       onClose: () => {
         if (socket !== own) return;
+        // fold what this socket delivered first: its last snapshot may say the race is over
+        flush();
         socket = null;
         if (closed || finished()) {
           setConnection("closed");
@@ -155,10 +245,12 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
 
   return {
     state: () => view.race,
+    live: (laneId) => view.live[laneId] ?? null,
     connection,
     error,
     close() {
       closed = true;
+      pending = [];
       if (timer !== null) clearTimeout(timer);
       timer = null;
       const open = socket;
