@@ -127,7 +127,15 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
       outbox = createJobOutbox(job.job_id, () => settle(runId, job.job_id), ackedSeq);
       link.outboxes.set(job.job_id, outbox);
       outbox.attach(send);
-      if (ackedSeq === 0) runner.enqueue(job, (event) => outbox?.push(event));
+      if (ackedSeq === 0)
+        runner.enqueue(job, {
+          event: (event) => outbox?.push(event),
+          // volatile: sent only while the socket is open, never kept or resent
+          live: (pass, stats) => {
+            if (link.socket.readyState === WebSocket.OPEN)
+              send({ type: "job-live", job_id: job.job_id, ...pass, stats });
+          },
+        });
       else
         outbox.push({
           type: "job-finish",

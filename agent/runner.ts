@@ -1,29 +1,41 @@
 /**
  * Runs jobs through backends, one at a time, and owns every timing: a backend only says when
- * the measured work begins and what the engine reported; the runner's monotonic clock measures
- * the rest, so every engine is timed the same way.
+ * the measured work begins and what the engine reported; the runner's monotonic clock stamps
+ * every event as it arrives, the workload's timing module turns those stamps into metrics, and
+ * streamed text is coalesced into numbered chunks only after its times were taken.
  */
 import type { BackendKind } from "../coordinator/protocol/enums.ts";
-import type { JobError, JobEvent, JobSpec, Metrics, Provenance } from "../coordinator/protocol/job.ts";
+import type { JobError, JobEvent, JobSpec, LiveStats, Provenance } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
-import type { Backend, BackendJob } from "./backends/backend.ts";
-import { withComputeTimings } from "./with-compute-timings.ts";
+import type { Backend, BackendJob, PassInfo, PreparedJob } from "./backends/backend.ts";
+import { createTextCoalescer } from "./text-coalescer.ts";
+import { createPassTiming } from "./timings/pass-timing.ts";
 
 export interface RunnerOptions {
   backends: ReadonlyMap<BackendKind, Backend>;
   /** monotonic milliseconds (performance.now) */
   now: () => number;
+  /** runs `fn` after `ms`; returns a function that cancels it. Default: an unref'd setTimeout */
+  schedule?: (fn: () => void, ms: number) => () => void;
   agentVersion: string;
   os: string;
   hardwareId: string;
   log: Logger;
   /** told when the runner starts or stops having work */
   onBusyChange?: (busy: boolean) => void;
+  /** milliseconds between live figures of a pass; default 250 */
+  liveIntervalMs?: number;
+}
+
+/** Where a job's output goes: numbered events, and volatile live figures that may be dropped. */
+export interface JobSinks {
+  event(event: JobEvent): void;
+  live?(pass: PassInfo, stats: LiveStats): void;
 }
 
 export interface Runner {
-  /** queues a job; its events go to `emit` in order, ending with exactly one job-finish */
-  enqueue(job: JobSpec, emit: (event: JobEvent) => void): void;
+  /** queues a job; its events go to `sinks.event` in order, ending with exactly one job-finish */
+  enqueue(job: JobSpec, sinks: JobSinks): void;
   /** cancels a queued or running job; unknown ids are ignored */
   cancel(jobId: string): void;
   /** ends every queued and running job as failed because the agent is shutting down */
@@ -32,12 +44,20 @@ export interface Runner {
 
 interface QueuedJob {
   job: JobSpec;
-  emit: (event: JobEvent) => void;
+  sinks: JobSinks;
   abort: AbortController;
 }
 
+const defaultSchedule = (fn: () => void, ms: number) => {
+  const timer = setTimeout(fn, ms);
+  timer.unref?.();
+  return () => clearTimeout(timer);
+};
+
 export function createRunner(options: RunnerOptions): Runner {
   const queue: QueuedJob[] = [];
+  const schedule = options.schedule ?? defaultSchedule;
+  const liveIntervalMs = options.liveIntervalMs ?? 250;
   let current: QueuedJob | null = null;
 
   async function drain(): Promise<void> {
@@ -60,7 +80,7 @@ export function createRunner(options: RunnerOptions): Runner {
   }
 
   function finish(entry: QueuedJob, status: "done" | "failed" | "cancelled", error: JobError | null): void {
-    entry.emit({ type: "job-finish", status, error });
+    entry.sinks.event({ type: "job-finish", status, error });
   }
 
   /** ends an aborted job: cancelled by the race, or failed because the agent is shutting down */
@@ -69,79 +89,123 @@ export function createRunner(options: RunnerOptions): Runner {
     else finish(entry, "cancelled", cancelledError);
   }
 
-  async function runJob(entry: QueuedJob): Promise<void> {
-    const { job, emit, abort } = entry;
+  /** Readies the job's engine; an allowed fallback to the mock engine is labelled with its reason. */
+  async function prepare(
+    job: JobSpec,
+    signal: AbortSignal,
+  ): Promise<{ prepared: PreparedJob; fallback: string | null } | JobError> {
     const backend = options.backends.get(job.backend);
-    if (!backend) {
-      const have = [...options.backends.keys()].join(", ");
-      return finish(entry, "failed", {
-        code: "backend_missing",
-        message: `This agent has no ${job.backend} backend (it has: ${have}). Start the agent with the option for it.`,
-      });
-    }
     const passJob: BackendJob = { model: job.model, params: job.params };
-    emit({ type: "job-start", provenance: provenanceOf(backend, passJob) });
-    const passes = [
-      ...Array.from({ length: job.warmup }, (_, repeat) => ({ repeat, warmup: true })),
-      ...Array.from({ length: job.repeats }, (_, repeat) => ({ repeat, warmup: false })),
-    ];
-    for (const pass of passes) {
-      if (abort.signal.aborted) return stopped(entry);
-      emit({ type: "repeat-start", ...pass });
-      const outcome = await runPass(backend, job, passJob, pass, emit, abort.signal);
-      if (outcome) return outcome.code === "cancelled" ? stopped(entry) : finish(entry, "failed", outcome);
+    const outcome = backend
+      ? await backend.prepare(passJob, signal)
+      : ({
+          ok: false,
+          error: {
+            code: "backend_missing",
+            message: `This agent has no ${job.backend} backend (it has: ${[...options.backends.keys()].join(", ")}). Start the agent with the option for it.`,
+          },
+        } as const);
+    if (outcome.ok) return { prepared: outcome.job, fallback: null };
+    const mock = options.backends.get("mock");
+    const fallbackAllowed = job.params.allow_mock_fallback === true && job.backend !== "mock" && mock;
+    if (!fallbackAllowed || signal.aborted || outcome.error.code === "invalid_params") return outcome.error;
+    const viaMock = await mock.prepare(passJob, signal);
+    if (!viaMock.ok) return outcome.error;
+    options.log.warn("engine failed; running the mock engine as the race allows", { job_id: job.job_id });
+    return { prepared: viaMock.job, fallback: `${outcome.error.code}: ${outcome.error.message}` };
+  }
+
+  async function runJob(entry: QueuedJob): Promise<void> {
+    const { job, sinks, abort } = entry;
+    const ready = await prepare(job, abort.signal);
+    if (abort.signal.aborted) {
+      if ("prepared" in ready) await ready.prepared.dispose();
+      return stopped(entry);
     }
-    finish(entry, "done", null);
+    if (!("prepared" in ready)) return finish(entry, "failed", ready);
+    const { prepared, fallback } = ready;
+    try {
+      sinks.event({ type: "job-start", provenance: provenanceOf(prepared, job) });
+      const passes: PassInfo[] = [
+        ...Array.from({ length: job.warmup }, (_, repeat) => ({ repeat, warmup: true })),
+        ...Array.from({ length: job.repeats }, (_, repeat) => ({ repeat, warmup: false })),
+      ];
+      for (const pass of passes) {
+        if (abort.signal.aborted) return stopped(entry);
+        sinks.event({ type: "repeat-start", ...pass });
+        const outcome = await runPass(prepared, job, pass, sinks, abort.signal, fallback);
+        if (outcome) return outcome.code === "cancelled" ? stopped(entry) : finish(entry, "failed", outcome);
+      }
+      finish(entry, "done", null);
+    } finally {
+      await prepared.dispose().catch((err: unknown) => options.log.warn("dispose failed", { error: String(err) }));
+    }
   }
 
   async function runPass(
-    backend: Backend,
+    prepared: PreparedJob,
     job: JobSpec,
-    passJob: BackendJob,
-    pass: { repeat: number; warmup: boolean },
-    emit: (event: JobEvent) => void,
+    pass: PassInfo,
+    sinks: JobSinks,
     signal: AbortSignal,
+    fallback: string | null,
   ): Promise<JobError | null> {
-    let began = options.now();
-    for await (const event of backend.run(passJob, signal)) {
-      switch (event.type) {
-        case "begin":
-          began = options.now();
-          break;
-        case "progress":
-          emit({ type: "job-progress", ...pass, fraction: event.fraction, line: event.line });
-          break;
-        case "token":
-          emit({ type: "job-token", ...pass, text: event.text });
-          break;
-        case "result":
-          emit({ type: "repeat-finish", ...pass, metrics: withTimings(job, event.metrics, options.now() - began) });
-          return null;
-        case "error":
-          return event.error;
+    const timing = createPassTiming[job.workload]();
+    let origin = options.now();
+    const text = createTextCoalescer({
+      schedule,
+      emit: (chunk) => sinks.event({ type: "job-text", ...pass, ...chunk }),
+    });
+    let cancelLive: (() => void) | null = null;
+    const sendLive = () => {
+      const stats = timing.live(options.now() - origin);
+      if (stats) sinks.live?.(pass, stats);
+      cancelLive = schedule(sendLive, liveIntervalMs);
+    };
+    if (sinks.live) cancelLive = schedule(sendLive, liveIntervalMs);
+    try {
+      for await (const event of prepared.run(pass, signal)) {
+        const at = options.now();
+        if (event.type === "begin") origin = at;
+        const tMs = at - origin;
+        timing.observe(event, tMs);
+        switch (event.type) {
+          case "progress":
+            sinks.event({ type: "job-progress", ...pass, fraction: event.fraction, line: event.line });
+            break;
+          case "text":
+            if (event.text !== "") text.push(event.text, event.tokens, tMs);
+            break;
+          case "result": {
+            text.flush();
+            const engine = fallback === null ? event.metrics : { ...event.metrics, fallback_reason: fallback };
+            sinks.event({ type: "repeat-finish", ...pass, ...timing.finish(engine, tMs) });
+            return null;
+          }
+          case "error":
+            text.flush();
+            return event.error;
+        }
       }
+    } finally {
+      cancelLive?.();
     }
-    return { code: "engine_error", message: `The ${backend.kind} backend ended a pass without a result or an error.` };
+    return { code: "engine_error", message: `The ${job.backend} backend ended a pass without a result or an error.` };
   }
 
-  function withTimings(job: JobSpec, engine: Metrics, elapsedMs: number): Metrics {
-    return job.workload === "compute" ? withComputeTimings(engine, elapsedMs) : { ...engine, total_ms: elapsedMs };
-  }
-
-  function provenanceOf(backend: Backend, passJob: BackendJob): Provenance {
-    const engine = backend.engineInfo(passJob);
+  function provenanceOf(prepared: PreparedJob, job: JobSpec): Provenance {
     return {
       agent_version: options.agentVersion,
       os: options.os,
       hardware_id: options.hardwareId,
-      ...engine,
-      params: passJob.params,
+      ...prepared.engine,
+      params: job.params,
     };
   }
 
   return {
-    enqueue(job, emit) {
-      queue.push({ job, emit, abort: new AbortController() });
+    enqueue(job, sinks) {
+      queue.push({ job, sinks, abort: new AbortController() });
       void drain();
     },
     cancel(jobId) {

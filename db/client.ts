@@ -25,6 +25,8 @@ export function openDatabase(file: string): OpenDatabase {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
+  // with WAL, NORMAL is durable across crashes of the process; only a power loss can drop the last commits
+  sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });

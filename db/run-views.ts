@@ -44,7 +44,13 @@ export function getRunView(db: Db, id: string, publicUrl: string): RunView | nul
   const resultsByLane = new Map<string, Result[]>();
   for (const row of resultRows) {
     const list = resultsByLane.get(row.laneId) ?? [];
-    list.push({ repeat: row.repeat, warmup: row.warmup, metrics: row.metrics });
+    list.push({
+      repeat: row.repeat,
+      warmup: row.warmup,
+      metrics: row.metrics,
+      ...(row.output !== null ? { output: row.output } : {}),
+      ...(row.timeline !== null ? { timeline: row.timeline } : {}),
+    });
     resultsByLane.set(row.laneId, list);
   }
   const laneViews: LaneView[] = laneRows.map((lane) => ({

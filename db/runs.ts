@@ -6,7 +6,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { RunBatch } from "../coordinator/protocol/api.ts";
 import { type RunStatus, terminalRunStatuses } from "../coordinator/protocol/enums.ts";
 import type { JobError } from "../coordinator/protocol/job.ts";
-import type { LaneSetup, LaneState, RunInfo } from "../coordinator/protocol/race-state.ts";
+import type { LaneRecord, LaneSetup, RunInfo } from "../coordinator/protocol/race-state.ts";
 import { summarizeResults } from "../coordinator/protocol/summary.ts";
 import type { Db } from "./client.ts";
 import { insertEvents } from "./events.ts";
@@ -52,16 +52,17 @@ export function insertRun(db: Db, { run, lanes: laneSetups }: NewRun): void {
 
 const isTerminalRun = (status: RunStatus): boolean => terminalRunStatuses.includes(status);
 
-function laneSummary(lane: LaneState): StoredSummary | null {
+function laneSummary(lane: LaneRecord): StoredSummary | null {
   const summary = summarizeResults(lane.results);
   if (!summary) return null;
   return Object.fromEntries(Object.entries(summary).map(([name, s]) => [name, { ...s }]));
 }
 
 /**
- * The run sink: stores the batch's events (duplicates ignored) and projects its state onto the run,
- * its lanes and their results, in one transaction. Applying a batch twice changes nothing; a batch
- * older than the last projected one only adds its events. Returns false for a run that is not stored
+ * The run sink: stores the batch's events (duplicates ignored), projects the run's status and
+ * times, and writes the lanes that changed with their new results (results only grow, so a result
+ * already stored at its position is kept). Applying a batch twice changes nothing; a batch older
+ * than the last projected one only adds its events. Returns false for a run that is not stored
  * (e.g. deleted while its room was still live).
  */
 export function applyRunBatch(db: Db, batch: RunBatch): boolean {
@@ -73,15 +74,15 @@ export function applyRunBatch(db: Db, batch: RunBatch): boolean {
       .get();
     if (!current) return false;
     insertEvents(db, batch.run_id, batch.events);
-    const { state } = batch;
-    if (state.seq < current.stateSeq) return true;
+    const { run } = batch;
+    if (run.seq < current.stateSeq) return true;
     // A run the API already closed (e.g. failed to reach its room) is not reopened by a late batch.
-    const status = isTerminalRun(current.status) && !isTerminalRun(state.status) ? current.status : state.status;
+    const status = isTerminalRun(current.status) && !isTerminalRun(run.status) ? current.status : run.status;
     tx.update(runs)
-      .set({ status, stateSeq: state.seq, startedAt: state.started_at, finishedAt: state.finished_at })
+      .set({ status, stateSeq: run.seq, startedAt: run.started_at, finishedAt: run.finished_at })
       .where(eq(runs.id, batch.run_id))
       .run();
-    for (const lane of state.lanes) {
+    for (const lane of batch.lanes) {
       const projection = {
         status: lane.status,
         error: lane.error,
@@ -93,23 +94,22 @@ export function applyRunBatch(db: Db, batch: RunBatch): boolean {
         .values({ ...laneSetupRow(batch.run_id, lane), ...projection })
         .onConflictDoUpdate({ target: [lanes.runId, lanes.laneId], set: projection })
         .run();
-      tx.delete(results)
-        .where(and(eq(results.runId, batch.run_id), eq(results.laneId, lane.lane_id)))
+      if (lane.results.length === 0) continue;
+      tx.insert(results)
+        .values(
+          lane.results.map((result, position) => ({
+            runId: batch.run_id,
+            laneId: lane.lane_id,
+            position,
+            repeat: result.repeat,
+            warmup: result.warmup,
+            metrics: result.metrics,
+            output: result.output ?? null,
+            timeline: result.timeline ?? null,
+          })),
+        )
+        .onConflictDoNothing()
         .run();
-      if (lane.results.length > 0) {
-        tx.insert(results)
-          .values(
-            lane.results.map((result, position) => ({
-              runId: batch.run_id,
-              laneId: lane.lane_id,
-              position,
-              repeat: result.repeat,
-              warmup: result.warmup,
-              metrics: result.metrics,
-            })),
-          )
-          .run();
-      }
     }
     return true;
   });

@@ -2,10 +2,10 @@
  * The SQLite tables of bench-race (drizzle). Rooms are the source of truth while a race runs; these
  * tables are the durable projection of the run sink (runs, lanes, results, events) and the fleet.
  */
-import { foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { agentStatuses, backendKinds, laneStatuses, runStatuses, workloads } from "../coordinator/protocol/enums.ts";
 import type { Backends, Hardware } from "../coordinator/protocol/hardware.ts";
-import type { JobError, Metrics, Provenance } from "../coordinator/protocol/job.ts";
+import type { JobError, Metrics, Provenance, Timeline } from "../coordinator/protocol/job.ts";
 import type { StoredEvent } from "../coordinator/protocol/race-state.ts";
 
 type Params = Record<string, unknown>;
@@ -82,10 +82,14 @@ export const results = sqliteTable(
     repeat: integer("repeat").notNull(),
     warmup: integer("warmup", { mode: "boolean" }).notNull(),
     metrics: text("metrics", { mode: "json" }).$type<Metrics>().notNull(),
+    /** llm: the generated text */
+    output: text("output"),
+    /** llm: chunk times and engine token counts */
+    timeline: text("timeline", { mode: "json" }).$type<Timeline>(),
   },
   (t) => [
     foreignKey({ columns: [t.runId, t.laneId], foreignColumns: [lanes.runId, lanes.laneId] }).onDelete("cascade"),
-    index("results_lane_idx").on(t.runId, t.laneId, t.position),
+    uniqueIndex("results_lane_position_idx").on(t.runId, t.laneId, t.position),
   ],
 );
 

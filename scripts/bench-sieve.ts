@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { createComputeBackend } from "../agent/backends/compute/create-compute-backend.ts";
+import { streamPass } from "../agent/backends/stream-pass.ts";
 
 const sizes = (process.argv[2] ?? "1e8,1e9,1e10").split(",").map(Number);
 const cores = availableParallelism();
@@ -16,7 +17,11 @@ async function timeOurs(n: number, threads: number, repeats: number): Promise<nu
   let best = Number.POSITIVE_INFINITY;
   for (let r = 0; r < repeats; r++) {
     let begun = 0;
-    for await (const event of backend.run({ model: null, params: { n, threads } }, new AbortController().signal)) {
+    for await (const event of streamPass(
+      backend,
+      { model: null, params: { n, threads } },
+      new AbortController().signal,
+    )) {
       if (event.type === "begin") begun = performance.now();
       if (event.type === "error") throw new Error(`${event.error.code}: ${event.error.message}`);
       if (event.type === "result") {

@@ -97,6 +97,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
                 if (ws.readyState === 1) ws.send(data);
               },
               close: (code, reason) => ws.close(code, reason),
+              bufferedBytes: () => (ws.raw as { bufferedAmount?: number } | undefined)?.bufferedAmount ?? 0,
             };
             conn = socket;
             sockets.add(socket);

@@ -7,7 +7,7 @@ import { agentStatusSchema, backendKindSchema, laneStatusSchema, runStatusSchema
 import { backendsSchema, hardwareSchema } from "./hardware.ts";
 import { jobErrorSchema, provenanceSchema } from "./job.ts";
 import { agentIdentitySchema } from "./messages.ts";
-import { raceSetupSchema, raceStateSchema, resultSchema, storedEventSchema } from "./race-state.ts";
+import { laneRecordSchema, raceSetupSchema, resultSchema, storedEventSchema } from "./race-state.ts";
 
 const paramsSchema = z.record(z.string(), z.unknown());
 
@@ -129,8 +129,16 @@ export type LabDispatchResult = z.infer<typeof labDispatchResultSchema>;
 export const runBatchSchema = z.object({
   run_id: z.string(),
   events: z.array(storedEventSchema),
-  /** the state after the last of `events` */
-  state: raceStateSchema,
+  /** the run after the last of `events` */
+  run: z.object({
+    status: runStatusSchema,
+    started_at: z.number().nullable(),
+    finished_at: z.number().nullable(),
+    /** seq of the last event applied */
+    seq: z.number().int().nonnegative(),
+  }),
+  /** the lanes whose stored fields changed since the last batch, as they are after `events` */
+  lanes: z.array(laneRecordSchema),
 });
 export type RunBatch = z.infer<typeof runBatchSchema>;
 

@@ -39,13 +39,54 @@ export const provenanceSchema = z.object({
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 
+/**
+ * The one list of lane error codes. `invalid_params`: the lane's params fail the workload's schema;
+ * `engine_unreachable`: the engine did not answer; `missing_model`: the engine lacks the model;
+ * `stream_error`: the engine failed or cut its stream mid-pass; `engine_error`: any other engine failure.
+ */
+export const jobErrorCodes = [
+  "invalid_params",
+  "engine_unreachable",
+  "missing_model",
+  "stream_error",
+  "engine_error",
+  "backend_missing",
+  "agent_error",
+  "agent_stopped",
+  "agent_restarted",
+  "agent_absent",
+  "agent_lost",
+  "coordinator_restarted",
+  "rooms_unavailable",
+  "cancelled",
+] as const;
+export const jobErrorCodeSchema = z.enum(jobErrorCodes);
+export type JobErrorCode = z.infer<typeof jobErrorCodeSchema>;
+
 export const jobErrorSchema = z.object({
-  /** machine-readable, e.g. `unreachable`, `bad_params`, `cancelled`, `engine_error` */
-  code: z.string(),
+  /** one of `jobErrorCodes` */
+  code: jobErrorCodeSchema,
   /** what happened and what to do */
   message: z.string(),
 });
 export type JobError = z.infer<typeof jobErrorSchema>;
+
+/** Longest text of one `job-text` event; the agent flushes long before (64 characters). */
+export const maxTextChunkChars = 16_384;
+
+/**
+ * An llm pass's timeline: one entry per engine chunk with content. `t_ms`: milliseconds since the
+ * pass began; `tokens`: the engine's cumulative generated-token count then (null where not known).
+ */
+export const timelineSchema = z.object({
+  t_ms: z.array(z.number()),
+  tokens: z.array(z.number().nullable()),
+});
+export type Timeline = z.infer<typeof timelineSchema>;
+
+/** Live figures of a pass under way (volatile: never stored, may be dropped). Units in the names. */
+export const liveStatsSchema = z.record(z.string(), z.number().nullable());
+export type LiveStats = z.infer<typeof liveStatsSchema>;
 
 /** Pass index: warm-up passes count 0..warmup-1 with `warmup: true`, then measured passes 0..repeats-1. */
 const pass = { repeat: z.number().int().nonnegative(), warmup: z.boolean() };
@@ -61,8 +102,28 @@ export const jobEventSchema = z.discriminatedUnion("type", [
     fraction: z.number().min(0).max(1),
     line: z.string().max(500),
   }),
-  z.object({ type: z.literal("job-token"), ...pass, text: z.string() }),
-  z.object({ type: z.literal("repeat-finish"), ...pass, metrics: metricsSchema }),
+  /**
+   * Streamed text, coalesced by the agent (flushed at 64 characters, a newline, or 100 ms).
+   * Metrics are computed from every engine chunk before coalescing, so nothing here is needed for them.
+   */
+  z.object({
+    type: z.literal("job-text"),
+    ...pass,
+    text: z.string().max(maxTextChunkChars),
+    /** the engine's cumulative count of generated tokens at the chunk's end; null when the engine does not say */
+    tokens: z.number().int().nonnegative().nullable(),
+    /** milliseconds since the pass began, when the chunk's last piece arrived */
+    t_ms: z.number().nonnegative(),
+  }),
+  z.object({
+    type: z.literal("repeat-finish"),
+    ...pass,
+    metrics: metricsSchema,
+    /** llm: the generated text */
+    output: z.string().optional(),
+    /** llm: when each engine chunk arrived and the engine's token count then */
+    timeline: timelineSchema.optional(),
+  }),
   z.object({
     type: z.literal("job-finish"),
     status: z.enum(["done", "failed", "cancelled"]),

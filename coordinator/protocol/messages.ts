@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { agentStatusSchema } from "./enums.ts";
 import { backendsSchema, hardwareSchema } from "./hardware.ts";
-import { jobEventSchema, jobSpecSchema } from "./job.ts";
+import { jobEventSchema, jobSpecSchema, liveStatsSchema } from "./job.ts";
 import { raceStateSchema, storedEventSchema } from "./race-state.ts";
 
 /** Sent by a room to a connection whose message it refused; the connection stays open. */
@@ -52,6 +52,14 @@ export const agentToRaceSchema = z.discriminatedUnion("type", [
     seq: z.number().int().positive(),
     event: jobEventSchema,
   }),
+  /** volatile live figures of the pass under way: not numbered, stored or re-sent */
+  z.object({
+    type: z.literal("job-live"),
+    job_id: z.string(),
+    repeat: z.number().int().nonnegative(),
+    warmup: z.boolean(),
+    stats: liveStatsSchema,
+  }),
 ]);
 export type AgentToRace = z.infer<typeof agentToRaceSchema>;
 
@@ -72,11 +80,28 @@ export const raceToAgentSchema = z.discriminatedUnion("type", [
 ]);
 export type RaceToAgent = z.infer<typeof raceToAgentSchema>;
 
+/** A lane's volatile live figures, as viewers get them. */
+export const laneLiveSchema = z.object({
+  lane_id: z.string(),
+  repeat: z.number().int().nonnegative(),
+  warmup: z.boolean(),
+  stats: liveStatsSchema,
+});
+export type LaneLive = z.infer<typeof laneLiveSchema>;
+
 // ---- race room -> browser ----
 export const raceToViewerSchema = z.discriminatedUnion("type", [
   /** the whole state, sent on connect and on request; deltas follow from `state.seq + 1` */
   z.object({ type: z.literal("race-snapshot"), state: raceStateSchema }),
-  z.object({ type: z.literal("race-delta"), events: z.array(storedEventSchema) }),
+  /**
+   * One frame per viewer per tick (about 50 ms): every stored event of the tick, in seq order, and
+   * the latest volatile live figures per lane (left out for a viewer that is not keeping up).
+   */
+  z.object({
+    type: z.literal("race-delta"),
+    events: z.array(storedEventSchema),
+    live: z.array(laneLiveSchema).optional(),
+  }),
   errorMessageSchema,
 ]);
 export type RaceToViewer = z.infer<typeof raceToViewerSchema>;

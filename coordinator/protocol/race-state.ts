@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { backendKindSchema, laneStatusSchema, runStatusSchema, terminalLaneStatuses, workloadSchema } from "./enums.ts";
-import { jobErrorSchema, jobEventSchema, metricsSchema, provenanceSchema } from "./job.ts";
+import { jobErrorSchema, jobEventSchema, metricsSchema, provenanceSchema, timelineSchema } from "./job.ts";
 
 export const laneSetupSchema = z.object({
   lane_id: z.string(),
@@ -70,6 +70,10 @@ export const resultSchema = z.object({
   repeat: z.number().int().nonnegative(),
   warmup: z.boolean(),
   metrics: metricsSchema,
+  /** llm: the generated text */
+  output: z.string().optional(),
+  /** llm: chunk arrival times and engine token counts, for replay and charts */
+  timeline: timelineSchema.optional(),
 });
 export type Result = z.infer<typeof resultSchema>;
 
@@ -98,6 +102,20 @@ export const laneStateSchema = laneSetupSchema.extend({
 });
 export type LaneState = z.infer<typeof laneStateSchema>;
 
+/** A lane as stored: its state without the live-only fields (streamed text, log lines, the pass under way). */
+export const laneRecordSchema = laneStateSchema.omit({ text: true, lines: true, current: true });
+export type LaneRecord = z.infer<typeof laneRecordSchema>;
+
+export const toLaneRecord = ({ text: _text, lines: _lines, current: _current, ...record }: LaneState): LaneRecord =>
+  record;
+
+/** Whether an event can change a lane's stored fields (text, progress lines and pass starts cannot). */
+export function changesLaneRecord(event: RaceEvent): boolean {
+  if (event.type !== "lane-event") return event.type !== "race-start" && event.type !== "race-finish";
+  const kind = event.event.type;
+  return kind !== "job-text" && kind !== "job-progress" && kind !== "repeat-start";
+}
+
 export const raceStateSchema = z.object({
   run: runInfoSchema,
   status: runStatusSchema,
@@ -112,6 +130,12 @@ export type RaceState = z.infer<typeof raceStateSchema>;
 export const maxLaneLines = 50;
 /** Characters of streamed text kept per lane; older text is dropped from the front. */
 export const maxLaneText = 200_000;
+
+/** A lane's streamed text with `chunk` appended, keeping the last `maxLaneText` characters. */
+export function appendLaneText(text: string, chunk: string): string {
+  const joined = text + chunk;
+  return joined.length > maxLaneText ? joined.slice(-maxLaneText) : joined;
+}
 
 /** The state before any event: only valid as the input to a `race-setup`. */
 export function createRaceState(setup: RaceSetup): RaceState {
@@ -202,13 +226,12 @@ function applyJobEvent(
         current: { repeat: event.repeat, warmup: event.warmup, fraction: event.fraction, line: event.line },
         lines: event.line ? [...lane.lines, event.line].slice(-maxLaneLines) : lane.lines,
       };
-    case "job-token":
-      return { ...lane, text: (lane.text + event.text).slice(-maxLaneText) };
-    case "repeat-finish":
-      return {
-        ...lane,
-        results: [...lane.results, { repeat: event.repeat, warmup: event.warmup, metrics: event.metrics }],
-      };
+    case "job-text":
+      return { ...lane, text: appendLaneText(lane.text, event.text) };
+    case "repeat-finish": {
+      const { type: _type, ...result } = event;
+      return { ...lane, results: [...lane.results, result] };
+    }
     case "job-finish":
       return {
         ...lane,

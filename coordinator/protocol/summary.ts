@@ -33,9 +33,19 @@ export function summarizeValues(values: readonly number[]): MetricSummary | null
     stdev: Math.sqrt(variance),
     min: sorted[0] as number,
     max: sorted[n - 1] as number,
-    p95: sorted[Math.min(n - 1, Math.ceil(0.95 * n) - 1)] as number,
+    p95: nearestRankOfSorted(sorted, 0.95),
   };
 }
+
+const nearestRankOfSorted = (sorted: readonly number[], q: number): number =>
+  sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1))] as number;
+
+/** The nearest-rank `q` quantile (0..1) of a non-empty list. */
+export const nearestRank = (values: readonly number[], q: number): number =>
+  nearestRankOfSorted(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
 
 /** Whether a result was produced by the mock engine (and so must stay out of rankings). */
 export const isMockResult = (result: Result): boolean => result.metrics.engine === "mock";

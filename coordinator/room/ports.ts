@@ -14,6 +14,8 @@ export interface RoomConnection {
   readonly who: ConnectionRole;
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  /** bytes queued on the socket and not yet sent, where the host can tell */
+  bufferedBytes?(): number;
 }
 
 export interface Clock {
@@ -64,6 +66,8 @@ export interface RaceRoomPorts {
   agentLostMs?: number;
   /** how long events wait to be written together; default 100 ms */
   sinkFlushMs?: number;
+  /** how often viewers get a frame and agents a cumulative ack; default 50 ms */
+  tickMs?: number;
 }
 
 export interface LabRoomPorts {

@@ -1,15 +1,22 @@
 /**
  * The race room: one per run. It opens when the API sends the race setup, starts the race when
  * every lane's agent has joined (or the join time runs out), takes each agent's numbered job
- * events exactly once and in order, and fans the resulting race events out to spectators and
- * to the run sink. All state changes go through `append`, and every handler runs on the room's
- * serial queue.
+ * events exactly once and in order (acknowledged cumulatively, once per tick), and fans the
+ * resulting race events out to spectators (one frame per tick) and to the run sink (batched). All
+ * state changes go through `append`, and every handler runs on the room's serial queue.
  */
 import { raceControlSchema } from "../protocol/api.ts";
-import type { JobEvent, JobSpec } from "../protocol/job.ts";
-import { agentToRaceSchema, type RaceToAgent, type RaceToViewer, viewerToRaceSchema } from "../protocol/messages.ts";
+import type { JobErrorCode, JobEvent, JobSpec } from "../protocol/job.ts";
+import {
+  type AgentToRace,
+  agentToRaceSchema,
+  type RaceToAgent,
+  type RaceToViewer,
+  viewerToRaceSchema,
+} from "../protocol/messages.ts";
 import {
   applyRaceEvent,
+  changesLaneRecord,
   createRaceState,
   isTerminalLane,
   type LaneState,
@@ -19,7 +26,9 @@ import {
 } from "../protocol/race-state.ts";
 import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
+import { createRunSinkBatcher } from "./run-sink-batcher.ts";
 import { createSerialQueue } from "./serial-queue.ts";
+import { createViewerBroadcast } from "./viewer-broadcast.ts";
 
 interface JobTrack {
   laneId: string;
@@ -29,7 +38,12 @@ interface JobTrack {
   /** events that arrived ahead of a gap, by seq */
   held: Map<number, JobEvent>;
   resendAsked: boolean;
+  /** highest seq acknowledged to the agent */
+  ackedSeq: number;
 }
+
+/** Events applied past the last ack after which the ack goes out before the tick. */
+const ackEveryEvents = 64;
 
 /** Out-of-order events kept per job while waiting for a gap to fill. */
 const maxHeldEvents = 10_000;
@@ -43,50 +57,65 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   const { clock, sink, log, roomId } = ports;
   const joinTimeoutMs = ports.joinTimeoutMs ?? 30_000;
   const agentLostMs = ports.agentLostMs ?? 60_000;
-  const sinkFlushMs = ports.sinkFlushMs ?? 100;
+  const tickMs = ports.tickMs ?? 50;
   const queue = createSerialQueue();
   const agents = new Map<string, RoomConnection>();
-  const viewers = new Map<string, RoomConnection>();
+  const viewers = createViewerBroadcast(clock, tickMs);
   const jobs = new Map<string, JobTrack>();
   const joined = new Set<string>();
   const lostTimers = new Map<string, () => void>();
   let state: RaceState | null = null;
   let cancelJoinTimer: (() => void) | null = null;
-  let unsent: StoredEvent[] = [];
-  let cancelFlushTimer: (() => void) | null = null;
-  let sinkChain: Promise<void> = Promise.resolve();
+  const ackDue = new Set<JobTrack>();
+  let cancelAckTimer: (() => void) | null = null;
+  const sinkBatcher = createRunSinkBatcher({
+    runId: roomId,
+    sink,
+    clock,
+    log,
+    state: () => state,
+    enqueue: (fn) => void queue.run(fn),
+    flushMs: ports.sinkFlushMs ?? 100,
+  });
 
   const jobIdOf = (laneId: string) => `${roomId}/${laneId}`;
   const sendTo = (conn: RoomConnection, message: RaceToAgent | RaceToViewer) => conn.send(JSON.stringify(message));
   const refuse = (conn: RoomConnection, code: string, message: string) => sendTo(conn, errorMessage(code, message));
   const lanesOf = (agentId: string) => state?.lanes.filter((lane) => lane.agent_id === agentId) ?? [];
+  const laneOf = (laneId: string) => state?.lanes.find((lane) => lane.lane_id === laneId);
   const isLive = () => state !== null && (state.status === "pending" || state.status === "running");
 
   function append(event: RaceEvent): void {
     if (!state) throw new Error("append before the race opened");
     const stored: StoredEvent = { seq: state.seq + 1, at: clock.now(), event };
+    const before = state.lanes;
     state = applyRaceEvent(state, stored);
-    const delta = JSON.stringify({ type: "race-delta", events: [stored] } satisfies RaceToViewer);
-    for (const viewer of viewers.values()) viewer.send(delta);
-    unsent.push(stored);
-    if (event.type === "race-finish") flush();
-    else if (!cancelFlushTimer) cancelFlushTimer = clock.setTimeout(() => void queue.run(flush), sinkFlushMs);
+    const changed = changesLaneRecord(event)
+      ? state.lanes.filter((lane, i) => lane !== before[i]).map((lane) => lane.lane_id)
+      : [];
+    viewers.event(stored);
+    sinkBatcher.add(stored, changed);
+    if (event.type === "race-finish") viewers.flush();
   }
 
-  function flush(): Promise<void> {
-    cancelFlushTimer?.();
-    cancelFlushTimer = null;
-    if (!state || unsent.length === 0) return sinkChain;
-    const batch = { run_id: roomId, events: unsent, state };
-    unsent = [];
-    sinkChain = sinkChain
-      .then(() => sink.write(batch))
-      .catch((err: unknown) => {
-        log.error("run sink write failed; retrying", { run_id: roomId, error: String(err) });
-        unsent = [...batch.events, ...unsent];
-        cancelFlushTimer ??= clock.setTimeout(() => void queue.run(flush), sinkFlushMs * 20);
-      });
-    return sinkChain;
+  function sendAcks(): void {
+    cancelAckTimer?.();
+    cancelAckTimer = null;
+    for (const track of ackDue) {
+      const conn = agents.get(track.agentId);
+      if (!conn) continue;
+      const jobId = jobIdOf(track.laneId);
+      sendTo(conn, { type: "event-ack", job_id: jobId, seq: track.appliedSeq });
+      track.ackedSeq = track.appliedSeq;
+    }
+    ackDue.clear();
+  }
+
+  /** acks are cumulative: one per job per tick, sooner after many events or the job's last */
+  function ackSoon(track: JobTrack, now: boolean): void {
+    ackDue.add(track);
+    if (now || track.appliedSeq - track.ackedSeq >= ackEveryEvents) sendAcks();
+    else cancelAckTimer ??= clock.setTimeout(() => void queue.run(sendAcks), tickMs);
   }
 
   function jobSpecOf(lane: LaneState): JobSpec {
@@ -118,7 +147,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     }
   }
 
-  function loseLanes(agentId: string, code: string, message: string): void {
+  function loseLanes(agentId: string, code: JobErrorCode, message: string): void {
     for (const lane of lanesOf(agentId)) {
       if (!isTerminalLane(lane)) append({ type: "lane-lost", lane_id: lane.lane_id, error: { code, message } });
     }
@@ -150,6 +179,13 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     for (const agentId of agents.keys()) sendWork(agentId);
   }
 
+  function onJobLive(agentId: string, live: Extract<AgentToRace, { type: "job-live" }>): void {
+    const track = jobs.get(live.job_id);
+    const lane = track && track.agentId === agentId ? laneOf(track.laneId) : undefined;
+    if (!track || !lane || lane.status !== "running") return;
+    viewers.live({ lane_id: track.laneId, repeat: live.repeat, warmup: live.warmup, stats: live.stats });
+  }
+
   function onJobEvent(conn: RoomConnection, agentId: string, jobId: string, seq: number, event: JobEvent): void {
     const track = jobs.get(jobId);
     if (!track || track.agentId !== agentId) {
@@ -173,13 +209,14 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       }
       if (track.held.size === 0) track.resendAsked = false;
     }
-    sendTo(conn, { type: "event-ack", job_id: jobId, seq: track.appliedSeq });
+    // a duplicate is answered at once: the agent is resending and wants to know where the room is
+    ackSoon(track, !fresh || event.type === "job-finish");
     if (fresh) finishIfDone();
   }
 
   function applyJobEvent(track: JobTrack, seq: number, event: JobEvent): void {
     track.appliedSeq = seq;
-    const lane = state?.lanes.find((l) => l.lane_id === track.laneId);
+    const lane = laneOf(track.laneId);
     if (lane && !isTerminalLane(lane)) append({ type: "lane-event", lane_id: track.laneId, job_seq: seq, event });
     else if (event.type !== "job-finish") {
       // the lane ended here (lost, cancelled) while the agent still runs it: tell it to stop
@@ -197,6 +234,10 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     const message = parsed.data;
     if (message.type === "job-event") {
       onJobEvent(conn, agentId, message.job_id, message.seq, message.event);
+      return;
+    }
+    if (message.type === "job-live") {
+      onJobLive(agentId, message);
       return;
     }
     if (message.agent_id !== agentId) {
@@ -225,6 +266,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
         appliedSeq: 0,
         held: new Map(),
         resendAsked: false,
+        ackedSeq: 0,
       });
     }
     cancelJoinTimer = clock.setTimeout(() => void queue.run(startRace), joinTimeoutMs);
@@ -252,18 +294,22 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
 
   return {
     state: () => state,
-    isIdle: () => !isLive() && unsent.length === 0,
+    isIdle: () => !isLive() && !sinkBatcher.pending(),
     dispose() {
       cancelJoinTimer?.();
-      cancelFlushTimer?.();
+      cancelAckTimer?.();
+      sinkBatcher.dispose();
+      viewers.dispose();
       for (const cancel of lostTimers.values()) cancel();
       lostTimers.clear();
     },
-    flushed: () => queue.run(flush),
+    flushed: () => queue.run(sinkBatcher.flush),
     onConnect: (conn) =>
       queue.run(() => {
         if (conn.who.role === "viewer") {
-          viewers.set(conn.id, conn);
+          // the frame under way goes out first: the snapshot then already holds its events
+          viewers.flush();
+          viewers.add(conn);
           if (state) sendTo(conn, { type: "race-snapshot", state });
           else refuse(conn, "no_race", `Race ${roomId} is not live here. Finished races open from the runs list.`);
           return;
@@ -286,11 +332,14 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
         const parsed = parseMessage(viewerToRaceSchema, raw);
         if (!parsed.ok) {
           sendTo(conn, { ...parsed.error, message: `${parsed.error.message} Spectators can only ask for a snapshot.` });
-        } else if (state) sendTo(conn, { type: "race-snapshot", state });
+        } else if (state) {
+          viewers.flush();
+          sendTo(conn, { type: "race-snapshot", state });
+        }
       }),
     onClose: (conn) =>
       queue.run(() => {
-        viewers.delete(conn.id);
+        viewers.remove(conn.id);
         if (conn.who.role !== "agent" || agents.get(conn.who.agentId) !== conn) return;
         const agentId = conn.who.agentId;
         agents.delete(agentId);

@@ -11,6 +11,7 @@ import {
   type RaceSetup,
   type RaceState,
   type StoredEvent,
+  toLaneRecord,
 } from "../../coordinator/protocol/race-state.ts";
 import type { Db } from "../../db/client.ts";
 import { insertRun } from "../../db/runs.ts";
@@ -87,7 +88,9 @@ export function foldEvents(events: readonly StoredEvent[], setup: RaceSetup): Ra
 /** The batch of the first `count` events (all by default) with the state after them. */
 export function fixtureBatch(runId: string, count?: number): RunBatch {
   const events = fixtureEvents(runId).slice(0, count);
-  return { run_id: runId, events, state: foldEvents(events, fixtureSetup(runId)) };
+  const state = foldEvents(events, fixtureSetup(runId));
+  const run = { status: state.status, started_at: state.started_at, finished_at: state.finished_at, seq: state.seq };
+  return { run_id: runId, events, run, lanes: state.lanes.map(toLaneRecord) };
 }
 
 /** Stores the fixture run as the API would on creation (pending, no events yet). */

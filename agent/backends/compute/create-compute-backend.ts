@@ -5,7 +5,8 @@
  */
 import { availableParallelism } from "node:os";
 import { type ComputeParams, computeParamsSchema, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
-import type { Backend, BackendJob, WorkloadEvent } from "../backend.ts";
+import type { JobErrorCode } from "../../../coordinator/protocol/job.ts";
+import type { Backend, EngineInfo, WorkloadEvent } from "../backend.ts";
 import type { SieveTask } from "./run-sieve-task.ts";
 import { splitWheelRange } from "./split-wheel-range.ts";
 import { startSieveWorkers } from "./start-sieve-workers.ts";
@@ -27,36 +28,52 @@ export function createComputeBackend(options: ComputeBackendOptions = {}): Backe
   return {
     kind: "compute",
     probe: async () => ({ reachable: true, version: `${computeEngine} ${computeEngineVersion}`, models: [] }),
-    engineInfo: () => ({
-      engine: computeEngine,
-      engine_version: computeEngineVersion,
-      model_digest: null,
-      remote_engine: false,
-      engine_host: null,
-    }),
-    run: (job, signal) => runComputeJob(job, signal, defaultThreads, maxThreads),
+    async prepare(job) {
+      const parsed = computeParamsSchema.safeParse(job.params);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = issue?.path.join(".") || "params";
+        return {
+          ok: false,
+          error: {
+            code: "invalid_params",
+            message: `Invalid compute params: ${field}: ${issue?.message ?? "invalid"}`,
+          },
+        };
+      }
+      const params = parsed.data;
+      const threads = Math.min(params.threads ?? defaultThreads, maxThreads);
+      return {
+        ok: true,
+        job: {
+          engine: computeEngineInfo,
+          run: (_pass, signal) => runComputeJob(params, threads, signal),
+          dispose: async () => {},
+        },
+      };
+    },
   };
 }
+
+const computeEngineInfo: EngineInfo = {
+  engine: computeEngine,
+  engine_version: computeEngineVersion,
+  model_digest: null,
+  remote_engine: false,
+  engine_host: null,
+};
 
 const cancelled: WorkloadEvent = {
   type: "error",
   error: { code: "cancelled", message: "The compute job was cancelled; its worker threads were stopped." },
 };
 
-async function* runComputeJob(job: BackendJob, signal: AbortSignal, defaultThreads: number, maxThreads: number) {
-  const parsed = computeParamsSchema.safeParse(job.params);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || "params";
-    yield errorEvent("bad_params", `Invalid compute params: ${field}: ${issue?.message ?? "invalid"}`);
-    return;
-  }
+async function* runComputeJob(params: ComputeParams, threads: number, signal: AbortSignal) {
   if (signal.aborted) {
     yield cancelled;
     return;
   }
-  const params = parsed.data;
-  const tasks = planTasks(params, Math.min(params.threads ?? defaultThreads, maxThreads));
+  const tasks = planTasks(params, threads);
   const workers = startSieveWorkers(tasks);
   const aborted = new Promise<"aborted">((resolve) => {
     signal.addEventListener("abort", () => resolve("aborted"), { once: true });
@@ -124,6 +141,6 @@ function progressEvent(params: ComputeParams, fractions: readonly number[], task
   return { type: "progress", fraction, line };
 }
 
-function errorEvent(code: string, message: string): WorkloadEvent {
+function errorEvent(code: JobErrorCode, message: string): WorkloadEvent {
   return { type: "error", error: { code, message } };
 }

@@ -1,34 +1,55 @@
 import { describe, expect, it } from "vitest";
-import type { Backend, WorkloadEvent } from "../../../agent/backends/backend.ts";
+import type { Backend, Prepared, PreparedJob, WorkloadEvent } from "../../../agent/backends/backend.ts";
 import { createRunner } from "../../../agent/runner.ts";
 import type { BackendKind } from "../../../coordinator/protocol/enums.ts";
-import type { JobEvent, JobSpec } from "../../../coordinator/protocol/job.ts";
+import type { JobError, JobEvent, JobSpec } from "../../../coordinator/protocol/job.ts";
 import { silentLogger } from "../../../coordinator/protocol/logger.ts";
 
-/** A backend that plays a script of events per pass, advancing the fake clock as it goes. */
-function scriptedBackend(clock: { t: number }, passes: Array<Array<WorkloadEvent | { advance: number }>>): Backend {
-  let pass = 0;
-  return {
-    kind: "compute",
+type Step = WorkloadEvent | { advance: number };
+
+const scriptedEngine = {
+  engine: "scripted",
+  engine_version: "1",
+  model_digest: null,
+  remote_engine: false,
+  engine_host: null,
+};
+
+/** A backend whose prepared job runs `run` per pass and counts its disposals. */
+function backendOf(
+  run: PreparedJob["run"],
+  options: { kind?: BackendKind; prepareError?: JobError; engine?: string } = {},
+): Backend & { disposed: number } {
+  const backend = {
+    kind: options.kind ?? ("compute" as BackendKind),
+    disposed: 0,
     probe: async () => ({ reachable: true, version: "1", models: [] }),
-    engineInfo: () => ({
-      engine: "scripted",
-      engine_version: "1",
-      model_digest: null,
-      remote_engine: false,
-      engine_host: null,
-    }),
-    async *run(_job, signal) {
-      for (const step of passes[pass++] ?? []) {
-        if (signal.aborted) {
-          yield { type: "error", error: { code: "cancelled", message: "cancelled" } };
-          return;
-        }
-        if ("advance" in step) clock.t += step.advance;
-        else yield step;
-      }
+    async prepare(): Promise<Prepared> {
+      if (options.prepareError) return { ok: false, error: options.prepareError };
+      const engine = { ...scriptedEngine, engine: options.engine ?? "scripted" };
+      return { ok: true, job: { engine, run, dispose: async () => void backend.disposed++ } };
     },
   };
+  return backend;
+}
+
+/** A backend that plays a script of events per pass, advancing the fake clock as it goes. */
+function scriptedBackend(
+  clock: { t: number },
+  passes: Step[][],
+  options?: { kind?: BackendKind; prepareError?: JobError; engine?: string },
+) {
+  let pass = 0;
+  return backendOf(async function* (_pass, signal) {
+    for (const step of passes[pass++] ?? []) {
+      if (signal.aborted) {
+        yield { type: "error", error: { code: "cancelled", message: "cancelled" } };
+        return;
+      }
+      if ("advance" in step) clock.t += step.advance;
+      else yield step;
+    }
+  }, options);
 }
 
 const job: JobSpec = {
@@ -43,10 +64,12 @@ const job: JobSpec = {
   warmup: 1,
 };
 
-function runWith(backend: Backend, clock: { t: number }, spec: JobSpec = job): Promise<JobEvent[]> {
+function runWith(backends: Backend | Backend[], clock: { t: number }, spec: JobSpec = job): Promise<JobEvent[]> {
+  const list = Array.isArray(backends) ? backends : [backends];
   const runner = createRunner({
-    backends: new Map<BackendKind, Backend>([[backend.kind, backend]]),
+    backends: new Map<BackendKind, Backend>(list.map((b) => [b.kind, b])),
     now: () => clock.t,
+    schedule: () => () => {},
     agentVersion: "0.1.0",
     os: "test",
     hardwareId: "hw",
@@ -54,9 +77,11 @@ function runWith(backend: Backend, clock: { t: number }, spec: JobSpec = job): P
   });
   return new Promise((resolve) => {
     const events: JobEvent[] = [];
-    runner.enqueue(spec, (event) => {
-      events.push(event);
-      if (event.type === "job-finish") resolve(events);
+    runner.enqueue(spec, {
+      event(event) {
+        events.push(event);
+        if (event.type === "job-finish") resolve(events);
+      },
     });
   });
 }
@@ -99,13 +124,13 @@ describe("runner", () => {
   it("ends the job failed with the backend's error", async () => {
     const clock = { t: 0 };
     const backend = scriptedBackend(clock, [
-      [{ type: "error", error: { code: "bad_params", message: "n: too small" } }],
+      [{ type: "error", error: { code: "invalid_params", message: "n: too small" } }],
     ]);
     const events = await runWith(backend, clock);
     expect(events.at(-1)).toEqual({
       type: "job-finish",
       status: "failed",
-      error: { code: "bad_params", message: "n: too small" },
+      error: { code: "invalid_params", message: "n: too small" },
     });
   });
 
@@ -124,14 +149,11 @@ describe("runner", () => {
 
   it("ends a job cancelled by the race as cancelled, and one stopped by shutdown as failed", async () => {
     const clock = { t: 0 };
-    const slow: Backend = {
-      ...scriptedBackend(clock, []),
-      async *run(_job, signal) {
-        yield { type: "begin" };
-        if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
-        yield { type: "error", error: { code: "cancelled", message: "stopped" } };
-      },
-    };
+    const slow = backendOf(async function* (_pass, signal) {
+      yield { type: "begin" };
+      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      yield { type: "error", error: { code: "cancelled", message: "stopped" } };
+    });
     const runner = createRunner({
       backends: new Map<BackendKind, Backend>([["compute", slow]]),
       now: () => clock.t,
@@ -143,13 +165,18 @@ describe("runner", () => {
     const finishes: Record<string, JobEvent> = {};
     const ended = (id: string) =>
       new Promise<void>((resolve) =>
-        runner.enqueue({ ...job, job_id: id, warmup: 0 }, (event) => {
-          if (event.type === "repeat-start" && id === "first") runner.cancel("first");
-          if (event.type === "job-finish") {
-            finishes[id] = event;
-            resolve();
-          }
-        }),
+        runner.enqueue(
+          { ...job, job_id: id, warmup: 0 },
+          {
+            event(event) {
+              if (event.type === "repeat-start" && id === "first") runner.cancel("first");
+              if (event.type === "job-finish") {
+                finishes[id] = event;
+                resolve();
+              }
+            },
+          },
+        ),
       );
     await ended("first");
     const second = ended("second");
@@ -159,5 +186,189 @@ describe("runner", () => {
     expect(finishes.first).toMatchObject({ status: "cancelled", error: { code: "cancelled" } });
     expect(finishes.second).toMatchObject({ status: "failed", error: { code: "agent_stopped" } });
     expect(finishes.third).toMatchObject({ status: "failed", error: { code: "agent_stopped" } });
+  });
+
+  const llmJob: JobSpec = {
+    ...job,
+    workload: "llm",
+    backend: "ollama",
+    model: "m",
+    params: { prompt: "hi", max_tokens: 4 },
+    repeats: 1,
+    warmup: 0,
+  };
+  const text = (t: string, tokens: number | null = null): WorkloadEvent => ({ type: "text", text: t, tokens });
+
+  it("times an llm pass from begin: TTFR, TTFT, decode rate, ITL and the harness overhead beside the engine's", async () => {
+    const clock = { t: 0 };
+    const backend = scriptedBackend(
+      clock,
+      [
+        [
+          { advance: 30 },
+          { type: "begin" },
+          { advance: 40 },
+          { type: "first-byte" },
+          text(""),
+          { advance: 10 },
+          text("Hel", 1),
+          { advance: 20 },
+          text("lo", 2),
+          { advance: 20 },
+          text(" wor", 3),
+          { advance: 40 },
+          text("ld", 4),
+          { advance: 5 },
+          {
+            type: "result",
+            metrics: {
+              engine: "ollama",
+              model: "m",
+              gen_tokens: 4,
+              prompt_tokens: 10,
+              engine_prompt_eval_ms: 25,
+              engine_gen_ms: 80,
+              engine_total_ms: 130,
+              load_ms: 1,
+            },
+          },
+        ],
+      ],
+      { kind: "ollama" },
+    );
+    const events = await runWith(backend, clock, llmJob);
+    const finish = events.find((e) => e.type === "repeat-finish");
+    expect(finish?.type === "repeat-finish" && finish.metrics).toMatchObject({
+      ttfr_ms: 40,
+      ttft_ms: 50,
+      gen_tokens: 4,
+      gen_tokens_per_s: 3000 / 80,
+      prompt_tokens_per_s: 10_000 / 50,
+      engine_prompt_tokens_per_s: 400,
+      engine_gen_tokens_per_s: 50,
+      total_ms: 135,
+      harness_overhead_ms: 5,
+      itl_p50_ms: 20,
+      itl_p99_ms: 40,
+      energy_j: null,
+      energy_source: "none",
+    });
+    expect(finish?.type === "repeat-finish" && finish.output).toBe("Hello world");
+    expect(finish?.type === "repeat-finish" && finish.timeline).toEqual({
+      t_ms: [50, 70, 90, 130],
+      tokens: [1, 2, 3, 4],
+    });
+    expect(backend.disposed).toBe(1);
+  });
+
+  it("coalesces streamed text into fewer numbered chunks that keep the engine's count and time", async () => {
+    const clock = { t: 0 };
+    const pieces: Step[] = [{ type: "begin" }];
+    for (let i = 1; i <= 100; i++) pieces.push({ advance: 1 }, text("abcd", i));
+    pieces.push(text("end\n", 101), text("tail", 102), { type: "result", metrics: { gen_tokens: 102 } });
+    const events = await runWith(scriptedBackend(clock, [pieces], { kind: "ollama" }), clock, llmJob);
+    const chunks = events.filter((e) => e.type === "job-text");
+    expect(chunks.map((c) => c.text).join("")).toBe(`${"abcd".repeat(100)}end\ntail`);
+    expect(chunks.map((c) => [c.text.length, c.tokens, c.t_ms])).toEqual([
+      ...Array.from({ length: 6 }, (_, i) => [64, 16 * (i + 1), 16 * (i + 1)]),
+      [20, 101, 100],
+      [4, 102, 100],
+    ]);
+  });
+
+  it("takes chunks as tokens only when the engine's final count says each chunk was one", async () => {
+    const clock = { t: 0 };
+    const pass = (genTokens: number): Step[] => [
+      { type: "begin" },
+      { advance: 10 },
+      text("a"),
+      { advance: 10 },
+      text("b"),
+      { advance: 30 },
+      text("c"),
+      { type: "result", metrics: { gen_tokens: genTokens } },
+    ];
+    const backend = scriptedBackend(clock, [pass(3), pass(7)], { kind: "ollama" });
+    const events = await runWith(backend, clock, { ...llmJob, repeats: 2 });
+    const [exact, bundled] = events.filter((e) => e.type === "repeat-finish");
+    expect(exact?.timeline?.tokens).toEqual([1, 2, 3]);
+    expect(exact?.metrics).toMatchObject({ itl_p50_ms: 10, itl_p99_ms: 30 });
+    expect(bundled?.timeline?.tokens).toEqual([null, null, null]);
+    expect(bundled?.metrics).toMatchObject({ itl_p50_ms: null, itl_p99_ms: null, gen_tokens: 7 });
+  });
+
+  it("fails with the engine's error when preparing fails, and never falls back to mock unless allowed", async () => {
+    const clock = { t: 0 };
+    const unreachable: JobError = { code: "engine_unreachable", message: "Ollama is not reachable" };
+    const ollama = scriptedBackend(clock, [], { kind: "ollama", prepareError: unreachable });
+    const mock = scriptedBackend(
+      clock,
+      [[{ type: "begin" }, { type: "result", metrics: { engine: "mock", gen_tokens: 1 } }]],
+      {
+        kind: "mock",
+        engine: "mock",
+      },
+    );
+    expect(await runWith([ollama, mock], clock, llmJob)).toEqual([
+      { type: "job-finish", status: "failed", error: unreachable },
+    ]);
+
+    const allowed = { ...llmJob, params: { ...llmJob.params, allow_mock_fallback: true } };
+    const events = await runWith([ollama, mock], clock, allowed);
+    expect(events[0]).toMatchObject({ type: "job-start", provenance: { engine: "mock" } });
+    const finish = events.find((e) => e.type === "repeat-finish");
+    expect(finish?.metrics).toMatchObject({
+      engine: "mock",
+      fallback_reason: "engine_unreachable: Ollama is not reachable",
+    });
+    expect(mock.disposed).toBe(1);
+  });
+
+  it("sends live figures of an llm pass on its own channel, never as numbered events", async () => {
+    const clock = { t: 0 };
+    const timers: Array<() => void> = [];
+    const runner = createRunner({
+      backends: new Map<BackendKind, Backend>([
+        [
+          "ollama",
+          backendOf(
+            async function* () {
+              yield { type: "begin" };
+              clock.t += 100;
+              yield text("Hi", 1);
+              clock.t += 50;
+              yield text(" there", 3);
+              for (const fire of timers.splice(0)) fire();
+              yield { type: "result", metrics: { gen_tokens: 3 } };
+            },
+            { kind: "ollama" },
+          ),
+        ],
+      ]),
+      now: () => clock.t,
+      schedule: (fn) => {
+        timers.push(fn);
+        return () => {};
+      },
+      agentVersion: "0.1.0",
+      os: "test",
+      hardwareId: "hw",
+      log: silentLogger,
+    });
+    const live: unknown[] = [];
+    const events: JobEvent[] = [];
+    await new Promise<void>((resolve) =>
+      runner.enqueue(llmJob, {
+        event(event) {
+          events.push(event);
+          if (event.type === "job-finish") resolve();
+        },
+        live: (pass, stats) => live.push({ ...pass, stats }),
+      }),
+    );
+    expect(live).toEqual([
+      { repeat: 0, warmup: false, stats: { elapsed_ms: 150, ttft_ms: 100, tokens: 3, chunks: 2, tokens_per_s: 40 } },
+    ]);
+    expect(events.map((e) => e.type)).not.toContain("job-live");
   });
 });

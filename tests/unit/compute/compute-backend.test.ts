@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WorkloadEvent } from "../../../agent/backends/backend.ts";
 import { createComputeBackend } from "../../../agent/backends/compute/create-compute-backend.ts";
+import { streamPass } from "../../../agent/backends/stream-pass.ts";
 import { knownPrimeCounts } from "../../../coordinator/protocol/compute.ts";
 
 const backend = createComputeBackend({ cpuCount: 2 });
@@ -9,7 +10,7 @@ const backend = createComputeBackend({ cpuCount: 2 });
 async function collect(params: Record<string, unknown>, onEvent?: (e: WorkloadEvent, abort: () => void) => void) {
   const controller = new AbortController();
   const events: WorkloadEvent[] = [];
-  for await (const event of backend.run({ model: null, params }, controller.signal)) {
+  for await (const event of streamPass(backend, { model: null, params }, controller.signal)) {
     events.push(event);
     onEvent?.(event, () => controller.abort());
   }
@@ -22,7 +23,8 @@ describe("compute backend", () => {
   it("probes as reachable and names its engine", async () => {
     const probe = await backend.probe(new AbortController().signal);
     expect(probe).toEqual({ reachable: true, version: "bench-race-sieve 1", models: [] });
-    expect(backend.engineInfo({ model: null, params: {} })).toMatchObject({
+    const prepared = await backend.prepare({ model: null, params: { n: 100 } }, new AbortController().signal);
+    expect(prepared.ok && prepared.job.engine).toMatchObject({
       engine: "bench-race-sieve",
       remote_engine: false,
     });
@@ -67,7 +69,7 @@ describe("compute backend", () => {
     }
   });
 
-  it("rejects bad params with one bad_params error naming the field", async () => {
+  it("rejects bad params with one invalid_params error naming the field", async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ n: 5 }, "n"],
       [{ n: 1.5 }, "n"],
@@ -87,7 +89,7 @@ describe("compute backend", () => {
       const events = await collect(params);
       expect(events, JSON.stringify(params)).toHaveLength(1);
       const [event] = events;
-      expect(event?.type === "error" && event.error.code).toBe("bad_params");
+      expect(event?.type === "error" && event.error.code).toBe("invalid_params");
       expect(event?.type === "error" && event.error.message).toContain(`${field}:`);
     }
   });
@@ -124,7 +126,7 @@ describe("compute backend", () => {
 
   it("ends with one cancelled error when aborted while the workers start", async () => {
     const controller = new AbortController();
-    const events = backend.run({ model: null, params: { n: 1e12 } }, controller.signal)[Symbol.asyncIterator]();
+    const events = streamPass(backend, { model: null, params: { n: 1e12 } }, controller.signal)[Symbol.asyncIterator]();
     const first = events.next();
     controller.abort();
     expect((await first).value).toEqual({ type: "error", error: expect.objectContaining({ code: "cancelled" }) });
@@ -142,7 +144,7 @@ describe("compute backend", () => {
     const controller = new AbortController();
     controller.abort();
     const events: WorkloadEvent[] = [];
-    for await (const e of backend.run({ model: null, params: { n: 1e9 } }, controller.signal)) events.push(e);
+    for await (const e of streamPass(backend, { model: null, params: { n: 1e9 } }, controller.signal)) events.push(e);
     expect(events).toEqual([{ type: "error", error: expect.objectContaining({ code: "cancelled" }) }]);
   });
 

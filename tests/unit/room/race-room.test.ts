@@ -33,7 +33,7 @@ describe("race room", () => {
     const seqs = race.storedEvents().map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     expect(race.storedEvents().at(-1)?.event).toEqual({ type: "race-finish", status: "done" });
-    expect(race.batches.at(-1)?.state.status).toBe("done");
+    expect(race.batches.at(-1)?.run.status).toBe("done");
   });
 
   it("drops an event whose seq was already applied", async () => {
@@ -48,7 +48,11 @@ describe("race room", () => {
     await race.sendEvent(a1, "l0", 2, repeat!);
     await race.sendEvent(a1, "l0", 1, start!);
     expect(race.room.state()).toBe(before);
-    expect(a1.ofType("event-ack").map((m) => m.seq)).toEqual([1, 2, 2, 2]);
+    // acks are cumulative, one per tick; a duplicate is answered at once with where the room stands
+    expect(a1.ofType("event-ack").map((m) => m.seq)).toEqual([2, 2]);
+    race.clock.advance(50);
+    await race.room.flushed();
+    expect(a1.ofType("event-ack").map((m) => m.seq)).toEqual([2, 2]);
   });
 
   it("holds events that arrive ahead of a gap, asks for a resend, and applies them in order", async () => {
@@ -66,6 +70,8 @@ describe("race room", () => {
     const lane = race.room.state()?.lanes[0];
     expect(lane?.lines).toEqual(["half way"]);
     expect(lane?.results.map((r) => r.metrics.primes_found)).toEqual([25]);
+    race.clock.advance(50);
+    await race.room.flushed();
     expect(a1.ofType("event-ack").at(-1)).toMatchObject({ seq: 4 });
     await race.room.flushed();
     const laneSeqs = race.storedEvents().flatMap((e) => (e.event.type === "lane-event" ? [e.event.job_seq] : []));
@@ -86,8 +92,94 @@ describe("race room", () => {
     const snapshot = viewer.ofType("race-snapshot")[0] as { state: { seq: number; lanes: Array<{ lines: string[] }> } };
     expect(snapshot.state.lanes[0]?.lines).toEqual(["half way"]);
     await race.sendEvent(a1, "l0", 4, events[3]!);
+    await race.sendEvent(a1, "l0", 5, events[4]!);
+    expect(viewer.ofType("race-delta")).toEqual([]);
+    race.clock.advance(50);
     const deltas = viewer.ofType("race-delta") as Array<{ events: Array<{ seq: number }> }>;
-    expect(deltas.map((d) => d.events[0]?.seq)).toEqual([snapshot.state.seq + 1]);
+    // one frame for the tick, carrying both events
+    expect(deltas.map((d) => d.events.map((e) => e.seq))).toEqual([[snapshot.state.seq + 1, snapshot.state.seq + 2]]);
+  });
+
+  it("sends each viewer one frame per tick however many events arrive, and acks each job once per tick", async () => {
+    const race = createRaceFixture();
+    await race.open();
+    const a1 = await race.connectAgent("a1");
+    await race.connectAgent("a2");
+    const viewer = createFakeConnection({ role: "viewer" });
+    await race.room.onConnect(viewer);
+    await race.sendEvent(a1, "l0", 1, finishedJob(1)[0]!);
+    await race.sendEvent(a1, "l0", 2, { type: "repeat-start", repeat: 0, warmup: false });
+    for (let seq = 3; seq <= 42; seq++) {
+      await race.sendEvent(a1, "l0", seq, {
+        type: "job-text",
+        repeat: 0,
+        warmup: false,
+        text: "ab",
+        tokens: seq,
+        t_ms: seq,
+      });
+    }
+    race.clock.advance(50);
+    await race.room.flushed();
+    const frames = viewer.ofType("race-delta") as Array<{ events: unknown[] }>;
+    expect(frames.map((f) => f.events.length)).toEqual([42]);
+    expect(a1.ofType("event-ack").map((m) => m.seq)).toEqual([42]);
+    expect(race.room.state()?.lanes[0]?.text).toBe("ab".repeat(40));
+  });
+
+  it("forwards live figures of a running lane in the next frame, and leaves them out for a slow viewer", async () => {
+    const race = createRaceFixture();
+    await race.open();
+    const a1 = await race.connectAgent("a1");
+    await race.connectAgent("a2");
+    const viewer = createFakeConnection({ role: "viewer" });
+    const slow = { ...createFakeConnection({ role: "viewer" }), bufferedBytes: () => 10 * 1024 * 1024 };
+    slow.send = (data: string) => void slow.sent.push(JSON.parse(data));
+    await race.room.onConnect(viewer);
+    await race.room.onConnect(slow);
+    const live = (stats: Record<string, number>) =>
+      race.room.onMessage(
+        a1,
+        JSON.stringify({ type: "job-live", job_id: `${runId}/l0`, repeat: 0, warmup: false, stats }),
+      );
+    await live({ tokens: 1 });
+    race.clock.advance(50);
+    expect(viewer.ofType("race-delta")).toEqual([]);
+    await race.sendEvent(a1, "l0", 1, finishedJob(1)[0]!);
+    await live({ tokens: 5 });
+    await live({ tokens: 9 });
+    race.clock.advance(50);
+    const [frame] = viewer.ofType("race-delta") as Array<{ events: unknown[]; live: unknown[] }>;
+    expect(frame?.events).toHaveLength(1);
+    expect(frame?.live).toEqual([{ lane_id: "l0", repeat: 0, warmup: false, stats: { tokens: 9 } }]);
+    const [slowFrame] = slow.ofType("race-delta");
+    expect(slowFrame).toEqual({ type: "race-delta", events: frame?.events });
+  });
+
+  it("writes to the sink only the lanes whose stored fields changed, never their streamed text", async () => {
+    const race = createRaceFixture();
+    await race.open();
+    const a1 = await race.connectAgent("a1");
+    await race.connectAgent("a2");
+    await race.room.flushed();
+    const before = race.batches.length;
+    await race.sendEvent(a1, "l0", 1, finishedJob(1)[0]!);
+    await race.sendEvent(a1, "l0", 2, { type: "repeat-start", repeat: 0, warmup: false });
+    await race.room.flushed();
+    await race.sendEvent(a1, "l0", 3, {
+      type: "job-text",
+      repeat: 0,
+      warmup: false,
+      text: "hello",
+      tokens: 1,
+      t_ms: 5,
+    });
+    await race.room.flushed();
+    const [started, texted] = race.batches.slice(before);
+    expect(started?.lanes.map((l) => [l.lane_id, l.status])).toEqual([["l0", "running"]]);
+    expect(texted?.lanes).toEqual([]);
+    expect(texted?.events.map((e) => e.event.type)).toEqual(["lane-event"]);
+    expect(JSON.stringify(race.batches)).not.toContain('"text":""');
   });
 
   it("answers malformed and unknown messages with an error and changes nothing", async () => {

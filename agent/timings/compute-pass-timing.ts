@@ -3,10 +3,9 @@
  * second of wall time from the backend's `begin` to its `result`. A drag race is a fixed-time
  * run whose rate (passes_per_sec) its workers already measured, so it only gains elapsed_ms.
  */
-import type { Metrics } from "../coordinator/protocol/job.ts";
-
-/** Timings are kept to the microsecond: finer digits of a wall clock are noise. */
-const toMicroseconds = (ms: number) => Math.round(ms * 1000) / 1000;
+import type { Metrics } from "../../coordinator/protocol/job.ts";
+import type { PassTiming } from "./pass-timing.ts";
+import { toMicroseconds } from "./to-microseconds.ts";
 
 export function withComputeTimings(engine: Metrics, measuredMs: number): Metrics {
   const elapsedMs = toMicroseconds(measuredMs);
@@ -18,5 +17,13 @@ export function withComputeTimings(engine: Metrics, measuredMs: number): Metrics
     elapsed_ms: elapsedMs,
     primes_per_sec: rate(engine.primes_found),
     numbers_per_sec: rate(engine.n),
+  };
+}
+
+export function createComputePassTiming(): PassTiming {
+  return {
+    observe() {},
+    live: () => null,
+    finish: (engine, tMs) => ({ metrics: withComputeTimings(engine, tMs) }),
   };
 }

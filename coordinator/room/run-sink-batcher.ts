@@ -1,0 +1,79 @@
+/**
+ * Batches a race's stored events to its run sink: every `flushMs`, and at once when the race
+ * finishes. A batch carries the events and only the lanes whose stored fields changed, never the
+ * whole state with its text. A failed write is retried, later, with everything that came since.
+ */
+import type { Logger } from "../protocol/logger.ts";
+import { type RaceState, type StoredEvent, toLaneRecord } from "../protocol/race-state.ts";
+import type { Clock, RunSink } from "./ports.ts";
+
+export interface RunSinkBatcher {
+  /** queues an event; `changedLanes` are the ids of lanes whose stored fields it changed */
+  add(stored: StoredEvent, changedLanes: Iterable<string>): void;
+  /** writes what is queued now; resolves when every write so far has been tried */
+  flush(): Promise<void>;
+  /** true while events wait to be written */
+  pending(): boolean;
+  dispose(): void;
+}
+
+export interface RunSinkBatcherOptions {
+  runId: string;
+  sink: RunSink;
+  clock: Clock;
+  log: Logger;
+  /** the room's state now */
+  state: () => RaceState | null;
+  /** runs the flush on the room's serial queue */
+  enqueue: (fn: () => Promise<void>) => void;
+  flushMs: number;
+}
+
+export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBatcher {
+  const { runId, sink, clock, log, flushMs } = options;
+  let events: StoredEvent[] = [];
+  let dirty = new Set<string>();
+  let cancelTimer: (() => void) | null = null;
+  let chain: Promise<void> = Promise.resolve();
+
+  const schedule = (ms: number) => {
+    cancelTimer ??= clock.setTimeout(() => options.enqueue(flush), ms);
+  };
+
+  function flush(): Promise<void> {
+    cancelTimer?.();
+    cancelTimer = null;
+    const state = options.state();
+    if (!state || events.length === 0) return chain;
+    const lanes = state.lanes.filter((lane) => dirty.has(lane.lane_id)).map(toLaneRecord);
+    const run = { status: state.status, started_at: state.started_at, finished_at: state.finished_at, seq: state.seq };
+    const batch = { run_id: runId, events, run, lanes };
+    const sentDirty = dirty;
+    events = [];
+    dirty = new Set();
+    chain = chain
+      .then(() => sink.write(batch))
+      .catch((err: unknown) => {
+        log.error("run sink write failed; retrying", { run_id: runId, error: String(err) });
+        events = [...batch.events, ...events];
+        dirty = new Set([...sentDirty, ...dirty]);
+        schedule(flushMs * 20);
+      });
+    return chain;
+  }
+
+  return {
+    add(stored, changedLanes) {
+      events.push(stored);
+      for (const id of changedLanes) dirty.add(id);
+      if (stored.event.type === "race-finish") void flush();
+      else schedule(flushMs);
+    },
+    flush,
+    pending: () => events.length > 0,
+    dispose() {
+      cancelTimer?.();
+      cancelTimer = null;
+    },
+  };
+}
