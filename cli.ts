@@ -5,18 +5,31 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { parseAgentConfig } from "./agent/agent-config.ts";
+import { parseAgentConfig, parseEngineFlags } from "./agent/agent-config.ts";
 import { startAgent } from "./agent/start-agent.ts";
 import { startLocal } from "./coordinator/local.ts";
 import { createLogger } from "./coordinator/protocol/logger.ts";
 import { parseServeConfig } from "./coordinator/serve-config.ts";
 
 const usage = `Usage:
-  bench-race serve [--port 8080] [--host 127.0.0.1] [--data-dir data] [--public-url URL] [--no-agent]
-  bench-race agent --coordinator http://HOST:PORT --token TOKEN [--name NAME] [--state-dir DIR]
+  bench-race serve [--port 8080] [--host 127.0.0.1] [--data-dir data] [--public-url URL] [--no-agent] [engines]
+  bench-race agent --coordinator http://HOST:PORT --token TOKEN [--name NAME] [--state-dir DIR] [engines]
+
+Engines (the agent always offers compute and the mock engine; with no flags it probes Ollama at
+127.0.0.1:11434 and LM Studio at 127.0.0.1:1234 and offers what answers):
+  --ollama-url URL     race this Ollama
+  --openai-url URL     race this OpenAI-compatible server (llama.cpp's llama-server, vLLM, LM Studio)
+  --gguf-dir DIR       race the GGUF files in DIR with the embedded llama.cpp (npm run llamacpp:install)
 
 Environment: PORT, HOST, BENCH_DATA_DIR, BENCH_OPERATOR_KEY, BENCH_AGENT_TOKEN, BENCH_PUBLIC_URL,
-BENCH_COORDINATOR_URL, BENCH_AGENT_NAME, BENCH_AGENT_STATE_DIR.`;
+BENCH_COORDINATOR_URL, BENCH_AGENT_NAME, BENCH_AGENT_STATE_DIR, BENCH_OLLAMA_URL, BENCH_OPENAI_URL,
+BENCH_GGUF_DIR.`;
+
+const engineOptions = {
+  "ollama-url": { type: "string" },
+  "openai-url": { type: "string" },
+  "gguf-dir": { type: "string" },
+} as const;
 
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -27,6 +40,7 @@ async function serve(args: string[]): Promise<void> {
       "data-dir": { type: "string" },
       "public-url": { type: "string" },
       "no-agent": { type: "boolean" },
+      ...engineOptions,
     },
   });
   const config = parseServeConfig(values, process.env);
@@ -34,7 +48,13 @@ async function serve(args: string[]): Promise<void> {
   const server = await startLocal(config, log);
   const agent = config.embeddedAgent
     ? await startAgent(
-        { coordinatorUrl: server.url, token: server.agentToken, name: os.hostname(), stateDir: config.dataDir },
+        {
+          coordinatorUrl: server.url,
+          token: server.agentToken,
+          name: os.hostname(),
+          stateDir: config.dataDir,
+          engines: parseEngineFlags(values, process.env),
+        },
         createLogger("agent"),
       )
     : null;
@@ -68,8 +88,14 @@ async function agent(args: string[]): Promise<void> {
       token: { type: "string" },
       name: { type: "string" },
       "state-dir": { type: "string" },
+      help: { type: "boolean" },
+      ...engineOptions,
     },
   });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const config = parseAgentConfig(values, process.env);
   const log = createLogger(`agent:${config.name}`);
   await checkCoordinator(config.coordinatorUrl, config.token);

@@ -19,6 +19,18 @@ export const agentConfigSchema = z.object({
     .regex(/^[^\s/]+( [^\s/]+)*$/, { error: "--name must not contain slashes or leading/trailing spaces" }),
   /** where the agent keeps its id */
   stateDir: z.string().min(1, { error: "--state-dir must not be empty" }),
+  engines: z.object({
+    /** Ollama to race; null: probe the default and offer it when it answers */
+    ollamaUrl: z
+      .url({ protocol: /^https?$/, error: "--ollama-url must be an http(s) URL, e.g. http://127.0.0.1:11434" })
+      .nullable(),
+    /** an OpenAI-compatible server to race; null: probe LM Studio's default and offer it when it answers */
+    openaiUrl: z
+      .url({ protocol: /^https?$/, error: "--openai-url must be an http(s) URL, e.g. http://127.0.0.1:8080" })
+      .nullable(),
+    /** a folder of GGUF files for the embedded llama.cpp engine; null: none */
+    ggufDir: z.string().min(1, { error: "--gguf-dir must not be empty" }).nullable(),
+  }),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 
@@ -27,6 +39,22 @@ export interface AgentFlags {
   token?: string;
   name?: string;
   "state-dir"?: string;
+  "ollama-url"?: string;
+  "openai-url"?: string;
+  "gguf-dir"?: string;
+}
+
+/** Where engines answer when nobody said otherwise: probed at start, offered only when they answer. */
+export const defaultEngineUrls = { ollama: "http://127.0.0.1:11434", openai: "http://127.0.0.1:1234" } as const;
+
+/** The engine options of `agent` and of local mode's embedded agent. */
+export function parseEngineFlags(flags: AgentFlags, env: Record<string, string | undefined>) {
+  const ggufDir = flags["gguf-dir"] ?? env.BENCH_GGUF_DIR;
+  return {
+    ollamaUrl: flags["ollama-url"] ?? env.BENCH_OLLAMA_URL ?? null,
+    openaiUrl: flags["openai-url"] ?? env.BENCH_OPENAI_URL ?? null,
+    ggufDir: ggufDir === undefined ? null : resolve(ggufDir),
+  };
 }
 
 export function parseAgentConfig(flags: AgentFlags, env: Record<string, string | undefined>): AgentConfig {
@@ -35,5 +63,6 @@ export function parseAgentConfig(flags: AgentFlags, env: Record<string, string |
     token: flags.token ?? env.BENCH_AGENT_TOKEN,
     name: flags.name ?? env.BENCH_AGENT_NAME ?? os.hostname(),
     stateDir: resolve(flags["state-dir"] ?? env.BENCH_AGENT_STATE_DIR ?? join(os.homedir(), ".bench-race")),
+    engines: parseEngineFlags(flags, env),
   });
 }

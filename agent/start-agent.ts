@@ -5,13 +5,10 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import { appVersion } from "../coordinator/protocol/app-version.ts";
-import type { BackendKind } from "../coordinator/protocol/enums.ts";
-import type { Backends } from "../coordinator/protocol/hardware.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import type { AgentConfig } from "./agent-config.ts";
-import type { Backend } from "./backends/backend.ts";
-import { createComputeBackend } from "./backends/compute/create-compute-backend.ts";
 import { type AgentConnection, createAgentConnection } from "./connection.ts";
+import { createBackends } from "./create-backends.ts";
 import { loadAgentId } from "./load-agent-id.ts";
 import { hardwareIdOf, probeHardware } from "./probes/probe-hardware.ts";
 import { createRunner } from "./runner.ts";
@@ -25,11 +22,7 @@ export interface RunningAgent {
 
 export async function startAgent(config: AgentConfig, log: Logger): Promise<RunningAgent> {
   const hardware = await probeHardware();
-  const backendList: Backend[] = [createComputeBackend({ cpuCount: hardware.cpu_cores })];
-  const backends = new Map<BackendKind, Backend>(backendList.map((b) => [b.kind, b]));
-  const probes: Backends = {};
-  const probeSignal = AbortSignal.timeout(5_000);
-  for (const backend of backendList) probes[backend.kind] = await backend.probe(probeSignal);
+  const { backends, probes } = await createBackends(config.engines, hardware.cpu_cores, log);
 
   const agentId = loadAgentId(config.stateDir, config.name);
   let connection: AgentConnection | null = null;

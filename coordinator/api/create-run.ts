@@ -18,10 +18,10 @@ import { type BackendKind, type Workload, workloadOfBackend } from "../protocol/
 import type { LaneSetup, RaceSetup, RunInfo } from "../protocol/race-state.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
-import { parseLaneParams, parseRunParams } from "./parse-lane-params.ts";
+import { parseLaneParams, parseRunParams, workloadParamsSchemas } from "./parse-lane-params.ts";
 import { formatIssuePath, parseOrThrow } from "./parse-or-throw.ts";
+import { preflightRun, type RunPreflight } from "./preflight-run.ts";
 
-const builtWorkloads: readonly Workload[] = ["compute"];
 const defaultBackend: Partial<Record<Workload, BackendKind>> = { compute: "compute" };
 
 /** 128 random bits, url-safe: a share link nobody can guess. */
@@ -82,22 +82,35 @@ function planLanes(body: CreateRun): PlannedLane[] {
       );
     }
     const model = body.workload === "compute" ? null : (request.model ?? body.model ?? null);
+    if (model === null && body.workload !== "compute" && backend !== "mock") {
+      const modelPath = laneIndex === null ? "model" : formatIssuePath(["lanes", laneIndex, "model"]);
+      throw new ApiError(400, "bad_request", `${modelPath}: choose the model this lane runs on ${backend}`);
+    }
     const params = parseLaneParams(body.workload, body.params, request.params, laneIndex);
     return { request, agentPath, backend, model, params };
   });
 }
 
-export async function createRun(deps: ApiDeps, input: unknown): Promise<RunView> {
+export interface CreatedRun {
+  run: RunView;
+  preflight: RunPreflight;
+}
+
+export async function createRun(deps: ApiDeps, input: unknown): Promise<CreatedRun> {
   const body = parseOrThrow(createRunSchema, input);
-  if (!builtWorkloads.includes(body.workload)) {
+  if (!workloadParamsSchemas[body.workload]) {
+    const built = Object.keys(workloadParamsSchemas).join(" and ");
     throw new ApiError(
       400,
       "unsupported_workload",
-      `The ${body.workload} workload is not built yet: only compute races can be started for now.`,
+      `The ${body.workload} workload is not built yet: only ${built} races can be started for now.`,
     );
   }
-  const planned = planLanes(body);
-  const agents = resolveLaneAgents(deps, planned);
+  const allPlanned = planLanes(body);
+  const allAgents = resolveLaneAgents(deps, allPlanned);
+  const preflight = preflightRun(body, allPlanned, allAgents);
+  const planned = allPlanned.filter((_, i) => !preflight.skippedIndexes.has(i));
+  const agents = allAgents.filter((_, i) => !preflight.skippedIndexes.has(i));
   const now = (deps.now ?? Date.now)();
   const run: RunInfo = {
     id: createRunId(),
@@ -138,5 +151,5 @@ export async function createRun(deps: ApiDeps, input: unknown): Promise<RunView>
   }
   const view = getRunView(deps.db, run.id, deps.publicUrl);
   if (!view) throw new Error(`run ${run.id} vanished right after it was stored`);
-  return view;
+  return { run: view, preflight: preflight.report };
 }

@@ -3,12 +3,20 @@
  * with the workload's own schema, and names the failing field where the user wrote it:
  * `params.n` for a run-level value, `lanes[1].params.n` for a lane override.
  */
+import type { z } from "zod";
 import { computeParamsSchema } from "../protocol/compute.ts";
 import type { Workload } from "../protocol/enums.ts";
+import { llmParamsSchema } from "../protocol/llm.ts";
 import { ApiError } from "./api-error.ts";
 import { formatIssuePath } from "./parse-or-throw.ts";
 
 type Params = Record<string, unknown>;
+
+/** Each built workload's params schema; a workload without one is not raced yet. */
+export const workloadParamsSchemas: Partial<Record<Workload, z.ZodType<Params>>> = {
+  compute: computeParamsSchema,
+  llm: llmParamsSchema,
+};
 
 /** The parsed, defaulted params of a lane. `laneIndex` is null when the run was given as `agents`. */
 export function parseLaneParams(
@@ -17,8 +25,9 @@ export function parseLaneParams(
   laneParams: Params | undefined,
   laneIndex: number | null,
 ): Params {
-  if (workload !== "compute") return { ...runParams, ...laneParams };
-  const parsed = computeParamsSchema.safeParse({ ...runParams, ...laneParams });
+  const schema = workloadParamsSchemas[workload];
+  if (!schema) return { ...runParams, ...laneParams };
+  const parsed = schema.safeParse({ ...runParams, ...laneParams });
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues
     .map((issue) => {
@@ -33,7 +42,7 @@ export function parseLaneParams(
 
 /** The run's own params, parsed and defaulted when they are complete on their own, else as given. */
 export function parseRunParams(workload: Workload, runParams: Params): Params {
-  if (workload !== "compute") return runParams;
-  const parsed = computeParamsSchema.safeParse(runParams);
+  const parsed = workloadParamsSchemas[workload]?.safeParse(runParams);
+  if (!parsed) return runParams;
   return parsed.success ? parsed.data : runParams;
 }

@@ -55,8 +55,7 @@ export function createRunsRoutes(deps: ApiDeps): Hono {
   const operatorOnly = createOperatorAuth(deps.operatorKey);
 
   app.post("/", operatorOnly, async (c) => {
-    const run = await createRun(deps, await readJson(c.req.raw));
-    return c.json({ run }, 201);
+    return c.json(await createRun(deps, await readJson(c.req.raw)), 201);
   });
 
   app.get("/", (c) => {

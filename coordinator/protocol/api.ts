@@ -33,6 +33,8 @@ export const createRunSchema = z
     params: paramsSchema.default({}),
     repeats: z.number().int().min(1).max(100).default(1),
     warmup: z.number().int().min(0).max(10).default(0),
+    /** race lanes that fail preflight (engine unreachable, model missing) instead of skipping them */
+    force: z.boolean().default(false),
   })
   .refine((body) => (body.agents === undefined) !== (body.lanes === undefined), {
     message: "give either agents (a list of agent ids or names) or lanes, not both and not neither",

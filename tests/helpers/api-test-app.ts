@@ -1,7 +1,7 @@
 /** Builds the API over an in-memory database and fake rooms, plus agents to race with. */
 import { type ApiDeps, createApi } from "../../coordinator/api/create-api.ts";
 import type { AgentStatus } from "../../coordinator/protocol/enums.ts";
-import type { Hardware } from "../../coordinator/protocol/hardware.ts";
+import type { Backends, Hardware } from "../../coordinator/protocol/hardware.ts";
 import { applyFleetChange } from "../../db/agents.ts";
 import { type Db, openDatabase } from "../../db/client.ts";
 import { createFakeRooms, type FakeRooms } from "./api-fake-rooms.ts";
@@ -21,7 +21,17 @@ export const testHardware: Hardware = {
   gpus: [],
 };
 
-export function seedAgent(db: Db, id: string, name: string, status: AgentStatus = "online", now = testNow): void {
+/** What `seedAgent` says a test agent can run by default: the compute backend only. */
+const computeOnly: Backends = { compute: { reachable: true, version: "1", models: [] } };
+
+export function seedAgent(
+  db: Db,
+  id: string,
+  name: string,
+  status: AgentStatus = "online",
+  now = testNow,
+  backends: Backends = computeOnly,
+): void {
   applyFleetChange(
     db,
     {
@@ -31,7 +41,7 @@ export function seedAgent(db: Db, id: string, name: string, status: AgentStatus 
         name,
         version: "0.1.0",
         hardware: testHardware,
-        backends: { compute: { reachable: true, version: "1", models: [] } },
+        backends,
       },
       status,
     },

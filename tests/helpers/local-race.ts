@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { WebSocket } from "ws";
+import type { AgentConfig } from "../../agent/agent-config.ts";
 import { type RunningAgent, startAgent } from "../../agent/start-agent.ts";
 import { startLocal } from "../../coordinator/local.ts";
 import { type AgentView, agentViewSchema, type RunView, runViewSchema } from "../../coordinator/protocol/api.ts";
@@ -19,9 +20,15 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
   const server = await startLocal(options.webDir ? { ...config, webDir: options.webDir } : config, silentLogger);
   const agents: RunningAgent[] = [];
   /** starts an agent that dials in, as `npm run agent` would; the same name is the same agent */
-  const addAgent = async (name: string): Promise<RunningAgent> => {
+  const addAgent = async (name: string, engines: Partial<AgentConfig["engines"]> = {}): Promise<RunningAgent> => {
     const agent = await startAgent(
-      { coordinatorUrl: server.url, token: server.agentToken, name, stateDir: join(dataDir, "agents") },
+      {
+        coordinatorUrl: server.url,
+        token: server.agentToken,
+        name,
+        stateDir: join(dataDir, "agents"),
+        engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, ...engines },
+      },
       silentLogger,
     );
     await agent.connection.welcomed;

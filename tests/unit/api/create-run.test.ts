@@ -183,9 +183,9 @@ describe("POST /api/runs", () => {
     await expectError(res, 409, "agent_offline", /Agent "sleepy" is offline: start its agent/);
   });
 
-  it("says llm and image races are not built yet", async () => {
-    const res = await postJson(api, "/api/runs", { workload: "llm", agents: ["box-one"], model: "llama3" });
-    await expectError(res, 400, "unsupported_workload", "The llm workload is not built yet");
+  it("says image races are not built yet", async () => {
+    const res = await postJson(api, "/api/runs", { workload: "image", agents: ["box-one"], backend: "comfyui" });
+    await expectError(res, 400, "unsupported_workload", "The image workload is not built yet");
   });
 
   it("refuses a backend of another workload", async () => {
@@ -224,5 +224,134 @@ describe("POST /api/runs", () => {
     api.rooms.failWith = new ApiError(409, "race_exists", "race already open");
     const res = await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 100 } });
     await expectError(res, 502, "race_exists", /could not be reached \(race already open\)/);
+  });
+
+  describe("llm races", () => {
+    const gib = 1024 ** 3;
+    const ollamaWith = (models: { name: string; digest: string; size: number }[]) => ({
+      ollama: {
+        reachable: true,
+        version: "0.12.0",
+        models: models.map((m) => ({ name: m.name, size_bytes: m.size, digest: m.digest })),
+      },
+      mock: { reachable: true, version: "1", models: [] },
+    });
+    beforeEach(() => {
+      seedAgent(
+        api.db,
+        "gpu-1",
+        "gpu-one",
+        "online",
+        testNow,
+        ollamaWith([{ name: "llama3:latest", digest: "aaa111", size: 4 * gib }]),
+      );
+      seedAgent(
+        api.db,
+        "gpu-2",
+        "gpu-two",
+        "online",
+        testNow,
+        ollamaWith([{ name: "llama3:latest", digest: "bbb222", size: 4 * gib }]),
+      );
+      seedAgent(api.db, "gpu-3", "gpu-three", "online", testNow, ollamaWith([]));
+    });
+
+    it("races two models on one machine as two lanes, params defaulted and validated", async () => {
+      const res = await postJson(api, "/api/runs", {
+        workload: "llm",
+        lanes: [
+          { agent: "gpu-one", backend: "ollama", model: "llama3" },
+          { agent: "gpu-one", backend: "mock" },
+        ],
+        params: { prompt: "Why is the sky blue?" },
+        repeats: 2,
+      });
+      expect(res.status).toBe(201);
+      const { run, preflight } = await res.json();
+      expect(
+        run.lanes.map((l: { agent_name: string; backend: string; model: string | null }) => [
+          l.agent_name,
+          l.backend,
+          l.model,
+        ]),
+      ).toEqual([
+        ["gpu-one", "ollama", "llama3"],
+        ["gpu-one", "mock", null],
+      ]);
+      expect(run.lanes[0].params).toEqual({
+        prompt: "Why is the sky blue?",
+        max_tokens: 256,
+        num_ctx: 4096,
+        temperature: 0.2,
+        seed: 42,
+        cache_prompt: false,
+        allow_mock_fallback: false,
+      });
+      expect(preflight).toEqual({ skipped: [], warnings: [] });
+    });
+
+    it("names the field of bad llm params in plain words", async () => {
+      const res = await postJson(api, "/api/runs", {
+        workload: "llm",
+        lanes: [{ agent: "gpu-one", backend: "ollama", model: "llama3", params: { max_tokens: 8192 } }],
+        params: { prompt: "hi" },
+      });
+      await expectError(
+        res,
+        400,
+        "bad_request",
+        "lanes[0].params.max_tokens: max_tokens (8192) must be below num_ctx (4096)",
+      );
+    });
+
+    it("asks for the model of an llm lane", async () => {
+      const res = await postJson(api, "/api/runs", {
+        workload: "llm",
+        agents: ["gpu-one"],
+        backend: "ollama",
+        params: { prompt: "hi" },
+      });
+      await expectError(res, 400, "bad_request", "model: choose the model this lane runs on ollama");
+    });
+
+    it("skips a machine that lacks the model, says why, and warns when digests differ", async () => {
+      const res = await postJson(api, "/api/runs", {
+        workload: "llm",
+        agents: ["gpu-one", "gpu-two", "gpu-three"],
+        backend: "ollama",
+        model: "llama3",
+        params: { prompt: "hi" },
+      });
+      expect(res.status).toBe(201);
+      const { run, preflight } = await res.json();
+      expect(run.lanes.map((l: { agent_name: string }) => l.agent_name)).toEqual(["gpu-one", "gpu-two"]);
+      expect(preflight.skipped).toEqual([
+        { index: 2, agent: "gpu-three", problems: ["gpu-three has no model llama3 on ollama (it has: none)."] },
+      ]);
+      expect(preflight.warnings).toEqual([
+        "gpu-two has a different build of llama3:latest (digest bbb222) than the first lane with it: the lanes do not run the same weights.",
+      ]);
+    });
+
+    it("refuses a race no lane of which can run, unless forced", async () => {
+      const body = {
+        workload: "llm",
+        agents: ["gpu-three"],
+        backend: "ollama",
+        model: "llama3",
+        params: { prompt: "hi" },
+      };
+      await expectError(
+        await postJson(api, "/api/runs", body),
+        409,
+        "no_lane_ready",
+        /gpu-three has no model llama3.*"force": true/,
+      );
+      const forced = await postJson(api, "/api/runs", { ...body, force: true });
+      expect(forced.status).toBe(201);
+      expect((await forced.json()).preflight.warnings).toEqual([
+        "gpu-three has no model llama3 on ollama (it has: none). (raced anyway: force)",
+      ]);
+    });
   });
 });
