@@ -46,6 +46,7 @@ export function createMockBackend(options: MockBackendOptions = {}): Backend {
         if (signal.aborted) return passCancelled;
         throw err;
       }
+      if (signal.aborted) return passCancelled;
       if (index === 0) yield { type: "first-byte" };
       yield { type: "text", text: index === 0 ? word : ` ${word}`, tokens: index + 1 };
     }
