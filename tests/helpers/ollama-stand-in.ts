@@ -1,0 +1,59 @@
+/**
+ * A loopback HTTP server that answers Ollama's routes with the recorded bodies in
+ * tests/fixtures/backends/ollama/, streaming the chat NDJSON one line per write, so an agent can
+ * race "Ollama" over a real socket in integration tests.
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { setImmediate as nextTick } from "node:timers/promises";
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/backends/ollama/${name}.txt`, import.meta.url), "utf8");
+
+export interface OllamaStandIn {
+  url: string;
+  /** the chat requests received, parsed */
+  chats: unknown[];
+  close(): Promise<void>;
+}
+
+export async function startOllamaStandIn(chatCase = "chat-stream"): Promise<OllamaStandIn> {
+  const chats: unknown[] = [];
+  const body = async (req: IncomingMessage) => {
+    let text = "";
+    for await (const chunk of req) text += chunk;
+    return text;
+  };
+  const json = (res: ServerResponse, text: string, status = 200) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+    res.end(text);
+  };
+  const server = createServer(async (req, res) => {
+    const route = `${req.method} ${req.url}`;
+    if (route === "GET /api/version") return json(res, fixture("version"));
+    if (route === "GET /api/tags") return json(res, fixture("tags"));
+    if (route === "POST /api/generate") {
+      await body(req);
+      return json(res, fixture("load"));
+    }
+    if (route === "POST /api/chat") {
+      chats.push(JSON.parse(await body(req)));
+      res.writeHead(200, { "content-type": "application/x-ndjson" });
+      for (const line of fixture(chatCase).split("\n")) {
+        if (line === "") continue;
+        res.write(`${line}\n`);
+        await nextTick();
+      }
+      return res.end();
+    }
+    json(res, JSON.stringify({ error: `no route ${route}` }), 404);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (typeof address !== "object" || address === null) throw new Error("stand-in has no address");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    chats,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
