@@ -14,7 +14,7 @@ export function parseLlmJob(job: BackendJob, backendLabel: string): ParsedLlmJob
   if (!job.model) {
     return {
       ok: false,
-      error: { code: "invalid_params", message: `model: a ${backendLabel} lane needs a model name` },
+      error: { code: "invalid_params", message: `model: the ${backendLabel} lane needs a model name` },
     };
   }
   const parsed = llmParamsSchema.safeParse(job.params);

@@ -34,13 +34,14 @@ const tagsSchema = z.object({
 export function createOllamaBackend(options: OllamaBackendOptions): Backend {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const fetchFn = options.fetch ?? fetch;
+  const host = toEngineHost(baseUrl);
 
   /** the failure of a GET, worded for a lane (`unreachable` names the fix) */
-  function getFailure(result: Exclude<GetJsonResult<unknown>, { ok: true }>, path: string) {
+  function getFailure(result: Exclude<GetJsonResult<unknown>, { ok: true }>, path: string): JobError {
     if (result.failure === "unreachable") return ollamaUnreachable(baseUrl, result.reason);
     const detail = result.failure === "http" ? `HTTP ${result.status}: ${result.message}` : result.message;
     return {
-      code: "engine_error" as const,
+      code: "engine_error",
       message: `Ollama at ${baseUrl} answered ${path} with ${detail}. Is --ollama-url an Ollama server?`,
     };
   }
@@ -98,7 +99,7 @@ export function createOllamaBackend(options: OllamaBackendOptions): Backend {
           engine: "ollama",
           engine_version: version.value.version,
           model_digest: model.digest,
-          ...toEngineHost(baseUrl),
+          ...host,
         },
         run: (_pass, passSignal) => runOllamaChat({ fetchFn, baseUrl, model: model.name, params }, passSignal),
         // The model stays loaded for `keep_alive`, as Ollama does for any client.

@@ -33,6 +33,7 @@ const genericLabel = "OpenAI-compatible";
 export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
   const root = options.baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "");
   const fetchFn = options.fetch ?? fetch;
+  const host = toEngineHost(root);
 
   const listModels = (signal: AbortSignal) => getJson(fetchFn, `${root}/v1/models`, modelsSchema, signal);
 
@@ -82,7 +83,7 @@ export function createOpenAiBackend(options: OpenAiBackendOptions): Backend {
     return {
       ok: true,
       job: {
-        engine: { engine, engine_version: version, model_digest: null, ...toEngineHost(root) },
+        engine: { engine, engine_version: version, model_digest: null, ...host },
         run: (_pass, passSignal) => runOpenAiChat({ fetchFn, root, engine, model, params }, passSignal),
         dispose: async () => {},
       },
