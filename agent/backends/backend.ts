@@ -34,7 +34,8 @@ export type WorkloadEvent =
   /** `fraction` of the pass done, 0..1, and a line for the card's log */
   | { type: "progress"; fraction: number; line: string }
   /**
-   * generated text as the engine streamed it (one wire chunk; may be empty, e.g. a role-only chunk).
+   * generated text as the engine streamed it, one wire chunk with content (role-only and usage-only
+   * chunks are not text).
    * `tokens`: the engine's own cumulative count of generated tokens after this chunk, null when the
    * engine does not say per chunk. Never a count made by splitting text.
    */
