@@ -24,6 +24,7 @@ describe("parseComputeForm", () => {
         params: { algorithm: "segmented_sieve", n: 100_000_000, progress_interval_s: 0.5 },
         repeats: 3,
         warmup: 1,
+        force: false,
       },
     });
   });

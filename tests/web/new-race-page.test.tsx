@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { AgentView, RunView } from "../../coordinator/protocol/api.ts";
+import { llmPromptPresets } from "../../coordinator/protocol/llm.ts";
 import { NewRacePage } from "../../web/src/pages/new-race-page.tsx";
 import { createFakeFetch, type FakeRoute, jsonResponse } from "./fake-fetch.ts";
 import { mountRoutes } from "./mount.tsx";
@@ -36,10 +37,49 @@ const pendingRun = (id: string): RunView => ({
   lanes: [],
 });
 
-function mountPage(createRun: FakeRoute) {
+/** desk runs Ollama with two models; rack's Ollama is down; laptop is offline. */
+const llmAgents = (): AgentView[] => [
+  {
+    ...agent("a1", "desk", "online"),
+    backends: {
+      ollama: {
+        reachable: true,
+        version: "0.9.0",
+        models: [
+          {
+            name: "llama3.2:3b",
+            size_bytes: 2 * 1024 ** 3,
+            digest: "sha256:a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72",
+          },
+          {
+            name: "qwen2.5:7b",
+            size_bytes: Math.round(4.7 * 1024 ** 3),
+            digest: "sha256:845dbda0ea48ed749caafd9e6037047aa19acfcfd82e704d7ca97d631a0b697e",
+          },
+        ],
+      },
+    },
+  },
+  {
+    ...agent("a3", "rack", "online"),
+    backends: {
+      ollama: {
+        reachable: false,
+        version: null,
+        models: [],
+        error: "Ollama at http://127.0.0.1:11434 is not reachable",
+      },
+    },
+  },
+  agent("a2", "laptop", "offline"),
+];
+
+function mountPage(
+  createRun: FakeRoute,
+  agents: AgentView[] = [agent("a1", "desk", "online"), agent("a2", "laptop", "offline")],
+) {
   const fake = createFakeFetch({
-    "GET /api/agents": () =>
-      jsonResponse(200, { agents: [agent("a1", "desk", "online"), agent("a2", "laptop", "offline")] }),
+    "GET /api/agents": () => jsonResponse(200, { agents }),
     "POST /api/runs": createRun,
   });
   vi.stubGlobal("fetch", fake.fetchFn);
@@ -52,7 +92,7 @@ const input = (host: HTMLElement, name: string) => {
   if (!element) throw new Error(`no input ${name}`);
   return element;
 };
-const type = (element: HTMLInputElement, value: string) => {
+const type = (element: HTMLInputElement | HTMLTextAreaElement, value: string) => {
   element.value = value;
   element.dispatchEvent(new Event("input", { bubbles: true }));
 };
@@ -82,6 +122,7 @@ describe("NewRacePage", () => {
       params: { algorithm: "segmented_sieve", n: 10_000_000, threads: 4, progress_interval_s: 1 },
       repeats: 1,
       warmup: 0,
+      force: false,
     });
     await vi.waitFor(() => expect(history.get()).toBe("/runs/r-9"));
     expect(host.querySelector('[data-testid="race-route"]')).not.toBeNull();
@@ -116,6 +157,113 @@ describe("NewRacePage", () => {
     await vi.waitFor(() => expect(host.querySelectorAll('[data-testid="agent-option"]')).toHaveLength(2));
     host.querySelector<HTMLButtonElement>('[data-testid="race-button"]')?.click();
     expect(host.querySelector('[data-testid="form-error"]')?.textContent).toBe("Pick at least one machine to race.");
+    expect(fake.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+});
+
+describe("NewRacePage for an llm race", () => {
+  async function chooseLlm(host: HTMLElement) {
+    host.querySelector<HTMLInputElement>('input[name="workload"][value="llm"]')?.click();
+    await vi.waitFor(() => expect(host.querySelectorAll('[data-testid="model-option"]')).toHaveLength(2));
+  }
+  const addLane = (host: HTMLElement, agentName: string, model: string) =>
+    host
+      .querySelector<HTMLButtonElement>(
+        `[data-agent-name="${agentName}"] [data-model="${model}"] [data-testid="add-lane"]`,
+      )
+      ?.click();
+
+  it("offers Image as coming, and lists each online machine's engines and models with size, digest and fit", async () => {
+    const { host } = mountPage(() => jsonResponse(500, {}), llmAgents());
+    expect(host.querySelector<HTMLInputElement>('input[name="workload"][value="image"]')?.disabled).toBe(true);
+    await chooseLlm(host);
+    const machines = [...host.querySelectorAll('[data-testid="llm-agent"]')].map((el) =>
+      el.getAttribute("data-agent-name"),
+    );
+    expect(machines).toEqual(["desk", "rack"]);
+    const llama = host.querySelector('[data-model="llama3.2:3b"]');
+    expect(llama?.textContent).toContain("2 GiB · a80c4f17acd5");
+    expect(llama?.querySelector('[data-testid="fit-badge"]')?.textContent).toBe("fits");
+    expect(host.querySelector('[data-agent-name="rack"]')?.textContent).toContain(
+      "Ollama at http://127.0.0.1:11434 is not reachable",
+    );
+  });
+
+  it("sends two lanes on one machine with the typed parameters", async () => {
+    const { host, fake, history } = mountPage(() => jsonResponse(201, { run: pendingRun("r-11") }), llmAgents());
+    await chooseLlm(host);
+    addLane(host, "desk", "llama3.2:3b");
+    addLane(host, "desk", "qwen2.5:7b");
+    expect([...host.querySelectorAll('[data-testid="lane-choice"]')].map((li) => li.textContent)).toEqual([
+      expect.stringContaining("desk · ollama · llama3.2:3b"),
+      expect.stringContaining("desk · ollama · qwen2.5:7b"),
+    ]);
+    type(input(host, "max_tokens"), "200");
+    type(input(host, "temperature"), "0");
+    type(input(host, "repeats"), "3");
+    type(input(host, "warmup"), "1");
+    host.querySelector<HTMLButtonElement>('[data-testid="race-button"]')?.click();
+
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.method === "POST")).toBe(true));
+    expect(fake.requests.find((r) => r.method === "POST")?.body).toEqual({
+      workload: "llm",
+      lanes: [
+        { agent: "a1", backend: "ollama", model: "llama3.2:3b" },
+        { agent: "a1", backend: "ollama", model: "qwen2.5:7b" },
+      ],
+      params: {
+        prompt: llmPromptPresets.short.prompt,
+        max_tokens: 200,
+        num_ctx: 4096,
+        temperature: 0,
+        seed: 42,
+        cache_prompt: false,
+        allow_mock_fallback: false,
+      },
+      repeats: 3,
+      warmup: 1,
+      force: false,
+    });
+    await vi.waitFor(() => expect(history.get()).toBe("/runs/r-11"));
+  });
+
+  it("highlights max_tokens when it does not fit below num_ctx, and sends nothing", async () => {
+    const { host, fake } = mountPage(() => jsonResponse(500, {}), llmAgents());
+    await chooseLlm(host);
+    addLane(host, "desk", "llama3.2:3b");
+    type(input(host, "max_tokens"), "4096");
+    host.querySelector<HTMLButtonElement>('[data-testid="race-button"]')?.click();
+    expect(host.querySelector('[data-testid="field-error-max_tokens"]')?.textContent).toBe(
+      "max_tokens (4096) must be below num_ctx (4096); raise num_ctx or ask for fewer tokens",
+    );
+    expect(input(host, "max_tokens").getAttribute("aria-invalid")).toBe("true");
+    expect(input(host, "num_ctx").getAttribute("aria-invalid")).toBe("false");
+    expect(host.querySelector('[data-testid="form-error"]')?.textContent).toBe(
+      "Some parameters need fixing: see the highlighted fields.",
+    );
+    expect(fake.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("fills the prompt and max_tokens from a preset", async () => {
+    const { host } = mountPage(() => jsonResponse(500, {}), llmAgents());
+    await chooseLlm(host);
+    const preset = host.querySelector<HTMLSelectElement>('select[name="preset"]');
+    if (!preset) throw new Error("no preset select");
+    preset.value = "long_generation";
+    preset.dispatchEvent(new Event("change", { bubbles: true }));
+    expect(host.querySelector<HTMLTextAreaElement>('textarea[name="prompt"]')?.value).toBe(
+      llmPromptPresets.long_generation.prompt,
+    );
+    expect(input(host, "max_tokens").value).toBe("1024");
+  });
+
+  it("asks for a lane before sending", async () => {
+    const { host, fake } = mountPage(() => jsonResponse(500, {}), llmAgents());
+    await chooseLlm(host);
+    host.querySelector<HTMLButtonElement>('[data-testid="race-button"]')?.click();
+    expect(host.querySelector('[data-testid="form-error"]')?.textContent).toBe(
+      "Add at least one lane: pick a model on one of the machines above.",
+    );
     expect(fake.requests.every((r) => r.method === "GET")).toBe(true);
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import type { RunView } from "../../coordinator/protocol/api.ts";
+import type { StoredEvent } from "../../coordinator/protocol/race-state.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
 import { RacePage } from "../../web/src/pages/race-page.tsx";
 import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
+import { llmRaceEvents } from "./llm-race-fixture.ts";
 import { mountRoutes } from "./mount.tsx";
 import { computeRaceEvents } from "./race-fixture.ts";
 
@@ -14,17 +16,17 @@ const events = computeRaceEvents([
 const mountRacePage = (path: string): HTMLElement => mountRoutes(path, { "/runs/:id": RacePage }).host;
 
 /** The API's view of the finished run, without the progress lines only the events carry. */
-function finishedRunView(): RunView {
-  const state = replayEvents(events);
+function finishedRunView(stored: readonly StoredEvent[] = events): RunView {
+  const state = replayEvents(stored);
   if (!state) throw new Error("fixture has no setup");
   return {
-    id: "run-1",
-    workload: "compute",
+    id: state.run.id,
+    workload: state.run.workload,
     status: "done",
     params: state.run.params,
     repeats: 1,
     warmup: 0,
-    share_url: "/runs/run-1",
+    share_url: `/runs/${state.run.id}`,
     created_at: "2026-01-01T00:00:00.000Z",
     started_at: "2026-01-01T00:00:01.000Z",
     finished_at: "2026-01-01T00:00:03.000Z",
@@ -108,6 +110,44 @@ describe("RacePage", () => {
     await vi.waitFor(() => expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done"));
     expect(status("beta")).toBe("done");
     expect(host.querySelector('[data-testid="cancel-button"]')).toBeNull();
+  });
+
+  it("ranks an llm race by generation speed, and by the metric the viewer picks", async () => {
+    const llm = llmRaceEvents([
+      { name: "slow", rates: [20] },
+      { name: "mocky", rates: [900], mock: true },
+      { name: "fast", rates: [60] },
+    ]);
+    const fake = createFakeFetch({
+      "GET /api/runs/run-llm": () => jsonResponse(200, { run: finishedRunView(llm) }),
+      "GET /api/runs/run-llm/events": () => new Response(llm.map((e) => JSON.stringify(e)).join("\n")),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const host = mountRacePage("/runs/run-llm");
+    const standings = () =>
+      [...host.querySelectorAll('[data-testid="summary-row"]')].map((row) => [
+        row.getAttribute("data-agent-name"),
+        row.querySelector('[data-testid="place"]')?.textContent,
+      ]);
+    await vi.waitFor(() =>
+      expect(host.querySelector('[data-testid="lane-text"]')?.textContent).toBe("The sky is blue."),
+    );
+    expect(standings()).toEqual([
+      ["fast", "1"],
+      ["slow", "2"],
+      ["mocky", "—"],
+    ]);
+    const select = host.querySelector<HTMLSelectElement>('[data-testid="ranking-metric"]');
+    if (!select) throw new Error("no ranking choice");
+    expect(select.value).toBe("gen_tokens_per_s");
+    select.value = "ttft_ms";
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    // every real lane has a 180 ms TTFT: a tie, in lane order
+    expect(standings()).toEqual([
+      ["slow", "1"],
+      ["fast", "1"],
+      ["mocky", "—"],
+    ]);
   });
 
   it("shows a spectator the API's refusal when they press cancel", async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { RaceState } from "../../coordinator/protocol/race-state.ts";
 import { SummaryTable } from "../../web/src/components/summary-table.tsx";
-import { rankLanes } from "../../web/src/lib/rank-lanes.ts";
+import { type RankedLane, rankLanes } from "../../web/src/lib/rank-lanes.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
+import { workloadView } from "../../web/src/workloads/registry.ts";
+import { llmRaceEvents } from "./llm-race-fixture.ts";
 import { mount } from "./mount.tsx";
 import { computeRaceEvents, type FixtureLane } from "./race-fixture.ts";
 
@@ -11,6 +13,10 @@ function finishedRace(lanes: FixtureLane[]): RaceState {
   if (!state) throw new Error("fixture has no setup");
   return state;
 }
+
+/** Ranks by the workload's default metric, as the race page does before the user picks one. */
+const rankByDefault = (state: RaceState): RankedLane[] =>
+  rankLanes(state, workloadView(state.run.workload)?.rankingMetrics(state.run.params)[0] ?? null);
 
 const race = () =>
   finishedRace([
@@ -21,7 +27,7 @@ const race = () =>
 
 describe("rankLanes", () => {
   it("places compute lanes by median elapsed_ms and leaves mock lanes unplaced", () => {
-    const rows = rankLanes(race());
+    const rows = rankByDefault(race());
     expect(rows.map((row) => [row.lane.agent_name, row.place, row.mock])).toEqual([
       ["beta", 1, false],
       ["alpha", 2, false],
@@ -32,7 +38,7 @@ describe("rankLanes", () => {
   });
 
   it("gives tied lanes the same place", () => {
-    const rows = rankLanes(
+    const rows = rankByDefault(
       finishedRace([
         { name: "a", elapsed: [500] },
         { name: "b", elapsed: [500] },
@@ -59,7 +65,7 @@ describe("rankLanes", () => {
         })),
       })),
     };
-    expect(rankLanes(dragRace).map((row) => [row.lane.agent_name, row.place, row.measure?.median])).toEqual([
+    expect(rankByDefault(dragRace).map((row) => [row.lane.agent_name, row.place, row.measure?.median])).toEqual([
       ["fast", 1, 480.25],
       ["slow", 2, 120.5],
     ]);
@@ -71,11 +77,77 @@ describe("rankLanes", () => {
       ...state,
       lanes: state.lanes.map((lane) => (lane.agent_name === "beta" ? { ...lane, status: "running" } : lane)),
     };
-    expect(rankLanes(running).map((row) => [row.lane.agent_name, row.place])).toEqual([
+    expect(rankByDefault(running).map((row) => [row.lane.agent_name, row.place])).toEqual([
       ["alpha", 1],
       ["mocky", null],
       ["beta", null],
     ]);
+  });
+});
+
+describe("rankLanes for an llm race", () => {
+  const llmRace = () => {
+    const state = replayEvents(
+      llmRaceEvents([
+        { name: "slow", rates: [20, 24, 22] },
+        { name: "mocky", rates: [900, 900, 900], mock: true },
+        { name: "fast", rates: [61, 55, 58] },
+      ]),
+    );
+    if (!state) throw new Error("fixture has no setup");
+    return state;
+  };
+
+  it("places lanes by median gen_tokens_per_s, highest first, and leaves the mock lane unplaced", () => {
+    const rows = rankByDefault(llmRace());
+    expect(rows.map((row) => [row.lane.agent_name, row.place, row.mock, row.measure?.median ?? null])).toEqual([
+      ["fast", 1, false, 58],
+      ["slow", 2, false, 22],
+      ["mocky", null, true, null],
+    ]);
+  });
+
+  it("places by the metric the viewer picks, lowest first where lower is better", () => {
+    const total = workloadView("llm")
+      ?.rankingMetrics({})
+      .find((metric) => metric.name === "total_ms");
+    if (!total) throw new Error("llm has no total_ms ranking");
+    const rows = rankLanes(llmRace(), total);
+    expect(rows.map((row) => [row.lane.agent_name, row.place])).toEqual([
+      ["fast", 1],
+      ["slow", 2],
+      ["mocky", null],
+    ]);
+    expect(rows[0]?.measure?.median).toBeCloseTo(180 + (128 / 58) * 1000);
+  });
+
+  it("shows the llm columns, with the mock lane marked and without figures", () => {
+    const host = mount(() => <SummaryTable state={llmRace()} />);
+    const headers = [...host.querySelectorAll("th")].map((th) => th.textContent);
+    expect(headers).toEqual([
+      "Place",
+      "Machine",
+      "Status",
+      "Median gen tokens/s",
+      "Min",
+      "Max",
+      "Stdev",
+      "Model",
+      "Median TTFT",
+      "Median engine gen",
+    ]);
+    const rows = [...host.querySelectorAll('[data-testid="summary-row"]')];
+    expect(rows.map((row) => row.querySelector('[data-testid="median"]')?.textContent)).toEqual([
+      "58 tok/s",
+      "22 tok/s",
+      "—",
+    ]);
+    expect([...(rows[0]?.querySelectorAll("td") ?? [])].slice(-3).map((td) => td.textContent)).toEqual([
+      "llama3.2:3b",
+      "180 ms",
+      "60 tok/s",
+    ]);
+    expect(rows[2]?.textContent).toContain("mock");
   });
 });
 

@@ -2,7 +2,7 @@
 // agents are shown but cannot be picked.
 import { For, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
-import { formatBytes } from "../lib/format.ts";
+import { describeHardware } from "../lib/describe-hardware.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
 export interface AgentPickerProps {
@@ -34,7 +34,7 @@ export function AgentPicker(props: AgentPickerProps) {
                   <span class="agent-name">{agent.name}</span>
                   <StatusBadge status={agent.status} />
                 </span>
-                <span class="agent-hardware muted">{describeHardware(agent)}</span>
+                <span class="agent-hardware muted">{describeHardware(agent.hardware)}</span>
               </label>
             </li>
           )}
@@ -42,16 +42,4 @@ export function AgentPicker(props: AgentPickerProps) {
       </ul>
     </Show>
   );
-}
-
-function describeHardware(agent: AgentView): string {
-  const { hardware } = agent;
-  const parts = [
-    hardware.cpu_model,
-    `${hardware.cpu_cores} cores`,
-    `${formatBytes(hardware.memory_bytes)} memory`,
-    `${hardware.os} ${hardware.arch}`,
-    ...hardware.gpus.map((gpu) => gpu.name),
-  ];
-  return parts.join(" · ");
 }

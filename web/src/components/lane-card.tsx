@@ -1,36 +1,18 @@
-// One machine's lane in a race: status, progress, the latest progress lines, and once a pass
-// ends its result (primes found, time, rates or drag-race passes, verified) or the error that stopped it.
-import { For, Show } from "solid-js";
+// One machine's lane in a race: who runs it on which engine and model, its status, the workload's
+// own body (progress and result for compute, streamed text and speeds for llm), and the error that
+// stopped it, if any.
+
+import { Show } from "solid-js";
+import { Dynamic } from "solid-js/web";
+import { workloadOfBackend } from "../../../coordinator/protocol/enums.ts";
+import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
-import { formatDecimal, formatDuration, formatInteger, formatRate } from "../lib/format.ts";
-import { latestResult, numberMetric } from "../lib/lane-metrics.ts";
 import { isMockLane } from "../lib/rank-lanes.ts";
+import { workloadView } from "../workloads/registry.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
-/** How many progress lines the card's log keeps on screen. */
-const shownLines = 6;
-
-export function LaneCard(props: { lane: LaneState; repeats: number; warmup: number }) {
-  const result = () => latestResult(props.lane);
-  const metric = (name: string) => {
-    const r = result();
-    return r ? numberMetric(r.metrics, name) : null;
-  };
-  const fraction = () => (props.lane.status === "done" ? 1 : (props.lane.current?.fraction ?? 0));
-  const percent = () => Math.round(fraction() * 100);
-  const passLabel = () => {
-    const current = props.lane.current;
-    if (!current) return null;
-    return current.warmup
-      ? `warm-up ${current.repeat + 1} of ${props.warmup}`
-      : `pass ${current.repeat + 1} of ${props.repeats}`;
-  };
-  const shown = (name: string, format: (value: number) => string): string | null => {
-    const value = metric(name);
-    return value === null ? null : format(value);
-  };
-  const verified = () => result()?.metrics.verified;
-
+export function LaneCard(props: { lane: LaneState; repeats: number; warmup: number; live?: LaneLive | null }) {
+  const view = () => workloadView(workloadOfBackend[props.lane.backend]);
   return (
     <article class="lane-card" data-testid="lane-card" data-agent-name={props.lane.agent_name}>
       <header class="lane-head">
@@ -49,48 +31,16 @@ export function LaneCard(props: { lane: LaneState; repeats: number; warmup: numb
         <StatusBadge status={props.lane.status} testId="lane-status" />
       </header>
 
-      <div
-        class="progress"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent()}
-        aria-label={`${props.lane.agent_name} progress`}
-      >
-        <div class={`progress-fill progress-${props.lane.status}`} style={{ width: `${percent()}%` }} />
-      </div>
-      <p class="progress-caption muted">
-        {percent()}%<Show when={passLabel()}>{(label) => <> · {label()}</>}</Show>
-      </p>
-
-      <Show when={props.lane.lines.length > 0}>
-        <pre class="lane-log" data-testid="lane-log">
-          <For each={props.lane.lines.slice(-shownLines)}>{(line) => <div>{line}</div>}</For>
-        </pre>
-      </Show>
-
-      <Show when={props.lane.text}>
-        <pre class="lane-text">{props.lane.text}</pre>
-      </Show>
-
-      <Show when={result()}>
-        <dl class="lane-result">
-          <ResultItem label="Primes found" value={shown("primes_found", formatInteger)} testId="primes-found" />
-          <ResultItem label="Elapsed" value={shown("elapsed_ms", formatDuration)} testId="elapsed" />
-          <ResultItem label="Primes/s" value={shown("primes_per_sec", formatRate)} />
-          <ResultItem label="Numbers/s" value={shown("numbers_per_sec", formatRate)} />
-          <ResultItem label="Passes/s" value={shown("passes_per_sec", (rate) => formatDecimal(rate, 2))} />
-          <ResultItem label="Passes" value={shown("passes", formatInteger)} />
-          <ResultItem label="Threads" value={shown("threads_used", String)} />
-          <Show when={typeof verified() === "boolean"}>
-            <div>
-              <dt>Verified</dt>
-              <dd data-testid="verified" class={verified() ? "ok" : "bad"}>
-                {verified() ? "✓ correct count" : "✗ count does not match"}
-              </dd>
-            </div>
-          </Show>
-        </dl>
+      <Show when={view()}>
+        {(shown) => (
+          <Dynamic
+            component={shown().LaneBody}
+            lane={props.lane}
+            live={props.live ?? null}
+            repeats={props.repeats}
+            warmup={props.warmup}
+          />
+        )}
       </Show>
 
       <Show when={props.lane.error}>
@@ -101,16 +51,5 @@ export function LaneCard(props: { lane: LaneState; repeats: number; warmup: numb
         )}
       </Show>
     </article>
-  );
-}
-
-function ResultItem(props: { label: string; value: string | null; testId?: string }) {
-  return (
-    <Show when={props.value !== null}>
-      <div>
-        <dt>{props.label}</dt>
-        <dd data-testid={props.testId}>{props.value}</dd>
-      </div>
-    </Show>
   );
 }

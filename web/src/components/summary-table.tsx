@@ -1,33 +1,30 @@
-// The race's standings: one row per lane, placed by rankLanes. For compute the measure column is
-// the median of the measured passes (elapsed time, or passes/s for the drag race), with min, max
-// and stdev when there are repeats; other workloads show when each lane finished.
+// The race's standings: one row per lane, placed by rankLanes on the chosen metric (the median of
+// the measured passes, with min, max and stdev when there are repeats), then the workload's own
+// result columns. Mock lanes are listed, marked, and never placed.
 import { For, Show } from "solid-js";
 import type { RaceState } from "../../../coordinator/protocol/race-state.ts";
-import { formatDecimal, formatDuration, formatInteger } from "../lib/format.ts";
-import { latestResult, numberMetric } from "../lib/lane-metrics.ts";
-import { type RankedLane, rankingMetric, rankLanes } from "../lib/rank-lanes.ts";
+import { type RankingMetric, rankLanes } from "../lib/rank-lanes.ts";
+import { workloadView } from "../workloads/registry.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
-const duration = (ms: number | null | undefined): string =>
-  ms === null || ms === undefined ? "—" : formatDuration(ms);
-
-function primesFound(row: RankedLane): string {
-  const result = latestResult(row.lane);
-  const primes = result ? numberMetric(result.metrics, "primes_found") : null;
-  return primes === null ? "—" : formatInteger(primes);
-}
-
-export function SummaryTable(props: { state: RaceState }) {
-  const rows = () => rankLanes(props.state);
-  const metric = () => rankingMetric(props.state).name;
+export function SummaryTable(props: {
+  state: RaceState;
+  /** the metric to place lanes by; the workload's default when left out */
+  metric?: RankingMetric | null;
+}) {
+  const view = () => workloadView(props.state.run.workload);
+  const metric = (): RankingMetric | null =>
+    props.metric === undefined ? (view()?.rankingMetrics(props.state.run.params)[0] ?? null) : props.metric;
+  const columns = () => view()?.summaryColumns ?? [];
+  const rows = () => rankLanes(props.state, metric());
   const spread = () => metric() !== null && props.state.run.repeats > 1;
   const format = (value: number | undefined): string => {
-    if (value === undefined) return "—";
-    return metric() === "passes_per_sec" ? `${formatDecimal(value, 2)} passes/s` : formatDuration(value);
+    const chosen = metric();
+    return value === undefined || chosen === null ? "—" : chosen.format(value);
   };
   const measureLabel = () => {
-    const name = metric() === "passes_per_sec" ? "Passes/s" : "Elapsed";
-    return spread() ? `Median ${name.toLowerCase()}` : name;
+    const label = metric()?.label ?? "";
+    return spread() ? `Median ${label.toLowerCase()}` : label;
   };
 
   return (
@@ -38,15 +35,15 @@ export function SummaryTable(props: { state: RaceState }) {
             <th>Place</th>
             <th>Machine</th>
             <th>Status</th>
-            <Show when={metric() !== null} fallback={<th>Finished after</th>}>
+            <Show when={metric() !== null}>
               <th>{measureLabel()}</th>
               <Show when={spread()}>
                 <th>Min</th>
                 <th>Max</th>
                 <th>Stdev</th>
               </Show>
-              <th>Primes found</th>
             </Show>
+            <For each={columns()}>{(column) => <th>{column.label}</th>}</For>
           </tr>
         </thead>
         <tbody>
@@ -65,15 +62,15 @@ export function SummaryTable(props: { state: RaceState }) {
                 <td>
                   <StatusBadge status={row.lane.status} />
                 </td>
-                <Show when={metric() !== null} fallback={<td>{duration(row.finishedAfterMs)}</td>}>
+                <Show when={metric() !== null}>
                   <td data-testid="median">{format(row.measure?.median)}</td>
                   <Show when={spread()}>
                     <td>{format(row.measure?.min)}</td>
                     <td>{format(row.measure?.max)}</td>
                     <td>{format(row.measure?.stdev)}</td>
                   </Show>
-                  <td>{primesFound(row)}</td>
                 </Show>
+                <For each={columns()}>{(column) => <td>{column.value(row.lane)}</td>}</For>
               </tr>
             )}
           </For>

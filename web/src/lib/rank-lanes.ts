@@ -1,51 +1,40 @@
-// Places the lanes of a race: compute lanes by the median of their measured passes (elapsed_ms,
-// lower is better; passes_per_sec for the drag race, higher is better), other workloads by
-// finish order. Lanes whose results came from the mock engine are marked and never placed.
+// Places the lanes of a race by the median of a chosen metric over their measured passes. A lane
+// that has not finished, has no value, or whose results came from the mock engine is never placed.
 import type { LaneState, RaceState } from "../../../coordinator/protocol/race-state.ts";
 import { isMockResult, type MetricSummary, summarizeResults } from "../../../coordinator/protocol/summary.ts";
 
 export interface RankingMetric {
-  /** the result metric compared, or null to place by finish order */
-  name: "elapsed_ms" | "passes_per_sec" | null;
+  /** the result metric compared */
+  name: string;
+  /** how the summary table and the metric choice name it, e.g. "Elapsed" */
+  label: string;
   higherIsBetter: boolean;
+  /** a value with its unit, e.g. "1.23 s" */
+  format(value: number): string;
 }
 
 export interface RankedLane {
   lane: LaneState;
-  /** 1, 2, ... for placed lanes; null for lanes left out (mock, unfinished, failed) */
+  /** 1, 2, ... for placed lanes; null for lanes left out (mock, unfinished, failed, no value) */
   place: number | null;
   mock: boolean;
   /** the ranking metric over the measured, non-mock passes */
   measure: MetricSummary | null;
-  /** milliseconds from the race's start to the lane's finish */
-  finishedAfterMs: number | null;
 }
 
 export const isMockLane = (lane: LaneState): boolean => lane.backend === "mock" || lane.results.some(isMockResult);
 
-export function rankingMetric(state: RaceState): RankingMetric {
-  if (state.run.workload !== "compute") return { name: null, higherIsBetter: false };
-  return state.run.params.preset === "drag_race"
-    ? { name: "passes_per_sec", higherIsBetter: true }
-    : { name: "elapsed_ms", higherIsBetter: false };
-}
-
-/** Placed lanes first (best first, ties share a place), then the rest in lane order. */
-export function rankLanes(state: RaceState): RankedLane[] {
-  const metric = rankingMetric(state);
+/** Placed lanes first (best first, ties share a place), then the rest in lane order. No metric places nobody. */
+export function rankLanes(state: RaceState, metric: RankingMetric | null): RankedLane[] {
   const rows: RankedLane[] = state.lanes.map((lane) => ({
     lane,
     place: null,
     mock: isMockLane(lane),
-    measure: metric.name === null ? null : (summarizeResults(lane.results)?.[metric.name] ?? null),
-    finishedAfterMs:
-      lane.finished_at !== null && state.started_at !== null ? lane.finished_at - state.started_at : null,
+    measure: metric === null ? null : (summarizeResults(lane.results)?.[metric.name] ?? null),
   }));
   /** lower is better */
   const score = (row: RankedLane): number | null => {
-    if (row.mock || row.lane.status !== "done") return null;
-    if (metric.name === null) return row.finishedAfterMs;
-    if (row.measure === null) return null;
+    if (metric === null || row.mock || row.lane.status !== "done" || row.measure === null) return null;
     return metric.higherIsBetter ? -row.measure.median : row.measure.median;
   };
   const placed = rows

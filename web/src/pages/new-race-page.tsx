@@ -1,80 +1,61 @@
-// Starts a compute race: pick machines and parameters, POST /api/runs, then open the race page.
-// The form is checked with the protocol's schemas first; the API's errors are shown as sent.
+// Starts a race: choose the workload, fill in its section of the form (from the workload registry),
+// POST /api/runs, then open the race page. Each section checks its fields with the protocol's
+// schemas first; the API still checks everything, and its errors are shown as sent.
 import { useNavigate } from "@solidjs/router";
-import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
-import { type ComputeAlgorithm, computeAlgorithms, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
-import { AgentPicker } from "../components/agent-picker.tsx";
+import { createMemo, createResource, createSignal, For, onCleanup, Show } from "solid-js";
+import { Dynamic } from "solid-js/web";
+import type { AgentView } from "../../../coordinator/protocol/api.ts";
+import type { Workload } from "../../../coordinator/protocol/enums.ts";
 import { api } from "../lib/api-client.ts";
-import { parseComputeForm } from "../lib/compute-form.ts";
-import { formatInteger, parseNumberInput } from "../lib/format.ts";
+import { type RunRequest, workloadView } from "../workloads/registry.ts";
 
 /** How often the machine list refreshes, in milliseconds. */
 const agentsRefreshMs = 5000;
-/** n of a single count unless the user types another. */
-const defaultN = 100_000_000;
+
+/** The workload choices, in the order shown; a workload without a registry entry is shown as coming. */
+const choices: readonly { workload: Workload; label: string }[] = [
+  { workload: "llm", label: "LLM" },
+  { workload: "compute", label: "Compute" },
+  { workload: "image", label: "Image" },
+];
+
+const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 export function NewRacePage() {
   const navigate = useNavigate();
   const [agents, { refetch }] = createResource(() => api.listAgents());
   const timer = setInterval(() => refetch(), agentsRefreshMs);
   onCleanup(() => clearInterval(timer));
+  /** the last list that loaded, kept while a refresh fails so the form keeps its state */
+  const agentList = createMemo<AgentView[] | undefined>((before) =>
+    agents.error ? before : (agents.latest ?? before),
+  );
 
-  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
-  const [algorithm, setAlgorithm] = createSignal<ComputeAlgorithm>("segmented_sieve");
-  const [nText, setNText] = createSignal(formatInteger(defaultN));
-  const [threadsText, setThreadsText] = createSignal("");
-  const [repeatsText, setRepeatsText] = createSignal("1");
-  const [warmupText, setWarmupText] = createSignal("0");
-  const [intervalText, setIntervalText] = createSignal("1");
-  const [dragRace, setDragRace] = createSignal(false);
-  const [durationText, setDurationText] = createSignal(String(dragRaceDefaults.duration_s));
+  const [workload, setWorkload] = createSignal<Workload>("compute");
   const [error, setError] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
+  let build: (() => RunRequest) | null = null;
 
-  const toggle = (agentId: string, picked: boolean) => {
-    const next = new Set(selected());
-    if (picked) next.add(agentId);
-    else next.delete(agentId);
-    setSelected(next);
-  };
-
-  /** The drag race's classic n replaces the single count's default, and back. */
-  const choosePreset = (drag: boolean) => {
-    setDragRace(drag);
-    const n = parseNumberInput(nText());
-    if (drag && n === defaultN) setNText(formatInteger(dragRaceDefaults.n));
-    if (!drag && n === dragRaceDefaults.n) setNText(formatInteger(defaultN));
-  };
-
-  const tidyN = () => {
-    const n = parseNumberInput(nText());
-    if (n !== null && Number.isInteger(n)) setNText(formatInteger(n));
+  const choose = (next: Workload) => {
+    build = null;
+    setError(null);
+    setWorkload(next);
   };
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setError(null);
-    const form = parseComputeForm({
-      agentIds: [...selected()],
-      algorithm: algorithm(),
-      dragRace: dragRace(),
-      n: nText(),
-      threads: threadsText(),
-      repeats: repeatsText(),
-      warmup: warmupText(),
-      progressInterval: intervalText(),
-      duration: durationText(),
-    });
-    if (!form.ok) {
-      setError(form.error);
+    const request: RunRequest = build?.() ?? { ok: false, error: "The machines are still loading; try again." };
+    if (!request.ok) {
+      setError(request.error);
       return;
     }
     setSubmitting(true);
     try {
-      const run = await api.createRun(form.body);
+      const run = await api.createRun(request.body);
       navigate(`/runs/${encodeURIComponent(run.id)}`);
     } catch (cause) {
-      setError(cause instanceof Error ? cause.message : String(cause));
+      setError(errorText(cause));
     } finally {
       setSubmitting(false);
     }
@@ -84,102 +65,53 @@ export function NewRacePage() {
     <section>
       <h1>New race</h1>
       <form class="race-form" onSubmit={submit}>
-        <fieldset>
-          <legend>Machines</legend>
-          <Switch>
-            <Match when={agents.error}>
-              {(cause) => <p class="error">{cause() instanceof Error ? cause().message : String(cause())}</p>}
-            </Match>
-            <Match when={agents.latest}>
-              {(list) => <AgentPicker agents={list()} selected={selected()} onToggle={toggle} />}
-            </Match>
-            <Match when={agents.loading}>
-              <p class="muted">Loading machines…</p>
-            </Match>
-          </Switch>
+        <fieldset class="workload-choice">
+          <legend>Workload</legend>
+          <For each={choices}>
+            {(choice) => {
+              const built = workloadView(choice.workload) !== undefined;
+              return (
+                <label classList={{ disabled: !built }}>
+                  <input
+                    type="radio"
+                    name="workload"
+                    value={choice.workload}
+                    checked={workload() === choice.workload}
+                    disabled={!built}
+                    onChange={() => choose(choice.workload)}
+                  />
+                  {choice.label}
+                  <Show when={!built}>
+                    <span class="muted"> (coming)</span>
+                  </Show>
+                </label>
+              );
+            }}
+          </For>
         </fieldset>
 
-        <fieldset class="params">
-          <legend>Compute: count primes ≤ n</legend>
-          <label>
-            Race
-            <select
-              value={dragRace() ? "drag_race" : "count"}
-              onChange={(event) => choosePreset(event.currentTarget.value === "drag_race")}
-            >
-              <option value="count">one count (time it)</option>
-              <option value="drag_race">drag race (passes per second)</option>
-            </select>
-          </label>
-          <label>
-            Algorithm
-            <select value={algorithm()} onChange={(event) => setAlgorithm(parseAlgorithm(event.currentTarget.value))}>
-              <For each={computeAlgorithms}>{(name) => <option value={name}>{name}</option>}</For>
-            </select>
-          </label>
-          <label>
-            n
-            <input
-              name="n"
-              inputmode="decimal"
-              value={nText()}
-              onInput={(event) => setNText(event.currentTarget.value)}
-              onBlur={tidyN}
-            />
-          </label>
-          <Show when={dragRace()}>
-            <label>
-              Duration (s)
-              <input
-                name="duration_s"
-                inputmode="decimal"
-                value={durationText()}
-                onInput={(event) => setDurationText(event.currentTarget.value)}
-              />
-            </label>
-          </Show>
-          <label>
-            Threads
-            <input
-              name="threads"
-              inputmode="numeric"
-              placeholder="all cores"
-              value={threadsText()}
-              onInput={(event) => setThreadsText(event.currentTarget.value)}
-            />
-          </label>
-          <label>
-            Repeats
-            <input
-              name="repeats"
-              type="number"
-              min="1"
-              max="100"
-              value={repeatsText()}
-              onInput={(event) => setRepeatsText(event.currentTarget.value)}
-            />
-          </label>
-          <label>
-            Warm-up passes
-            <input
-              name="warmup"
-              type="number"
-              min="0"
-              max="10"
-              value={warmupText()}
-              onInput={(event) => setWarmupText(event.currentTarget.value)}
-            />
-          </label>
-          <label>
-            Progress interval (s)
-            <input
-              name="progress_interval_s"
-              inputmode="decimal"
-              value={intervalText()}
-              onInput={(event) => setIntervalText(event.currentTarget.value)}
-            />
-          </label>
-        </fieldset>
+        <Show when={agents.error}>
+          {(cause) => (
+            <p class="error" role="alert">
+              {errorText(cause())}
+            </p>
+          )}
+        </Show>
+        <Show when={agentList()} fallback={<Show when={agents.loading}>{<p class="muted">Loading machines…</p>}</Show>}>
+          {(list) => (
+            <Show when={workloadView(workload())} keyed>
+              {(view) => (
+                <Dynamic
+                  component={view.FormSection}
+                  agents={list()}
+                  bind={(next: () => RunRequest) => {
+                    build = next;
+                  }}
+                />
+              )}
+            </Show>
+          )}
+        </Show>
 
         <Show when={error()}>
           {(message) => (
@@ -194,8 +126,4 @@ export function NewRacePage() {
       </form>
     </section>
   );
-}
-
-function parseAlgorithm(value: string): ComputeAlgorithm {
-  return computeAlgorithms.find((name) => name === value) ?? "segmented_sieve";
 }

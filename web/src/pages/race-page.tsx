@@ -1,20 +1,21 @@
 // The live race page, which is also the share link: a finished run is rebuilt by replaying its
 // stored events; a live one follows the race room's snapshot and deltas over a WebSocket.
 import { useParams } from "@solidjs/router";
-import { createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
+import { createMemo, createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
 import { terminalRunStatuses } from "../../../coordinator/protocol/enums.ts";
+import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { RaceState } from "../../../coordinator/protocol/race-state.ts";
 import { LaneCard } from "../components/lane-card.tsx";
 import { ShareBox } from "../components/share-box.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { SummaryTable } from "../components/summary-table.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
-import { describeParams } from "../lib/describe-params.ts";
 import { formatTime } from "../lib/format.ts";
 import { raceStateFromRun } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
+import { describeRunParams, workloadView } from "../workloads/registry.ts";
 
 const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
@@ -45,6 +46,7 @@ export function RacePage() {
 
 interface RaceSource {
   state(): RaceState | null;
+  live(laneId: string): LaneLive | null;
   connection(): RaceConnection;
   error(): string | null;
 }
@@ -60,7 +62,7 @@ function replayedSource(run: RunView): RaceSource {
     },
     (cause: unknown) => setError(`Could not load the race's events: ${errorText(cause)}`),
   );
-  return { state, connection: () => "closed", error };
+  return { state, live: () => null, connection: () => "closed", error };
 }
 
 function RaceView(props: { run: RunView }) {
@@ -75,6 +77,9 @@ function RaceView(props: { run: RunView }) {
   const [cancelling, setCancelling] = createSignal(false);
   const status = () => source.state()?.status ?? run.status;
   const live = () => !terminalRunStatuses.includes(status());
+  const metrics = createMemo(() => workloadView(run.workload)?.rankingMetrics(run.params) ?? []);
+  const [metricName, setMetricName] = createSignal<string | null>(null);
+  const metric = () => metrics().find((choice) => choice.name === metricName()) ?? metrics()[0] ?? null;
   const cancel = async () => {
     setCancelError(null);
     setCancelling(true);
@@ -95,7 +100,8 @@ function RaceView(props: { run: RunView }) {
             Race <code>{run.id}</code>
           </h1>
           <p class="muted">
-            {run.workload} · {describeParams(run.params)} · {run.repeats} pass{run.repeats === 1 ? "" : "es"}
+            {run.workload} · {describeRunParams(run.workload, run.params)} · {run.repeats} pass
+            {run.repeats === 1 ? "" : "es"}
             <Show when={run.warmup > 0}> + {run.warmup} warm-up</Show> · created {formatTime(run.created_at)}
           </p>
         </div>
@@ -120,11 +126,32 @@ function RaceView(props: { run: RunView }) {
           <>
             <div class="lanes">
               <For each={state().lanes}>
-                {(lane) => <LaneCard lane={lane} repeats={state().run.repeats} warmup={state().run.warmup} />}
+                {(lane) => (
+                  <LaneCard
+                    lane={lane}
+                    live={source.live(lane.lane_id)}
+                    repeats={state().run.repeats}
+                    warmup={state().run.warmup}
+                  />
+                )}
               </For>
             </div>
-            <h2>Standings</h2>
-            <SummaryTable state={state()} />
+            <div class="standings-head">
+              <h2>Standings</h2>
+              <Show when={metrics().length > 1}>
+                <label>
+                  Rank by
+                  <select
+                    data-testid="ranking-metric"
+                    value={metric()?.name ?? ""}
+                    onChange={(event) => setMetricName(event.currentTarget.value)}
+                  >
+                    <For each={metrics()}>{(choice) => <option value={choice.name}>{choice.label}</option>}</For>
+                  </select>
+                </label>
+              </Show>
+            </div>
+            <SummaryTable state={state()} metric={metric()} />
           </>
         )}
       </Show>

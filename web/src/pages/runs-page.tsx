@@ -6,8 +6,8 @@ import type { RunListItem } from "../../../coordinator/protocol/api.ts";
 import { type Workload, workloads } from "../../../coordinator/protocol/enums.ts";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
-import { describeParams } from "../lib/describe-params.ts";
 import { formatDuration, formatTime } from "../lib/format.ts";
+import { describeRunParams } from "../workloads/registry.ts";
 
 /** Runs fetched per page. */
 const pageSize = 25;
@@ -121,7 +121,7 @@ function RunRow(props: { run: RunListItem }) {
         <StatusBadge status={props.run.status} />
       </td>
       <td>{props.run.lanes.map((lane) => lane.agent_name).join(", ") || "—"}</td>
-      <td>{describeParams(props.run.params)}</td>
+      <td>{describeRunParams(props.run.workload, props.run.params)}</td>
       <td>{formatTime(props.run.created_at)}</td>
       <td>{took()}</td>
       <td>

@@ -1,0 +1,152 @@
+// The compute part of the new-race form: pick machines, then count primes <= n once or run the
+// drag race; checked with the protocol's schemas by parseComputeForm when the race button is pressed.
+import { createSignal, For, Show } from "solid-js";
+import { type ComputeAlgorithm, computeAlgorithms, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
+import { AgentPicker } from "../components/agent-picker.tsx";
+import { parseComputeForm } from "../lib/compute-form.ts";
+import { formatInteger, parseNumberInput } from "../lib/format.ts";
+import type { FormSectionProps } from "./registry.ts";
+
+/** n of a single count unless the user types another. */
+const defaultN = 100_000_000;
+
+export function ComputeFormSection(props: FormSectionProps) {
+  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
+  const [algorithm, setAlgorithm] = createSignal<ComputeAlgorithm>("segmented_sieve");
+  const [nText, setNText] = createSignal(formatInteger(defaultN));
+  const [threadsText, setThreadsText] = createSignal("");
+  const [repeatsText, setRepeatsText] = createSignal("1");
+  const [warmupText, setWarmupText] = createSignal("0");
+  const [intervalText, setIntervalText] = createSignal("1");
+  const [dragRace, setDragRace] = createSignal(false);
+  const [durationText, setDurationText] = createSignal(String(dragRaceDefaults.duration_s));
+
+  props.bind(() =>
+    parseComputeForm({
+      agentIds: [...selected()],
+      algorithm: algorithm(),
+      dragRace: dragRace(),
+      n: nText(),
+      threads: threadsText(),
+      repeats: repeatsText(),
+      warmup: warmupText(),
+      progressInterval: intervalText(),
+      duration: durationText(),
+    }),
+  );
+
+  const toggle = (agentId: string, picked: boolean) => {
+    const next = new Set(selected());
+    if (picked) next.add(agentId);
+    else next.delete(agentId);
+    setSelected(next);
+  };
+
+  /** The drag race's classic n replaces the single count's default, and back. */
+  const choosePreset = (drag: boolean) => {
+    setDragRace(drag);
+    const n = parseNumberInput(nText());
+    if (drag && n === defaultN) setNText(formatInteger(dragRaceDefaults.n));
+    if (!drag && n === dragRaceDefaults.n) setNText(formatInteger(defaultN));
+  };
+
+  const tidyN = () => {
+    const n = parseNumberInput(nText());
+    if (n !== null && Number.isInteger(n)) setNText(formatInteger(n));
+  };
+
+  return (
+    <>
+      <fieldset>
+        <legend>Machines</legend>
+        <AgentPicker agents={props.agents} selected={selected()} onToggle={toggle} />
+      </fieldset>
+
+      <fieldset class="params">
+        <legend>Compute: count primes ≤ n</legend>
+        <label>
+          Race
+          <select
+            value={dragRace() ? "drag_race" : "count"}
+            onChange={(event) => choosePreset(event.currentTarget.value === "drag_race")}
+          >
+            <option value="count">one count (time it)</option>
+            <option value="drag_race">drag race (passes per second)</option>
+          </select>
+        </label>
+        <label>
+          Algorithm
+          <select value={algorithm()} onChange={(event) => setAlgorithm(parseAlgorithm(event.currentTarget.value))}>
+            <For each={computeAlgorithms}>{(name) => <option value={name}>{name}</option>}</For>
+          </select>
+        </label>
+        <label>
+          n
+          <input
+            name="n"
+            inputmode="decimal"
+            value={nText()}
+            onInput={(event) => setNText(event.currentTarget.value)}
+            onBlur={tidyN}
+          />
+        </label>
+        <Show when={dragRace()}>
+          <label>
+            Duration (s)
+            <input
+              name="duration_s"
+              inputmode="decimal"
+              value={durationText()}
+              onInput={(event) => setDurationText(event.currentTarget.value)}
+            />
+          </label>
+        </Show>
+        <label>
+          Threads
+          <input
+            name="threads"
+            inputmode="numeric"
+            placeholder="all cores"
+            value={threadsText()}
+            onInput={(event) => setThreadsText(event.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Repeats
+          <input
+            name="repeats"
+            type="number"
+            min="1"
+            max="100"
+            value={repeatsText()}
+            onInput={(event) => setRepeatsText(event.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Warm-up passes
+          <input
+            name="warmup"
+            type="number"
+            min="0"
+            max="10"
+            value={warmupText()}
+            onInput={(event) => setWarmupText(event.currentTarget.value)}
+          />
+        </label>
+        <label>
+          Progress interval (s)
+          <input
+            name="progress_interval_s"
+            inputmode="decimal"
+            value={intervalText()}
+            onInput={(event) => setIntervalText(event.currentTarget.value)}
+          />
+        </label>
+      </fieldset>
+    </>
+  );
+}
+
+function parseAlgorithm(value: string): ComputeAlgorithm {
+  return computeAlgorithms.find((name) => name === value) ?? "segmented_sieve";
+}
