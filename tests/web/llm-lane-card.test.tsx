@@ -59,6 +59,17 @@ describe("LaneCard for an llm lane", () => {
     expect(host.querySelector('[data-testid="fallback-note"]')).toBeNull();
   });
 
+  it("clears the text when the next pass starts, keeping the last pass's result in view", () => {
+    const twoPasses = llmRaceEvents([{ name: "gamma", rates: [40, 50] }]);
+    const lane = replayEvents(twoPasses.slice(0, 8))?.lanes[0];
+    if (!lane) throw new Error("fixture has no lane");
+    expect(lane.current?.repeat).toBe(1);
+    const host = mount(() => <LaneCard lane={lane} repeats={2} warmup={0} />);
+    expect(text(host, "lane-text")).toBe("");
+    expect(text(host, "wall-gen-rate")).toBe("40 tok/s");
+    expect(host.textContent).toContain("pass 2 of 2");
+  });
+
   it("shows a finished pass's output when the streamed text is gone, and says when the mock engine stood in", () => {
     const mock = llmRaceEvents([{ name: "mocky", rates: [900], mock: true }]);
     const lane = replayEvents(mock)?.lanes[0];

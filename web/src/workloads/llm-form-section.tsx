@@ -94,7 +94,9 @@ export function LlmFormSection(props: FormSectionProps) {
                   <span>
                     {agentById(lane().agent)?.name ?? lane().agent} · {lane().backend} · {lane().model}
                   </span>
-                  <Show when={checks()[i]}>{(check) => <FitBadge fit={check().fit} />}</Show>
+                  <Show when={lane().backend !== "mock" && checks()[i]}>
+                    {(check) => <FitBadge fit={check().fit} />}
+                  </Show>
                   <button
                     type="button"
                     data-testid="remove-lane"

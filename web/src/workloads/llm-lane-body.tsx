@@ -19,8 +19,15 @@ export function LlmLaneBody(props: LaneBodyProps) {
   const result = () => latestResult(props.lane);
   const stat = (name: string) => props.live?.stats[name];
   const label = () => passLabel(props.lane, props.repeats, props.warmup);
+  /** whether the lane's latest pass has its result (so no newer pass is waiting for its first token) */
+  const passFinished = () => {
+    const current = props.lane.current;
+    return (
+      current === null || props.lane.results.some((r) => r.repeat === current.repeat && r.warmup === current.warmup)
+    );
+  };
   /** the pass's text as it streams; a finished run opened later has only its result's output */
-  const text = () => props.lane.text || (result()?.output ?? "");
+  const text = () => props.lane.text || (passFinished() ? (result()?.output ?? "") : "");
 
   return (
     <>

@@ -1,5 +1,5 @@
 // The models an llm race can use: per online machine, each LLM engine it runs with its version and
-// models (size, short digest, fit badge from the preflight), and a button that adds a lane.
+// models (size, short digest, and for real engines a fit badge from the preflight), and a button that adds a lane.
 import { For, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { type BackendKind, backendKinds, workloadOfBackend } from "../../../coordinator/protocol/enums.ts";
@@ -63,12 +63,17 @@ export function LlmModelPicker(props: {
                             <li class="model-row" data-testid="model-option" data-model={model.name}>
                               <span class="model-name">{model.name}</span>
                               <span class="muted">{describeModel(model)}</span>
-                              <FitBadge
-                                fit={
-                                  preflightLane(agent, { backend: kind, model: model.name }, { num_ctx: props.numCtx })
-                                    .fit
-                                }
-                              />
+                              <Show when={kind !== "mock"}>
+                                <FitBadge
+                                  fit={
+                                    preflightLane(
+                                      agent,
+                                      { backend: kind, model: model.name },
+                                      { num_ctx: props.numCtx },
+                                    ).fit
+                                  }
+                                />
+                              </Show>
                               <button
                                 type="button"
                                 data-testid="add-lane"
