@@ -35,43 +35,74 @@ function workerBootstrapUrl(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
-export function startSieveWorkers(tasks: readonly SieveTask[]): SieveWorkers {
+/** The part of a worker thread the backend uses; tests pass a stand-in. */
+export interface SieveWorkerThread {
+  on(event: "message", listener: (message: SieveWorkerMessage) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "exit", listener: (code: number) => void): unknown;
+  postMessage(message: "start"): void;
+  terminate(): unknown;
+}
+
+export type SpawnSieveWorker = (workerData: SieveWorkerData) => SieveWorkerThread;
+
+const spawnSieveWorker: SpawnSieveWorker = (workerData) => new Worker(workerBootstrapUrl(), { workerData });
+
+interface Settle<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+function settle<T>(): Settle<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * Settles `ready` and `result` straight from the worker's events, with no promise hop between a
+ * message and the exit that follows it: when a worker ends, Node emits every message left in its
+ * port and then `exit` in one synchronous run, so a result posted just before a normal exit has
+ * settled `result` by the time `exit` is handled, and the exit's rejection is a no-op.
+ */
+function watchSieveWorker(worker: SieveWorkerThread, slot: number) {
+  const ready = settle<void>();
+  const result = settle<SieveTaskResult>();
+  const fail = (error: Error) => {
+    ready.reject(error);
+    result.reject(error);
+  };
+  worker.on("message", (message) => {
+    if (message.type === "ready") ready.resolve();
+    else if (message.type === "done") result.resolve(message.result);
+    else fail(new Error(message.message));
+  });
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`sieve worker ${slot} exited early (code ${code})`)));
+  return { ready: ready.promise, result: result.promise };
+}
+
+export function startSieveWorkers(
+  tasks: readonly SieveTask[],
+  spawn: SpawnSieveWorker = spawnSieveWorker,
+): SieveWorkers {
   const shared = new SharedArrayBuffer(8 * tasks.length);
   const progress = new Float64Array(shared);
   let stopped = false;
-  const workers: Worker[] = [];
-  const bootstrap = workerBootstrapUrl();
+  const workers: SieveWorkerThread[] = [];
   const readies: Promise<void>[] = [];
   const results: Promise<SieveTaskResult>[] = [];
   tasks.forEach((task, slot) => {
-    const workerData: SieveWorkerData = { task, progress: shared, slot };
-    const worker = new Worker(bootstrap, { workerData });
+    const worker = spawn({ task, progress: shared, slot });
     workers.push(worker);
-    const failure = new Promise<never>((_, reject) => {
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`sieve worker ${slot} exited early (code ${code})`)));
-    });
-    const message = (type: SieveWorkerMessage["type"]) =>
-      new Promise<SieveWorkerMessage>((resolve) => {
-        const listener = (m: SieveWorkerMessage) => {
-          if (m.type !== type && m.type !== "failed") return;
-          worker.off("message", listener);
-          resolve(m);
-        };
-        worker.on("message", listener);
-      });
-    const ready = message("ready");
-    const done = message("done");
-    readies.push(Promise.race([ready.then(() => undefined), failure]));
-    results.push(
-      Promise.race([
-        done.then((m) => {
-          if (m.type === "done") return m.result;
-          throw new Error(m.type === "failed" ? m.message : "sieve worker sent no result");
-        }),
-        failure,
-      ]),
-    );
+    const watched = watchSieveWorker(worker, slot);
+    readies.push(watched.ready);
+    results.push(watched.result);
   });
   const terminate = () => {
     if (stopped) return;
