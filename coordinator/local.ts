@@ -12,11 +12,11 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { WebSocketServer } from "ws";
 import { applyFleetChange, markAllAgentsOffline } from "../db/agents.ts";
 import { openDatabase } from "../db/client.ts";
-import { applyRunBatch, markUnfinishedRunsInterrupted } from "../db/runs.ts";
+import { applyRunBatch, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
 import { ApiError } from "./api/api-error.ts";
 import { createApi } from "./api/create-api.ts";
 import type { RoomClient } from "./api/room-client.ts";
-import { createNodeRoomHost, type NodeRoomHost } from "./hosts/node.ts";
+import { createNodeRoomHost, type NodeRoomHost, roomSocketServerOptions } from "./hosts/node.ts";
 import { loadSecret } from "./load-secret.ts";
 import { apiErrorSchema } from "./protocol/api.ts";
 import { appVersion } from "./protocol/app-version.ts";
@@ -48,6 +48,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   const host = createNodeRoomHost({
     agentToken,
     log,
+    runExists: (runId) => runExists(db, runId),
     createRoom: (party, roomId) =>
       party === "race"
         ? createRaceRoom({
@@ -87,7 +88,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   app.route("/", api);
   mountWebApp(app, config.webDir);
 
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer(roomSocketServerOptions);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);

@@ -115,6 +115,11 @@ export function applyRunBatch(db: Db, batch: RunBatch): boolean {
   });
 }
 
+/** True when a run with this id is stored. */
+export function runExists(db: Db, id: string): boolean {
+  return db.select({ id: runs.id }).from(runs).where(eq(runs.id, id)).get() !== undefined;
+}
+
 /** Deletes a run with its lanes, results and events. Returns false when there was no such run. */
 export function deleteRun(db: Db, id: string): boolean {
   return db.transaction((tx) => {

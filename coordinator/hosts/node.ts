@@ -7,13 +7,22 @@ import { upgradeWebSocket } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { Logger } from "../protocol/logger.ts";
 import { authorizeConnection, isPartyName, type PartyName } from "../room/authorize-connection.ts";
+import { maxMessageBytes } from "../room/parse-message.ts";
 import type { ControlReply, Room, RoomConnection } from "../room/ports.ts";
 
 export interface NodeRoomHostOptions {
   agentToken: string;
   createRoom(party: PartyName, roomId: string): Room;
+  /** true when a run with this id is stored: spectators may open only rooms of runs that exist */
+  runExists(runId: string): boolean;
   log: Logger;
 }
+
+/**
+ * Options for the `ws` WebSocketServer that @hono/node-server upgrades this host's sockets on: a
+ * frame above the rooms' message limit is refused by ws before it is buffered (close code 1009).
+ */
+export const roomSocketServerOptions = { noServer: true, maxPayload: maxMessageBytes } as const;
 
 export interface NodeRoomHost {
   /** mounts the WebSocket route on the app */
@@ -85,8 +94,20 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             426,
           );
         }
-        const room = roomFor(party, roomId);
         const key = `${party}/${roomId}`;
+        // a spectator never creates a room: only a race that is open here or stored can be watched
+        if (decision.who.role === "viewer" && !rooms.has(key) && !options.runExists(roomId)) {
+          return c.json(
+            {
+              error: {
+                code: "not_found",
+                message: `No run ${roomId}: check the share link, or open the run from the runs list.`,
+              },
+            },
+            404,
+          );
+        }
+        const room = roomFor(party, roomId);
         let conn: RoomConnection | null = null;
         const upgrade = upgradeWebSocket(() => ({
           onOpen(_event, ws) {

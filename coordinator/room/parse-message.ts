@@ -6,16 +6,36 @@ import type { z } from "zod";
 import type { ErrorMessage } from "../protocol/messages.ts";
 import type { ControlReply } from "./ports.ts";
 
-/** Messages above this size are refused unread. */
+/** Messages above this many UTF-8 bytes are refused unread; the Node host's WebSocket payload limit is the same. */
 export const maxMessageBytes = 1_000_000;
+
+/** The UTF-8 length of a string, in bytes, without encoding it. */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // a surrogate pair is one code point of four bytes
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The message's size in bytes; a short one cannot be over the limit, so it is not counted. */
+const messageBytes = (raw: string): number => (raw.length * 3 <= maxMessageBytes ? raw.length : utf8ByteLength(raw));
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; error: ErrorMessage };
 
 export function parseMessage<S extends z.ZodType>(schema: S, raw: string): Parsed<z.infer<S>> {
-  if (raw.length > maxMessageBytes) {
+  const bytes = messageBytes(raw);
+  if (bytes > maxMessageBytes) {
     return {
       ok: false,
-      error: errorMessage("too_large", `Message of ${raw.length} bytes refused: the limit is ${maxMessageBytes}.`),
+      error: errorMessage("too_large", `Message of ${bytes} bytes refused: the limit is ${maxMessageBytes}.`),
     };
   }
   let json: unknown;

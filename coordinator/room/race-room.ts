@@ -24,8 +24,10 @@ import {
   type RaceState,
   type StoredEvent,
 } from "../protocol/race-state.ts";
+import { createHeldJobEvents, type HeldJobEvents } from "./held-job-events.ts";
 import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
+import { createRateLimit } from "./rate-limit.ts";
 import { createRunSinkBatcher } from "./run-sink-batcher.ts";
 import { createSerialQueue } from "./serial-queue.ts";
 import { createViewerBroadcast } from "./viewer-broadcast.ts";
@@ -35,8 +37,8 @@ interface JobTrack {
   agentId: string;
   /** highest seq applied; every event up to it is in */
   appliedSeq: number;
-  /** events that arrived ahead of a gap, by seq */
-  held: Map<number, JobEvent>;
+  /** events that arrived ahead of a gap, by seq, bounded in bytes */
+  held: HeldJobEvents;
   resendAsked: boolean;
   /** highest seq acknowledged to the agent */
   ackedSeq: number;
@@ -45,8 +47,8 @@ interface JobTrack {
 /** Events applied past the last ack after which the ack goes out before the tick. */
 const ackEveryEvents = 64;
 
-/** Out-of-order events kept per job while waiting for a gap to fill. */
-const maxHeldEvents = 10_000;
+/** A spectator may ask for a snapshot (a whole race state) once per this many milliseconds. */
+export const snapshotRequestIntervalMs = 1000;
 
 export interface RaceRoom extends Room {
   /** the current state, or null before the race opens */
@@ -61,6 +63,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   const queue = createSerialQueue();
   const agents = new Map<string, RoomConnection>();
   const viewers = createViewerBroadcast(clock, tickMs);
+  const snapshotRequests = createRateLimit(clock, snapshotRequestIntervalMs);
   const jobs = new Map<string, JobTrack>();
   const joined = new Set<string>();
   const lostTimers = new Map<string, () => void>();
@@ -193,7 +196,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       return;
     }
     if (seq > track.appliedSeq + 1) {
-      if (track.held.size < maxHeldEvents) track.held.set(seq, event);
+      track.held.hold(seq, event);
       if (!track.resendAsked) {
         track.resendAsked = true;
         sendTo(conn, { type: "event-resend", job_id: jobId, from_seq: track.appliedSeq + 1 });
@@ -203,8 +206,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     const fresh = seq === track.appliedSeq + 1;
     if (fresh) {
       applyJobEvent(track, seq, event);
-      for (let next = track.held.get(track.appliedSeq + 1); next; next = track.held.get(track.appliedSeq + 1)) {
-        track.held.delete(track.appliedSeq + 1);
+      for (let next = track.held.take(track.appliedSeq + 1); next; next = track.held.take(track.appliedSeq + 1)) {
         applyJobEvent(track, track.appliedSeq + 1, next);
       }
       if (track.held.size === 0) track.resendAsked = false;
@@ -264,7 +266,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
         laneId: lane.lane_id,
         agentId: lane.agent_id,
         appliedSeq: 0,
-        held: new Map(),
+        held: createHeldJobEvents(),
         resendAsked: false,
         ackedSeq: 0,
       });
@@ -307,11 +309,16 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     onConnect: (conn) =>
       queue.run(() => {
         if (conn.who.role === "viewer") {
+          if (!state) {
+            // a room with no race holds nothing to watch: the spectator is not kept (nor its memory)
+            refuse(conn, "no_race", `Race ${roomId} is not live here. Finished races open from the runs list.`);
+            conn.close(4004, "no race here");
+            return;
+          }
           // the frame under way goes out first: the snapshot then already holds its events
           viewers.flush();
           viewers.add(conn);
-          if (state) sendTo(conn, { type: "race-snapshot", state });
-          else refuse(conn, "no_race", `Race ${roomId} is not live here. Finished races open from the runs list.`);
+          viewers.send(conn, JSON.stringify({ type: "race-snapshot", state } satisfies RaceToViewer));
           return;
         }
         const agentId = conn.who.agentId;
@@ -332,14 +339,21 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
         const parsed = parseMessage(viewerToRaceSchema, raw);
         if (!parsed.ok) {
           sendTo(conn, { ...parsed.error, message: `${parsed.error.message} Spectators can only ask for a snapshot.` });
+        } else if (!snapshotRequests.allow(conn.id)) {
+          refuse(
+            conn,
+            "rate_limited",
+            `Snapshot refused: a spectator may ask for one every ${snapshotRequestIntervalMs / 1000} s; ask again later.`,
+          );
         } else if (state) {
           viewers.flush();
-          sendTo(conn, { type: "race-snapshot", state });
+          viewers.send(conn, JSON.stringify({ type: "race-snapshot", state } satisfies RaceToViewer));
         }
       }),
     onClose: (conn) =>
       queue.run(() => {
         viewers.remove(conn.id);
+        snapshotRequests.forget(conn.id);
         if (conn.who.role !== "agent" || agents.get(conn.who.agentId) !== conn) return;
         const agentId = conn.who.agentId;
         agents.delete(agentId);

@@ -1,7 +1,9 @@
 /**
  * Sends a race's viewers one frame per tick (about 50 ms) holding every stored event of the tick
  * and the latest live figures per lane, serialised once for all viewers. Stored events are never
- * dropped; live figures are left out for a viewer whose socket has not drained (a slow reader).
+ * dropped; live figures are left out for a viewer whose socket has not drained (a slow reader), and
+ * a viewer whose socket stays above a hard limit is closed, so a spectator that never reads cannot
+ * grow the process without bound.
  */
 import type { LaneLive, RaceToViewer } from "../protocol/messages.ts";
 import type { StoredEvent } from "../protocol/race-state.ts";
@@ -9,6 +11,12 @@ import type { Clock, RoomConnection } from "./ports.ts";
 
 /** Bytes queued on a viewer's socket above which it gets no live figures. */
 export const slowViewerBytes = 256 * 1024;
+/** Bytes queued on a viewer's socket above which, held for `stuckViewerMs`, the viewer is closed. */
+export const maxViewerBufferedBytes = 8 * 1024 * 1024;
+/** How long a viewer's queue may stay above `maxViewerBufferedBytes`, in milliseconds. */
+export const stuckViewerMs = 10_000;
+/** The close code for a stuck viewer: 1013, "try again later". */
+export const stuckViewerCloseCode = 1013;
 
 export interface ViewerBroadcast {
   add(viewer: RoomConnection): void;
@@ -19,6 +27,8 @@ export interface ViewerBroadcast {
   live(item: LaneLive): void;
   /** sends the pending frame now (e.g. before a snapshot goes to someone) */
   flush(): void;
+  /** sends one viewer a message (a snapshot), closing it instead if its queue stayed over the limit */
+  send(viewer: RoomConnection, text: string): void;
   viewers(): Iterable<RoomConnection>;
   dispose(): void;
 }
@@ -28,6 +38,30 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
   let events: StoredEvent[] = [];
   const live = new Map<string, LaneLive>();
   let cancelTick: (() => void) | null = null;
+  /** since when each viewer's queue has been over the hard limit, epoch ms */
+  const overSince = new Map<string, number>();
+
+  /** false (and the viewer closed and dropped) when its queue has stayed over the hard limit too long */
+  const keep = (viewer: RoomConnection): boolean => {
+    const queued = viewer.bufferedBytes?.() ?? 0;
+    if (queued <= maxViewerBufferedBytes) {
+      overSince.delete(viewer.id);
+      return true;
+    }
+    const since = overSince.get(viewer.id) ?? clock.now();
+    overSince.set(viewer.id, since);
+    if (clock.now() - since < stuckViewerMs) return true;
+    viewers.delete(viewer.id);
+    overSince.delete(viewer.id);
+    viewer.close(
+      stuckViewerCloseCode,
+      `too slow: over ${maxViewerBufferedBytes} bytes unread for ${stuckViewerMs / 1000} s`,
+    );
+    return false;
+  };
+  const send = (viewer: RoomConnection, text: string) => {
+    if (keep(viewer)) viewer.send(text);
+  };
 
   const flush = () => {
     cancelTick?.();
@@ -38,8 +72,8 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
     const leanText = events.length > 0 ? JSON.stringify({ type: "race-delta", events }) : null;
     for (const viewer of viewers.values()) {
       const slow = live.size > 0 && (viewer.bufferedBytes?.() ?? 0) > slowViewerBytes;
-      if (!slow) viewer.send(fullText);
-      else if (leanText !== null) viewer.send(leanText);
+      if (!slow) send(viewer, fullText);
+      else if (leanText !== null) send(viewer, leanText);
     }
     events = [];
     live.clear();
@@ -55,7 +89,10 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
 
   return {
     add: (viewer) => viewers.set(viewer.id, viewer),
-    remove: (connId) => viewers.delete(connId),
+    remove(connId) {
+      viewers.delete(connId);
+      overSince.delete(connId);
+    },
     event(stored) {
       events.push(stored);
       arm();
@@ -65,6 +102,7 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
       arm();
     },
     flush,
+    send,
     viewers: () => viewers.values(),
     dispose() {
       cancelTick?.();
