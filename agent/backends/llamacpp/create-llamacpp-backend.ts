@@ -1,25 +1,25 @@
 /**
  * llama.cpp embedded in the agent's process (through node-llama-cpp), running the GGUF files of one
  * folder. `prepare` loads the model, creates a context of `num_ctx` tokens and templates the prompt,
- * all outside the timed window; each pass then only evaluates. Passes of one agent run one after
- * another (DESIGN.md section 4), which is what lets one log capture hold one pass's timings.
+ * all outside the timed window; each pass then only evaluates.
  */
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { BackendProbe } from "../../../coordinator/protocol/hardware.ts";
-import type { JobError } from "../../../coordinator/protocol/job.ts";
+import type { JobError, JobErrorCode } from "../../../coordinator/protocol/job.ts";
 import type { LlmParams } from "../../../coordinator/protocol/llm.ts";
 import type { Logger } from "../../../coordinator/protocol/logger.ts";
 import type { Backend, BackendJob, Prepared } from "../backend.ts";
 import { parseLlmJob } from "../parse-llm-job.ts";
 import { cancelledError } from "../pass-cancelled.ts";
+import { captureLlamaTimings, getLlamaEngine, type LlamaEngine } from "./get-llama-engine.ts";
 import { hashGgufIdentity } from "./hash-gguf-identity.ts";
 import { listGgufModels } from "./list-gguf-models.ts";
 import {
   type ChatHistoryItem,
-  type Llama,
   type LlamaContext,
   type LlamaModel,
+  type LlamaToken,
   llamacppInstallCommand,
   loadNodeLlamaCpp,
   type NodeLlamaCpp,
@@ -37,57 +37,26 @@ export interface LlamaCppBackendOptions {
   log?: Logger;
 }
 
-interface Engine {
-  binding: NodeLlamaCpp;
-  llama: Llama;
-  /** e.g. "node-llama-cpp 3.21.1, llama.cpp v0.4.0 (cpu)" */
-  version: string;
-}
-
 type Loaded<T> = { ok: true; value: T } | { ok: false; error: JobError };
+
+const fail = (code: JobErrorCode, message: string) => ({ ok: false as const, error: { code, message } });
 
 export function createLlamaCppBackend(options: LlamaCppBackendOptions): Backend {
   const { ggufDir } = options;
   const findBinding = options.loadNodeLlamaCpp ?? loadNodeLlamaCpp;
-  let engine: Promise<Loaded<Engine>> | null = null;
-  /** where llama.cpp's timing lines go while a pass reads them */
-  let timingLines: string[] | null = null;
 
-  function logFromLlama(level: string, message: string) {
-    if (message.includes("llama_perf_context_print")) timingLines?.push(message);
-    else if (level === "warn" || level === "error" || level === "fatal")
-      options.log?.warn(`llama.cpp: ${message.trim()}`);
-  }
-
-  /** node-llama-cpp and its llama.cpp binary, loaded once; a failure is retried on the next call */
-  function getEngine(): Promise<Loaded<Engine>> {
-    engine ??= loadEngine().then((loaded) => {
-      if (!loaded.ok) engine = null;
-      return loaded;
-    });
-    return engine;
-  }
-
-  async function loadEngine(): Promise<Loaded<Engine>> {
+  /** node-llama-cpp and the process's Llama; a failure is tried again on the next call */
+  async function getEngine(): Promise<Loaded<{ binding: NodeLlamaCpp } & LlamaEngine>> {
     try {
       const binding = await findBinding();
       if (!binding) {
         const message = `node-llama-cpp is not installed. Add it with \`${llamacppInstallCommand}\` from the project's folder.`;
-        return { ok: false, error: { code: "engine_unreachable", message } };
+        return fail("engine_unreachable", message);
       }
-      const llama = await binding.getLlama({
-        build: "never",
-        gpu: "auto",
-        progressLogs: false,
-        logLevel: "info",
-        logger: logFromLlama,
-      });
-      const version = `node-llama-cpp ${binding.version}, llama.cpp ${llama.llamaCppRelease.release} (${llama.gpu || "cpu"})`;
-      return { ok: true, value: { binding, llama, version } };
+      return { ok: true, value: { binding, ...(await getLlamaEngine(binding, options.log)) } };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const message = `node-llama-cpp could not start llama.cpp (${reason}). Reinstall it with \`${llamacppInstallCommand}\`.`;
-      return { ok: false, error: { code: "engine_unreachable", message } };
+      const message = `node-llama-cpp could not start llama.cpp (${reasonOf(error)}). Reinstall it with \`${llamacppInstallCommand}\`.`;
+      return fail("engine_unreachable", message);
     }
   }
 
@@ -112,7 +81,7 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions): Backend 
     const { model: name, params } = parsed;
     if (/[/\\]/.test(name) || name === "." || name === ".." || name.includes("\0")) {
       const message = `model: "${name}" must be the name of a .gguf file directly inside the GGUF folder (no path separators, no "..")`;
-      return { ok: false, error: { code: "invalid_params", message } };
+      return fail("invalid_params", message);
     }
     const loaded = await getEngine();
     if (!loaded.ok) return loaded;
@@ -124,22 +93,28 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions): Backend 
     try {
       digest = await hashGgufIdentity(path);
     } catch (error) {
-      return {
-        ok: false,
-        error: { code: "engine_error", message: `${name} is not a usable GGUF file: ${reasonOf(error)}` },
-      };
+      return fail("engine_error", `${name} is not a usable GGUF file: ${reasonOf(error)}`);
     }
 
     let model: LlamaModel;
     try {
       model = await llama.loadModel({ modelPath: path, loadSignal: signal });
     } catch (error) {
-      return {
-        ok: false,
-        error: { code: "engine_error", message: `llama.cpp could not load ${name}: ${reasonOf(error)}` },
-      };
+      return fail("engine_error", `llama.cpp could not load ${name}: ${reasonOf(error)}`);
     }
-    const opened = await openSession(binding, model, name, params, signal);
+    let promptTokens: LlamaToken[];
+    try {
+      promptTokens = templatePrompt(binding, model, params);
+    } catch (error) {
+      await model.dispose();
+      return fail("engine_error", `llama.cpp could not template the prompt for ${name}: ${reasonOf(error)}`);
+    }
+    if (promptTokens.length + params.max_tokens > params.num_ctx) {
+      await model.dispose();
+      const message = `the prompt (${promptTokens.length} tokens with ${name}'s chat template) and max_tokens (${params.max_tokens}) do not fit in num_ctx (${params.num_ctx}); raise num_ctx or shorten the prompt`;
+      return fail("invalid_params", message);
+    }
+    const opened = await openSession(model, name, params, promptTokens, signal);
     if (!opened.ok) {
       await model.dispose();
       return opened;
@@ -170,12 +145,12 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions): Backend 
     };
   }
 
-  /** A context of `num_ctx` tokens with one sequence, and the templated prompt, which must fit beside max_tokens. */
+  /** A context of `num_ctx` tokens with one sequence, for the passes of one job. */
   async function openSession(
-    binding: NodeLlamaCpp,
     model: LlamaModel,
     name: string,
     params: LlmParams,
+    promptTokens: LlamaToken[],
     signal: AbortSignal,
   ): Promise<Loaded<{ session: LlamacppSession; context: LlamaContext }>> {
     let context: LlamaContext;
@@ -189,21 +164,7 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions): Backend 
       });
     } catch (error) {
       const message = `llama.cpp could not create a ${params.num_ctx}-token context for ${name}: ${reasonOf(error)}`;
-      return { ok: false, error: { code: "engine_error", message } };
-    }
-    const history: ChatHistoryItem[] = [
-      ...(params.system ? [{ type: "system" as const, text: params.system }] : []),
-      { type: "user", text: params.prompt },
-      { type: "model", response: [] },
-    ];
-    const promptTokens = binding
-      .resolveChatWrapper(model)
-      .generateContextState({ chatHistory: history })
-      .contextText.tokenize(model.tokenizer);
-    if (promptTokens.length + params.max_tokens > params.num_ctx) {
-      await context.dispose();
-      const message = `the prompt (${promptTokens.length} tokens with ${name}'s chat template) and max_tokens (${params.max_tokens}) do not fit in num_ctx (${params.num_ctx}); raise num_ctx or shorten the prompt`;
-      return { ok: false, error: { code: "invalid_params", message } };
+      return fail("engine_error", message);
     }
     let settling: Promise<unknown> = Promise.resolve();
     const session: LlamacppSession = {
@@ -212,16 +173,7 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions): Backend 
       promptTokens,
       modelName: name,
       params,
-      takeTimings: async () => {
-        const lines: string[] = [];
-        timingLines = lines;
-        try {
-          await context.printTimings();
-        } finally {
-          timingLines = null;
-        }
-        return parseLlamaTimings(lines);
-      },
+      takeTimings: async () => parseLlamaTimings(await captureLlamaTimings(() => context.printTimings())),
       idle: async () => {
         await settling;
       },
@@ -248,6 +200,19 @@ export function createLlamaCppBackend(options: LlamaCppBackendOptions): Backend 
   }
 
   return { kind: "llamacpp", probe, prepare };
+}
+
+/** The lane's messages through the model's own chat template, as a chat API would send them. */
+function templatePrompt(binding: NodeLlamaCpp, model: LlamaModel, params: LlmParams): LlamaToken[] {
+  const history: ChatHistoryItem[] = [
+    ...(params.system ? [{ type: "system" as const, text: params.system }] : []),
+    { type: "user", text: params.prompt },
+    { type: "model", response: [] },
+  ];
+  return binding
+    .resolveChatWrapper(model)
+    .generateContextState({ chatHistory: history })
+    .contextText.tokenize(model.tokenizer);
 }
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
