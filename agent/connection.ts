@@ -111,7 +111,8 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
         case "job-cancel":
           return runner.cancel(message.job_id);
         case "error":
-          if (message.code === "not_in_race" || message.code === "race_over") leaveRace(runId);
+          // the race is gone (a restarted coordinator, a finished race): nothing it assigned may keep running
+          if (message.code === "not_in_race" || message.code === "race_over") leaveRace(runId, true);
           return log.warn("the race room refused a message", {
             run_id: runId,
             code: message.code,
@@ -158,9 +159,16 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     else log.info("job settled", { job_id: jobId });
   }
 
-  function leaveRace(runId: string): void {
+  /** `cancelJobs`: the race is gone, so its jobs still queued or running on this machine are cancelled */
+  function leaveRace(runId: string, cancelJobs = false): void {
     const link = races.get(runId);
-    for (const outbox of link?.outboxes.values() ?? []) outbox.attach(null);
+    for (const outbox of link?.outboxes.values() ?? []) {
+      outbox.attach(null);
+      if (cancelJobs && !outbox.settled()) {
+        log.info("race is gone; cancelling its job", { run_id: runId, job_id: outbox.jobId });
+        runner.cancel(outbox.jobId);
+      }
+    }
     link?.socket.close();
     races.delete(runId);
     left.add(runId);
