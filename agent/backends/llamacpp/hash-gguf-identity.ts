@@ -5,11 +5,11 @@
  */
 import { createHash } from "node:crypto";
 import { open, stat } from "node:fs/promises";
-import { readGgufHeader } from "./read-gguf-header.ts";
+import { measureGgufHeader } from "./read-gguf-header.ts";
 
 /** Throws when the file is not a readable GGUF file. */
 export async function hashGgufIdentity(path: string): Promise<string> {
-  const { length } = await readGgufHeader(path);
+  const length = await measureGgufHeader(path);
   const { size } = await stat(path);
   const handle = await open(path, "r");
   try {
