@@ -80,6 +80,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
     rooms,
     version: appVersion,
     mode: "local",
+    log,
     /** known once the port is bound */
     get publicUrl() {
       return publicUrl;

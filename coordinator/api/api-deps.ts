@@ -1,5 +1,6 @@
 /** What the API needs from its composition root (local mode or a cloud host): passed in, never read from the environment. */
 import type { Db } from "../../db/client.ts";
+import type { Logger } from "../protocol/logger.ts";
 import type { RoomClient } from "./room-client.ts";
 
 export interface ApiDeps {
@@ -14,6 +15,8 @@ export interface ApiDeps {
   rooms: RoomClient;
   version: string;
   mode: "local" | "cloud";
+  /** where every 500 is logged with its cause */
+  log: Logger;
   /** the secret rooms hosted elsewhere present to post their sinks; unset in local mode, where the internal routes are not mounted */
   sinkSecret?: string;
   /** milliseconds since the Unix epoch; Date.now unless a test pins it */

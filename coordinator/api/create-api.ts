@@ -5,7 +5,8 @@
 import { Hono } from "hono";
 import { createAgentsRoutes } from "./agents-routes.ts";
 import type { ApiDeps } from "./api-deps.ts";
-import { ApiError, handleApiError } from "./api-error.ts";
+import { ApiError, createApiErrorHandler } from "./api-error.ts";
+import { createOriginCheck } from "./check-origin.ts";
 import { createInternalRoutes } from "./internal-routes.ts";
 import { createLoginRoutes } from "./login-routes.ts";
 import { createRunExportRoutes } from "./run-export-routes.ts";
@@ -15,7 +16,11 @@ export type { ApiDeps } from "./api-deps.ts";
 
 export function createApi(deps: ApiDeps): Hono {
   const app = new Hono();
-  app.onError(handleApiError);
+  app.onError(createApiErrorHandler(deps.log));
+  app.use(
+    "/api/*",
+    createOriginCheck(() => deps.publicUrl),
+  );
   app.get("/api/health", (c) => c.json({ ok: true, version: deps.version, mode: deps.mode }));
   app.route("/api/agents", createAgentsRoutes(deps));
   app.route("/api/runs", createRunExportRoutes(deps));

@@ -10,6 +10,7 @@ import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
 import { isOperatorKey } from "./operator-auth.ts";
 import { parseOrThrow } from "./parse-or-throw.ts";
+import { maxSinkBodyBytes, readJsonBody } from "./read-json-body.ts";
 
 export function createInternalRoutes(deps: ApiDeps, sinkSecret: string): Hono {
   const now = deps.now ?? Date.now;
@@ -22,7 +23,7 @@ export function createInternalRoutes(deps: ApiDeps, sinkSecret: string): Hono {
     await next();
   });
   app.post("/runs/:id/batch", async (c) => {
-    const batch = parseOrThrow(runBatchSchema, await c.req.json());
+    const batch = parseOrThrow(runBatchSchema, await readJsonBody(c, maxSinkBodyBytes));
     if (batch.run_id !== c.req.param("id")) {
       throw new ApiError(
         400,
@@ -33,7 +34,7 @@ export function createInternalRoutes(deps: ApiDeps, sinkSecret: string): Hono {
     return c.json({ stored: applyRunBatch(deps.db, batch) });
   });
   app.post("/fleet", async (c) => {
-    applyFleetChange(deps.db, parseOrThrow(fleetChangeSchema, await c.req.json()), now());
+    applyFleetChange(deps.db, parseOrThrow(fleetChangeSchema, await readJsonBody(c, maxSinkBodyBytes)), now());
     return c.json({ ok: true });
   });
   return app;

@@ -1,9 +1,10 @@
 /**
  * The operator key guard: changing calls need `Authorization: Bearer <key>` or the `bench_operator`
- * cookie that `/login` sets. Keys are compared in constant time (over their SHA-256 digests, so a
- * length difference leaks nothing either).
+ * cookie that `/login` sets. The cookie never holds the key itself but a session value derived from
+ * it (an HMAC), so a leaked cookie does not give away the key. Both are compared in constant time
+ * (over SHA-256 digests, so a length difference leaks nothing either).
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "./api-error.ts";
@@ -16,6 +17,10 @@ const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8
 export const isOperatorKey = (operatorKey: string, candidate: string): boolean =>
   timingSafeEqual(digest(operatorKey), digest(candidate));
 
+/** The operator cookie's value: derived from the key, and it changes when the key does. */
+export const operatorSessionValue = (operatorKey: string): string =>
+  createHmac("sha256", operatorKey).update("bench-race operator session v1").digest("base64url");
+
 const unauthorized = () =>
   new ApiError(
     401,
@@ -24,11 +29,13 @@ const unauthorized = () =>
   );
 
 export function createOperatorAuth(operatorKey: string): MiddlewareHandler {
+  const session = operatorSessionValue(operatorKey);
   return async (c, next) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
     const cookie = getCookie(c, operatorCookieName);
-    const presented = [bearer, cookie].filter((key): key is string => key !== undefined && key !== "");
-    if (!presented.some((key) => isOperatorKey(operatorKey, key))) throw unauthorized();
+    const byBearer = bearer !== undefined && bearer !== "" && isOperatorKey(operatorKey, bearer);
+    const byCookie = cookie !== undefined && cookie !== "" && isOperatorKey(session, cookie);
+    if (!byBearer && !byCookie) throw unauthorized();
     await next();
   };
 }

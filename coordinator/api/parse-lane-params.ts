@@ -13,7 +13,7 @@ import { formatIssuePath } from "./parse-or-throw.ts";
 type Params = Record<string, unknown>;
 
 /** Each built workload's params schema; a workload without one is not raced yet. */
-export const workloadParamsSchemas: Partial<Record<Workload, z.ZodType<Params>>> = {
+export const workloadParamsSchemas: Partial<Record<Workload, z.ZodObject>> = {
   compute: computeParamsSchema,
   llm: llmParamsSchema,
 };
@@ -40,9 +40,21 @@ export function parseLaneParams(
   throw new ApiError(400, "bad_request", message);
 }
 
-/** The run's own params, parsed and defaulted when they are complete on their own, else as given. */
+/**
+ * The run's own params as stored: parsed and defaulted when they are complete on their own, else
+ * (the lanes complete them) each field the workload's schema defines and accepts. A key the schema
+ * does not define is never stored.
+ */
 export function parseRunParams(workload: Workload, runParams: Params): Params {
-  const parsed = workloadParamsSchemas[workload]?.safeParse(runParams);
-  if (!parsed) return runParams;
-  return parsed.success ? parsed.data : runParams;
+  const schema = workloadParamsSchemas[workload];
+  if (!schema) return {};
+  const parsed = schema.safeParse(runParams);
+  if (parsed.success) return parsed.data;
+  const kept: Params = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (!Object.hasOwn(runParams, key)) continue;
+    const value = field.safeParse(runParams[key]);
+    if (value.success && value.data !== undefined) kept[key] = value.data;
+  }
+  return kept;
 }

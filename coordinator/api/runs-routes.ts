@@ -14,6 +14,7 @@ import { createRun } from "./create-run.ts";
 import { findRunOrThrow } from "./find-run-or-throw.ts";
 import { createOperatorAuth } from "./operator-auth.ts";
 import { parseOrThrow } from "./parse-or-throw.ts";
+import { readJsonBody } from "./read-json-body.ts";
 
 const maxPage = 200;
 
@@ -27,14 +28,6 @@ const listQuerySchema = z.object({
     .default(50),
   cursor: z.string().min(1).optional(),
 });
-
-async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new ApiError(400, "bad_request", "The request body must be JSON (Content-Type: application/json).");
-  }
-}
 
 async function cancelInRoom(deps: ApiDeps, id: string): Promise<void> {
   try {
@@ -55,7 +48,7 @@ export function createRunsRoutes(deps: ApiDeps): Hono {
   const operatorOnly = createOperatorAuth(deps.operatorKey);
 
   app.post("/", operatorOnly, async (c) => {
-    return c.json(await createRun(deps, await readJson(c.req.raw)), 201);
+    return c.json(await createRun(deps, await readJsonBody(c)), 201);
   });
 
   app.get("/", (c) => {

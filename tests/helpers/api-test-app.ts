@@ -2,6 +2,7 @@
 import { type ApiDeps, createApi } from "../../coordinator/api/create-api.ts";
 import type { AgentStatus } from "../../coordinator/protocol/enums.ts";
 import type { Backends, Hardware } from "../../coordinator/protocol/hardware.ts";
+import { silentLogger } from "../../coordinator/protocol/logger.ts";
 import { applyFleetChange } from "../../db/agents.ts";
 import { type Db, openDatabase } from "../../db/client.ts";
 import { createFakeRooms, type FakeRooms } from "./api-fake-rooms.ts";
@@ -56,7 +57,7 @@ export interface TestApi {
   close(): void;
 }
 
-export function createTestApi(overrides: Partial<Pick<ApiDeps, "sinkSecret">> = {}): TestApi {
+export function createTestApi(overrides: Partial<Pick<ApiDeps, "sinkSecret" | "log">> = {}): TestApi {
   const { db, close } = openDatabase(":memory:");
   const rooms = createFakeRooms();
   const app = createApi({
@@ -67,6 +68,7 @@ export function createTestApi(overrides: Partial<Pick<ApiDeps, "sinkSecret">> = 
     version: "9.9.9",
     mode: "local",
     now: () => testNow,
+    log: silentLogger,
     ...overrides,
   });
   return { app, db, rooms, close };

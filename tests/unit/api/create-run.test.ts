@@ -204,7 +204,7 @@ describe("POST /api/runs", () => {
       body: "{nope",
       headers: { authorization: "Bearer test-operator-key-0123456789", "content-type": "application/json" },
     });
-    await expectError(res, 400, "bad_request", "The request body must be JSON");
+    await expectError(res, 400, "bad_request", "The request body is not valid JSON.");
   });
 
   it("fails the run and answers 503 when the rooms cannot be reached", async () => {

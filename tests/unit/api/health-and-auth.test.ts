@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { operatorSessionValue } from "../../../coordinator/api/operator-auth.ts";
 import { insertFixtureRun } from "../../helpers/api-race-fixture.ts";
 import { createTestApi, seedAgent, type TestApi, testOperatorKey } from "../../helpers/api-test-app.ts";
 
@@ -72,13 +73,24 @@ describe("health, routing and the operator key", () => {
     expect(res.status).toBe(201);
   });
 
-  it("accepts the operator cookie", async () => {
+  it("accepts the operator cookie that /login sets", async () => {
+    const login = await api.app.request(`/login?key=${testOperatorKey}`);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const res = await api.app.request("/api/runs", {
+      method: "POST",
+      body: runBody,
+      headers: { cookie, "content-type": "application/json" },
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it("refuses a cookie that holds the operator key itself", async () => {
     const res = await api.app.request("/api/runs", {
       method: "POST",
       body: runBody,
       headers: { cookie: `bench_operator=${testOperatorKey}`, "content-type": "application/json" },
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(401);
   });
 
   it("sets the operator cookie on /login with the right key and sends the browser home", async () => {
@@ -86,7 +98,10 @@ describe("health, routing and the operator key", () => {
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/");
     const cookie = res.headers.get("set-cookie") ?? "";
-    expect(cookie).toContain(`bench_operator=${testOperatorKey}`);
+    // a session value derived from the key, never the key itself
+    expect(cookie).toContain(`bench_operator=${operatorSessionValue(testOperatorKey)};`);
+    expect(cookie).not.toContain(testOperatorKey);
+    expect(operatorSessionValue(testOperatorKey)).not.toBe(operatorSessionValue(`${testOperatorKey}x`));
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Lax");
     expect(cookie).toContain("Path=/");

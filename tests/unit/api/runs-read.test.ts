@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApi } from "../../../coordinator/api/create-api.ts";
+import { silentLogger } from "../../../coordinator/protocol/logger.ts";
 import { applyRunBatch, insertRun } from "../../../db/runs.ts";
 import { fixtureBatch, fixtureEvents, insertFixtureRun } from "../../helpers/api-race-fixture.ts";
 import { createTestApi, type TestApi } from "../../helpers/api-test-app.ts";
@@ -148,6 +149,7 @@ describe("reading runs", () => {
       db: api.db,
       operatorKey: "k",
       rooms: api.rooms,
+      log: silentLogger,
       version: "1",
       mode: "local",
       get publicUrl() {
