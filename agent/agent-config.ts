@@ -30,6 +30,13 @@ export const agentConfigSchema = z.object({
       .nullable(),
     /** a folder of GGUF files for the embedded llama.cpp engine; null: none */
     ggufDir: z.string().min(1, { error: "--gguf-dir must not be empty" }).nullable(),
+    /** CPU threads of the embedded llama.cpp engine; null: node-llama-cpp's choice (the machine's math cores) */
+    llamacppThreads: z
+      .number({ error: "--llamacpp-threads must be a number" })
+      .int({ error: "--llamacpp-threads must be a whole number" })
+      .min(1, { error: "--llamacpp-threads must be at least 1" })
+      .max(1024)
+      .nullable(),
   }),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
@@ -42,6 +49,7 @@ export interface AgentFlags {
   "ollama-url"?: string;
   "openai-url"?: string;
   "gguf-dir"?: string;
+  "llamacpp-threads"?: string;
 }
 
 /** Where engines answer when nobody said otherwise: probed at start, offered only when they answer. */
@@ -50,7 +58,9 @@ export const defaultEngineUrls = { ollama: "http://127.0.0.1:11434", openai: "ht
 /** The engine options of `agent` and of local mode's embedded agent. */
 export function parseEngineFlags(flags: AgentFlags, env: Record<string, string | undefined>) {
   const ggufDir = flags["gguf-dir"] ?? env.BENCH_GGUF_DIR;
+  const threads = flags["llamacpp-threads"] ?? env.BENCH_LLAMACPP_THREADS;
   return {
+    llamacppThreads: threads === undefined ? null : Number(threads),
     ollamaUrl: flags["ollama-url"] ?? env.BENCH_OLLAMA_URL ?? null,
     openaiUrl: flags["openai-url"] ?? env.BENCH_OPENAI_URL ?? null,
     ggufDir: ggufDir === undefined ? null : resolve(ggufDir),

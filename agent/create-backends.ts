@@ -35,7 +35,8 @@ export async function createBackends(
   if (engines.ggufDir) {
     // loaded only when asked for: the embedded engine is an optional install
     const { createLlamaCppBackend } = await import("./backends/llamacpp/create-llamacpp-backend.ts");
-    given.push(createLlamaCppBackend({ ggufDir: engines.ggufDir, log }));
+    const threads = engines.llamacppThreads ?? undefined;
+    given.push(createLlamaCppBackend({ ggufDir: engines.ggufDir, log, ...(threads ? { threads } : {}) }));
   }
 
   const backends = new Map<BackendKind, Backend>();

@@ -27,7 +27,8 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
         token: server.agentToken,
         name,
         stateDir: join(dataDir, "agents"),
-        engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, ...engines },
+        // one llama.cpp thread: on a busy 2-core machine more threads wait on each other for seconds
+        engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, llamacppThreads: 1, ...engines },
       },
       silentLogger,
     );

@@ -43,15 +43,20 @@ export function tinyGgufTokens(): { tokens: string[]; types: number[] } {
   };
 }
 
-/** Writes the model to `path`; the same seed always gives the same bytes. Returns its size in bytes. */
-export async function writeTinyGguf(path: string, seed = 1): Promise<number> {
-  const bytes = buildTinyGguf(seed);
+/** The shape of a generated model: `tinyGguf` by default; benchmarks ask for larger ones. */
+export type GgufShape = { -readonly [K in keyof typeof tinyGguf]: number };
+
+/**
+ * Writes the model to `path`; the same seed and shape always give the same bytes. Returns its size
+ * in bytes. `shape` overrides dimensions of `tinyGguf` (head dimensions must divide evenly).
+ */
+export async function writeTinyGguf(path: string, seed = 1, shape: Partial<GgufShape> = {}): Promise<number> {
+  const bytes = buildTinyGguf(seed, { ...tinyGguf, ...shape });
   await writeFile(path, bytes);
   return bytes.byteLength;
 }
 
-function buildTinyGguf(seed: number): Uint8Array {
-  const m = tinyGguf;
+function buildTinyGguf(seed: number, m: GgufShape): Uint8Array {
   const { tokens, types } = tinyGgufTokens();
   const headDim = m.embeddingLength / m.headCount;
   const metadata: [string, MetadataValue][] = [
@@ -83,7 +88,7 @@ function buildTinyGguf(seed: number): Uint8Array {
     ["tokenizer.ggml.add_bos_token", { type: "bool", value: true }],
     ["tokenizer.ggml.add_eos_token", { type: "bool", value: false }],
   ];
-  const tensors = tinyTensors(tokens.length, types, seed);
+  const tensors = tinyTensors(m, tokens.length, types, seed);
 
   const out = createByteWriter();
   out.bytes(new TextEncoder().encode("GGUF"));
@@ -118,13 +123,15 @@ interface Tensor {
   data: Float32Array;
 }
 
-function tinyTensors(vocab: number, types: number[], seed: number): Tensor[] {
-  const m = tinyGguf;
+function tinyTensors(m: GgufShape, vocab: number, types: number[], seed: number): Tensor[] {
   const random = mulberry32(seed);
   const n = m.embeddingLength;
   const kv = (n / m.headCount) * m.headCountKv;
-  const uniform = (count: number, scale: number) =>
-    Float32Array.from({ length: count }, () => (random() * 2 - 1) * scale);
+  const uniform = (count: number, scale: number) => {
+    const values = new Float32Array(count);
+    for (let i = 0; i < count; i++) values[i] = (random() * 2 - 1) * scale;
+    return values;
+  };
   const ones = (count: number) => new Float32Array(count).fill(1);
   /** a [cols, rows] matrix whose row 0 (what it adds to residual dimension 0) is zero */
   const sparingAnchor = (cols: number, rows: number, scale: number) => uniform(cols * rows, scale).fill(0, 0, cols);
