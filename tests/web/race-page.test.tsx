@@ -77,6 +77,45 @@ describe("RacePage", () => {
     expect(fake.requests.map((r) => r.path)).toEqual(["/api/runs/run-1", "/api/runs/run-1/events"]);
   });
 
+  it("opens a run interrupted by a restart as interrupted, with each lane's error and no controls", async () => {
+    const cutShort = events.slice(0, 4);
+    const error = {
+      code: "coordinator_restarted" as const,
+      message: "The coordinator restarted; start the race again.",
+    };
+    const view = finishedRunView();
+    const interrupted: RunView = {
+      ...view,
+      status: "interrupted",
+      lanes: view.lanes.map((lane) => ({ ...lane, status: "lost", error, results: [] })),
+    };
+    const fake = createFakeFetch({
+      "GET /api/session": () => jsonResponse(200, { operator: true }),
+      "GET /api/runs/run-1": () => jsonResponse(200, { run: interrupted }),
+      "GET /api/runs/run-1/events": () => new Response(cutShort.map((e) => JSON.stringify(e)).join("\n")),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const socket = vi.fn();
+    vi.stubGlobal("WebSocket", socket);
+    const host = mountRacePage("/runs/run-1");
+
+    await vi.waitFor(() => expect(fake.requests.map((r) => r.path)).toContain("/api/runs/run-1/events"));
+    await vi.waitFor(() =>
+      expect([...host.querySelectorAll('[data-testid="lane-status"]')].map((node) => node.textContent)).toEqual([
+        "lost",
+        "lost",
+      ]),
+    );
+    expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("interrupted");
+    expect([...host.querySelectorAll('[data-testid="lane-error"]')].map((node) => node.textContent)).toEqual([
+      error.message,
+      error.message,
+    ]);
+    expect(host.querySelector('[data-testid="cancel-button"]')).toBeNull();
+    expect(host.querySelector(".connection")).toBeNull();
+    expect(socket).not.toHaveBeenCalled();
+  });
+
   it("follows a live run from the room's snapshot and deltas", async () => {
     const running = replayEvents(events.slice(0, 4));
     if (!running) throw new Error("fixture has no setup");

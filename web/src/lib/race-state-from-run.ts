@@ -40,3 +40,22 @@ export function raceStateFromRun(run: RunView): RaceState {
     })),
   };
 }
+
+/**
+ * A replayed race corrected by the API's RunView: the stored events end where the coordinator
+ * stopped, so a run closed later (interrupted by a restart) keeps the run's status, finish time and
+ * each unfinished lane's final status and error from the API.
+ */
+export function withRunOutcome(replayed: RaceState, run: RunView): RaceState {
+  const byId = new Map(run.lanes.map((lane) => [lane.lane_id, lane]));
+  return {
+    ...replayed,
+    status: run.status,
+    finished_at: replayed.finished_at ?? toEpoch(run.finished_at),
+    lanes: replayed.lanes.map((lane) => {
+      const stored = byId.get(lane.lane_id);
+      if (!stored || stored.status === lane.status) return lane;
+      return { ...lane, status: stored.status, error: stored.error ?? lane.error, current: null };
+    }),
+  };
+}

@@ -12,7 +12,7 @@ import { StatusBadge } from "../components/status-badge.tsx";
 import { SummaryTable } from "../components/summary-table.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
 import { formatTime } from "../lib/format.ts";
-import { raceStateFromRun } from "../lib/race-state-from-run.ts";
+import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
 import { describeRunParams, workloadView } from "../workloads/registry.ts";
@@ -58,7 +58,7 @@ function replayedSource(run: RunView): RaceSource {
   api.getRunEvents(run.id).then(
     (events) => {
       const replayed = replayEvents(events);
-      if (replayed) setState(replayed);
+      if (replayed) setState(withRunOutcome(replayed, run));
     },
     (cause: unknown) => setError(`Could not load the race's events: ${errorText(cause)}`),
   );
@@ -76,7 +76,8 @@ function RaceView(props: { run: RunView }) {
   const [cancelError, setCancelError] = createSignal<string | null>(null);
   const [cancelling, setCancelling] = createSignal(false);
   const status = () => source.state()?.status ?? run.status;
-  const live = () => !terminalRunStatuses.includes(status());
+  /** only a run followed over the room's socket is live; a stored one never offers controls */
+  const live = () => store !== null && !terminalRunStatuses.includes(status());
   const metrics = createMemo(() => workloadView(run.workload)?.rankingMetrics(run.params) ?? []);
   const [metricName, setMetricName] = createSignal<string | null>(null);
   const metric = () => metrics().find((choice) => choice.name === metricName()) ?? metrics()[0] ?? null;
