@@ -11,6 +11,7 @@ import { createInternalRoutes } from "./internal-routes.ts";
 import { createLoginRoutes } from "./login-routes.ts";
 import { createRunExportRoutes } from "./run-export-routes.ts";
 import { createRunsRoutes } from "./runs-routes.ts";
+import { createSessionRoutes } from "./session-routes.ts";
 
 export type { ApiDeps } from "./api-deps.ts";
 
@@ -25,6 +26,7 @@ export function createApi(deps: ApiDeps): Hono {
   app.route("/api/agents", createAgentsRoutes(deps));
   app.route("/api/runs", createRunExportRoutes(deps));
   app.route("/api/runs", createRunsRoutes(deps));
+  app.route("/api/session", createSessionRoutes(deps));
   app.route("/", createLoginRoutes(deps));
   if (deps.sinkSecret) app.route("/api/internal", createInternalRoutes(deps, deps.sinkSecret));
   app.all("/api/*", (c) => {
