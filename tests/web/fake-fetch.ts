@@ -1,4 +1,6 @@
 // A stand-in for the browser's fetch in page tests: answers by "METHOD path" and records requests.
+// Pages ask GET /api/session whether they may show the operator's controls: unless a test answers
+// it, the page is the operator's.
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -7,6 +9,10 @@ export interface RecordedRequest {
 
 export type FakeRoute = () => Response;
 
+const operatorSession: Record<string, FakeRoute> = {
+  "GET /api/session": () => jsonResponse(200, { operator: true }),
+};
+
 export function createFakeFetch(routes: Record<string, FakeRoute>) {
   const requests: RecordedRequest[] = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -14,7 +20,7 @@ export function createFakeFetch(routes: Record<string, FakeRoute>) {
     const method = init?.method ?? "GET";
     const body = typeof init?.body === "string" ? JSON.parse(init.body) : null;
     requests.push({ method, path: url.pathname + url.search, body });
-    const route = routes[`${method} ${url.pathname}`];
+    const route = { ...operatorSession, ...routes }[`${method} ${url.pathname}`];
     if (!route)
       return jsonResponse(404, { error: { code: "not_found", message: `no route ${method} ${url.pathname}` } });
     return route();

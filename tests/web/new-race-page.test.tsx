@@ -87,6 +87,10 @@ function mountPage(
   return { ...mountRoutes("/", { "/": NewRacePage, "/runs/:id": raceRoute }), fake };
 }
 
+/** The form appears once the API has said this browser is the operator. */
+const formReady = (host: HTMLElement) =>
+  vi.waitFor(() => expect(host.querySelector('[data-testid="race-button"]')).not.toBeNull());
+
 const input = (host: HTMLElement, name: string) => {
   const element = host.querySelector<HTMLInputElement>(`input[name="${name}"]`);
   if (!element) throw new Error(`no input ${name}`);
@@ -161,8 +165,24 @@ describe("NewRacePage", () => {
   });
 });
 
+describe("NewRacePage for a spectator", () => {
+  it("shows no form, no Race button and no machines, only why", async () => {
+    const fake = createFakeFetch({ "GET /api/session": () => jsonResponse(200, { operator: false }) });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const { host } = mountRoutes("/", { "/": NewRacePage });
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="spectator-notice"]')).not.toBeNull());
+    expect(host.querySelector('[data-testid="spectator-notice"] p')?.textContent).toContain(
+      "Only the operator can start races.",
+    );
+    expect(host.querySelector("form")).toBeNull();
+    expect(host.querySelector('[data-testid="race-button"]')).toBeNull();
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/session"]);
+  });
+});
+
 describe("NewRacePage for an llm race", () => {
   async function chooseLlm(host: HTMLElement) {
+    await formReady(host);
     host.querySelector<HTMLInputElement>('input[name="workload"][value="llm"]')?.click();
     await vi.waitFor(() => expect(host.querySelectorAll('[data-testid="model-option"]')).toHaveLength(2));
   }
@@ -175,6 +195,7 @@ describe("NewRacePage for an llm race", () => {
 
   it("offers Image as coming, and lists each online machine's engines and models with size, digest and fit", async () => {
     const { host } = mountPage(() => jsonResponse(500, {}), llmAgents());
+    await formReady(host);
     expect(host.querySelector<HTMLInputElement>('input[name="workload"][value="image"]')?.disabled).toBe(true);
     await chooseLlm(host);
     const machines = [...host.querySelectorAll('[data-testid="llm-agent"]')].map((el) =>

@@ -3,7 +3,7 @@ import type { RunView } from "../../coordinator/protocol/api.ts";
 import type { StoredEvent } from "../../coordinator/protocol/race-state.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
 import { RacePage } from "../../web/src/pages/race-page.tsx";
-import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
+import { createFakeFetch, type FakeRoute, jsonResponse } from "./fake-fetch.ts";
 import { llmRaceEvents } from "./llm-race-fixture.ts";
 import { mountRoutes } from "./mount.tsx";
 import { computeRaceEvents } from "./race-fixture.ts";
@@ -74,7 +74,11 @@ describe("RacePage", () => {
     );
     expect(host.querySelector('[data-testid="cancel-button"]')).toBeNull();
     expect(socket).not.toHaveBeenCalled();
-    expect(fake.requests.map((r) => r.path)).toEqual(["/api/runs/run-1", "/api/runs/run-1/events"]);
+    expect(fake.requests.map((r) => r.path).sort()).toEqual([
+      "/api/runs/run-1",
+      "/api/runs/run-1/events",
+      "/api/session",
+    ]);
   });
 
   it("opens a run interrupted by a restart as interrupted, with each lane's error and no controls", async () => {
@@ -189,11 +193,10 @@ describe("RacePage", () => {
     ]);
   });
 
-  it("shows a spectator the API's refusal when they press cancel", async () => {
-    const message = "This action needs the operator key: open the dashboard link printed by `npm start`.";
+  const liveRun = (routes: Record<string, FakeRoute>) => {
     const fake = createFakeFetch({
       "GET /api/runs/run-1": () => jsonResponse(200, { run: { ...finishedRunView(), status: "running" } }),
-      "POST /api/runs/run-1/cancel": () => jsonResponse(401, { error: { code: "unauthorized", message } }),
+      ...routes,
     });
     vi.stubGlobal("fetch", fake.fetchFn);
     vi.stubGlobal(
@@ -203,10 +206,62 @@ describe("RacePage", () => {
         close() {}
       },
     );
-    const host = mountRacePage("/runs/run-1");
-    await vi.waitFor(() => expect(host.querySelector('[data-testid="cancel-button"]')).not.toBeNull());
-    host.querySelector<HTMLButtonElement>('[data-testid="cancel-button"]')?.click();
+    return { fake, host: mountRacePage("/runs/run-1") };
+  };
+  const button = (host: HTMLElement, name: string) =>
+    host.querySelector<HTMLButtonElement>(`[data-testid="${name}-button"]`);
+
+  it("gives a spectator a read-only view of a live race, marked watching", async () => {
+    const { host, fake } = liveRun({ "GET /api/session": () => jsonResponse(200, { operator: false }) });
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="race-watching"]')?.textContent).toBe("watching"));
+    expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("running");
+    expect(button(host, "cancel")).toBeNull();
+    expect(button(host, "delete")).toBeNull();
+    expect(fake.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("asks the operator before cancelling, and sends nothing when they decline", async () => {
+    const confirm = vi.spyOn(window, "confirm").mockReturnValue(false);
+    const { host, fake } = liveRun({ "POST /api/runs/run-1/cancel": () => jsonResponse(202, {}) });
+    await vi.waitFor(() => expect(button(host, "cancel")).not.toBeNull());
+    expect(host.querySelector('[data-testid="race-watching"]')).toBeNull();
+    button(host, "cancel")?.click();
+    expect(confirm).toHaveBeenCalledWith(
+      "Cancel this race? Every machine stops where it is; the results so far are kept.",
+    );
+    expect(fake.requests.some((r) => r.method === "POST")).toBe(false);
+  });
+
+  it("shows the API's refusal when the operator confirms cancel without a valid cookie", async () => {
+    const message = "This action needs the operator key: open the dashboard link printed by `npm start`.";
+    vi.spyOn(window, "confirm").mockReturnValue(true);
+    const { host, fake } = liveRun({
+      "POST /api/runs/run-1/cancel": () => jsonResponse(401, { error: { code: "unauthorized", message } }),
+    });
+    await vi.waitFor(() => expect(button(host, "cancel")).not.toBeNull());
+    button(host, "cancel")?.click();
     await vi.waitFor(() => expect(host.querySelector(".cancel [role=alert]")?.textContent).toBe(message));
+    expect(fake.requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual(["/api/runs/run-1/cancel"]);
+  });
+
+  it("deletes a finished race after confirmation and goes to the runs list", async () => {
+    const confirm = vi.spyOn(window, "confirm").mockReturnValue(true);
+    const fake = createFakeFetch({
+      "GET /api/runs/run-1": () => jsonResponse(200, { run: finishedRunView() }),
+      "GET /api/runs/run-1/events": () => new Response(events.map((e) => JSON.stringify(e)).join("\n")),
+      "DELETE /api/runs/run-1": () => jsonResponse(200, { deleted: "run-1" }),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const { host, history } = mountRoutes("/runs/run-1", {
+      "/runs/:id": RacePage,
+      "/runs": () => <p data-testid="runs-route">runs</p>,
+    });
+    await vi.waitFor(() => expect(button(host, "delete")).not.toBeNull());
+    expect(button(host, "cancel")).toBeNull();
+    button(host, "delete")?.click();
+    expect(confirm).toHaveBeenCalledWith("Delete this race with its results and events? The share link stops working.");
+    await vi.waitFor(() => expect(history.get()).toBe("/runs"));
+    expect(fake.requests.filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual(["/api/runs/run-1"]);
   });
 
   it("shows the API's message when the run does not exist", async () => {

@@ -1,12 +1,13 @@
 // Starts a race: choose the workload, fill in its section of the form (from the workload registry),
 // POST /api/runs, then open the race page. Each section checks its fields with the protocol's
 // schemas first; the API still checks everything, and its errors are shown as sent.
-import { useNavigate } from "@solidjs/router";
+import { A, useNavigate } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Workload } from "../../../coordinator/protocol/enums.ts";
 import { api } from "../lib/api-client.ts";
+import { useSession } from "../stores/session-store.tsx";
 import { type RunRequest, workloadView } from "../workloads/registry.ts";
 
 /** How often the machine list refreshes, in milliseconds. */
@@ -21,7 +22,30 @@ const choices: readonly { workload: Workload; label: string }[] = [
 
 const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
+/** The form for the operator; a spectator is told why there is none. */
 export function NewRacePage() {
+  const session = useSession();
+  return (
+    <Show
+      when={session.operator()}
+      fallback={
+        <Show when={session.watching()}>
+          <section data-testid="spectator-notice">
+            <h1>Watching</h1>
+            <p class="muted">
+              Only the operator can start races. Open a race's share link to watch it, or see past races under{" "}
+              <A href="/runs">Runs</A>. To start races, open the dashboard link printed by <code>npm start</code>.
+            </p>
+          </section>
+        </Show>
+      }
+    >
+      <NewRaceForm />
+    </Show>
+  );
+}
+
+function NewRaceForm() {
   const navigate = useNavigate();
   const [agents, { refetch }] = createResource(() => api.listAgents());
   const timer = setInterval(() => refetch(), agentsRefreshMs);
@@ -104,6 +128,7 @@ export function NewRacePage() {
                 <Dynamic
                   component={view.FormSection}
                   agents={list()}
+                  refreshAgents={() => void refetch()}
                   bind={(next: () => RunRequest) => {
                     build = next;
                   }}

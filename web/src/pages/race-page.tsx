@@ -1,6 +1,6 @@
 // The live race page, which is also the share link: a finished run is rebuilt by replaying its
 // stored events; a live one follows the race room's snapshot and deltas over a WebSocket.
-import { useParams } from "@solidjs/router";
+import { useNavigate, useParams } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
 import { terminalRunStatuses } from "../../../coordinator/protocol/enums.ts";
@@ -12,9 +12,11 @@ import { StatusBadge } from "../components/status-badge.tsx";
 import { SummaryTable } from "../components/summary-table.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
 import { formatTime } from "../lib/format.ts";
+import { deleteRun } from "../lib/operator-api.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
+import { useSession } from "../stores/session-store.tsx";
 import { describeRunParams, workloadView } from "../workloads/registry.ts";
 
 const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
@@ -73,8 +75,11 @@ function RaceView(props: { run: RunView }) {
   if (store) onCleanup(() => store.close());
   const source: RaceSource = store ?? replayedSource(run);
 
+  const session = useSession();
+  const navigate = useNavigate();
   const [cancelError, setCancelError] = createSignal<string | null>(null);
   const [cancelling, setCancelling] = createSignal(false);
+  const [deleting, setDeleting] = createSignal(false);
   const status = () => source.state()?.status ?? run.status;
   /** only a run followed over the room's socket is live; a stored one never offers controls */
   const live = () => store !== null && !terminalRunStatuses.includes(status());
@@ -82,6 +87,7 @@ function RaceView(props: { run: RunView }) {
   const [metricName, setMetricName] = createSignal<string | null>(null);
   const metric = () => metrics().find((choice) => choice.name === metricName()) ?? metrics()[0] ?? null;
   const cancel = async () => {
+    if (!window.confirm("Cancel this race? Every machine stops where it is; the results so far are kept.")) return;
     setCancelError(null);
     setCancelling(true);
     try {
@@ -90,6 +96,23 @@ function RaceView(props: { run: RunView }) {
       setCancelError(errorText(cause));
     } finally {
       setCancelling(false);
+    }
+  };
+
+  const remove = async () => {
+    const question = live()
+      ? "Delete this race? It is still running: it is cancelled, and its results and events are deleted."
+      : "Delete this race with its results and events? The share link stops working.";
+    if (!window.confirm(question)) return;
+    setCancelError(null);
+    setDeleting(true);
+    try {
+      await deleteRun(run.id);
+      navigate("/runs");
+    } catch (cause) {
+      setCancelError(errorText(cause));
+    } finally {
+      setDeleting(false);
     }
   };
 
@@ -108,6 +131,11 @@ function RaceView(props: { run: RunView }) {
         </div>
         <div class="race-status">
           <StatusBadge status={status()} testId="run-status" />
+          <Show when={session.watching()}>
+            <span class="badge badge-watching" data-testid="race-watching" title="Only the operator can stop this race">
+              watching
+            </span>
+          </Show>
           <Show when={live()}>
             <span class="muted connection">{connectionText(source.connection())}</span>
           </Show>
@@ -168,10 +196,15 @@ function RaceView(props: { run: RunView }) {
             JSON
           </a>
         </div>
-        <Show when={live()}>
+        <Show when={session.operator()}>
           <div class="cancel">
-            <button type="button" class="danger" onClick={cancel} disabled={cancelling()} data-testid="cancel-button">
-              Cancel race
+            <Show when={live()}>
+              <button type="button" class="danger" onClick={cancel} disabled={cancelling()} data-testid="cancel-button">
+                Cancel race
+              </button>
+            </Show>
+            <button type="button" onClick={remove} disabled={deleting()} data-testid="delete-button">
+              Delete race
             </button>
             <Show when={cancelError()}>
               {(message) => (
