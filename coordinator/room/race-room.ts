@@ -24,6 +24,7 @@ import {
   type RaceState,
   type StoredEvent,
 } from "../protocol/race-state.ts";
+import { type AckedJob, createAckBatcher } from "./ack-batcher.ts";
 import { createHeldJobEvents, type HeldJobEvents } from "./held-job-events.ts";
 import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
@@ -32,20 +33,13 @@ import { createRunSinkBatcher } from "./run-sink-batcher.ts";
 import { createSerialQueue } from "./serial-queue.ts";
 import { createViewerBroadcast } from "./viewer-broadcast.ts";
 
-interface JobTrack {
+interface JobTrack extends AckedJob {
   laneId: string;
   agentId: string;
-  /** highest seq applied; every event up to it is in */
-  appliedSeq: number;
   /** events that arrived ahead of a gap, by seq, bounded in bytes */
   held: HeldJobEvents;
   resendAsked: boolean;
-  /** highest seq acknowledged to the agent */
-  ackedSeq: number;
 }
-
-/** Events applied past the last ack after which the ack goes out before the tick. */
-const ackEveryEvents = 64;
 
 /** A spectator may ask for a snapshot (a whole race state) once per this many milliseconds. */
 export const snapshotRequestIntervalMs = 1000;
@@ -69,8 +63,16 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   const lostTimers = new Map<string, () => void>();
   let state: RaceState | null = null;
   let cancelJoinTimer: (() => void) | null = null;
-  const ackDue = new Set<JobTrack>();
-  let cancelAckTimer: (() => void) | null = null;
+  const acks = createAckBatcher<JobTrack>({
+    clock,
+    tickMs,
+    enqueue: (fn) => void queue.run(fn),
+    send(track, seq) {
+      const conn = agents.get(track.agentId);
+      if (conn) sendTo(conn, { type: "event-ack", job_id: jobIdOf(track.laneId), seq });
+      return conn !== undefined;
+    },
+  });
   const sinkBatcher = createRunSinkBatcher({
     runId: roomId,
     sink,
@@ -99,26 +101,6 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     viewers.event(stored);
     sinkBatcher.add(stored, changed);
     if (event.type === "race-finish") viewers.flush();
-  }
-
-  function sendAcks(): void {
-    cancelAckTimer?.();
-    cancelAckTimer = null;
-    for (const track of ackDue) {
-      const conn = agents.get(track.agentId);
-      if (!conn) continue;
-      const jobId = jobIdOf(track.laneId);
-      sendTo(conn, { type: "event-ack", job_id: jobId, seq: track.appliedSeq });
-      track.ackedSeq = track.appliedSeq;
-    }
-    ackDue.clear();
-  }
-
-  /** acks are cumulative: one per job per tick, sooner after many events or the job's last */
-  function ackSoon(track: JobTrack, now: boolean): void {
-    ackDue.add(track);
-    if (now || track.appliedSeq - track.ackedSeq >= ackEveryEvents) sendAcks();
-    else cancelAckTimer ??= clock.setTimeout(() => void queue.run(sendAcks), tickMs);
   }
 
   function jobSpecOf(lane: LaneState): JobSpec {
@@ -212,7 +194,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       if (track.held.size === 0) track.resendAsked = false;
     }
     // a duplicate is answered at once: the agent is resending and wants to know where the room is
-    ackSoon(track, !fresh || event.type === "job-finish");
+    acks.due(track, !fresh || event.type === "job-finish");
     if (fresh) finishIfDone();
   }
 
@@ -299,7 +281,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     isIdle: () => !isLive() && !sinkBatcher.pending(),
     dispose() {
       cancelJoinTimer?.();
-      cancelAckTimer?.();
+      acks.dispose();
       sinkBatcher.dispose();
       viewers.dispose();
       for (const cancel of lostTimers.values()) cancel();
