@@ -9,6 +9,7 @@ import { parseAgentConfig, parseEngineFlags } from "./agent/agent-config.ts";
 import { startAgent } from "./agent/start-agent.ts";
 import { startLocal } from "./coordinator/local.ts";
 import { createLogger } from "./coordinator/protocol/logger.ts";
+import { toServeBanner } from "./coordinator/serve-banner.ts";
 import { parseServeConfig } from "./coordinator/serve-config.ts";
 
 const usage = `Usage:
@@ -61,17 +62,17 @@ async function serve(args: string[]): Promise<void> {
       )
     : null;
   process.stdout.write(
-    [
-      "",
-      `bench-race is running (local mode, data in ${config.dataDir})`,
-      `  Dashboard (operator):  ${server.url}/login?key=${encodeURIComponent(server.operatorKey)}`,
-      `  Agent enrollment token: ${server.agentToken}`,
-      `  Add a machine:          npm run agent -- --coordinator ${server.url} --token ${server.agentToken} --name <machine name>`,
-      agent
-        ? `  Embedded agent:         ${os.hostname()} (${agent.agentId})`
-        : "  Embedded agent:         off (--no-agent)",
-      "",
-    ].join("\n"),
+    toServeBanner({
+      url: server.url,
+      host: config.host,
+      port: Number(new URL(server.url).port),
+      publicUrl: config.publicUrl,
+      operatorKey: server.operatorKey,
+      agentToken: server.agentToken,
+      dataDir: config.dataDir,
+      embeddedAgent: agent ? `${os.hostname()} (${agent.agentId})` : null,
+      interfaces: os.networkInterfaces(),
+    }),
   );
   const stop = async () => {
     await agent?.close();
