@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { RunListItem } from "../../coordinator/protocol/api.ts";
 import { RunsPage } from "../../web/src/pages/runs-page.tsx";
-import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
+import { createFakeFetch, type FakeRoute, jsonResponse } from "./fake-fetch.ts";
 import { mountRoutes } from "./mount.tsx";
 
 const item = (id: string, created: string): RunListItem => ({
@@ -21,8 +21,9 @@ const item = (id: string, created: string): RunListItem => ({
   ],
 });
 
-function mountRuns(path: string) {
+function mountRuns(path: string, routes: Record<string, FakeRoute> = {}) {
   const fake = createFakeFetch({
+    ...routes,
     "GET /api/runs": () => {
       const last = fake.requests.at(-1)?.path ?? "";
       return last.includes("cursor=c1")
@@ -57,7 +58,7 @@ describe("RunsPage", () => {
   it("filters by the workload in the address", async () => {
     const { host, fake } = mountRuns("/runs?workload=compute");
     await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
-    expect(fake.requests[0]?.path).toBe("/api/runs?workload=compute&limit=25");
+    expect(fake.requests.find((r) => r.path.startsWith("/api/runs"))?.path).toBe("/api/runs?workload=compute&limit=25");
     expect(host.querySelector("select")?.value).toBe("compute");
   });
 
@@ -70,5 +71,32 @@ describe("RunsPage", () => {
     select.dispatchEvent(new Event("change", { bubbles: true }));
     await vi.waitFor(() => expect(fake.requests.at(-1)?.path).toBe("/api/runs?workload=llm&limit=25"));
     expect(history.get()).toBe("/runs?workload=llm");
+  });
+
+  it("lets the operator delete a run after confirming, and keeps it when they decline", async () => {
+    const confirm = vi.spyOn(window, "confirm").mockReturnValue(false);
+    const { host, fake } = mountRuns("/runs", {
+      "DELETE /api/runs/new-run": () => jsonResponse(200, { deleted: "new-run" }),
+    });
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="delete-run"]')).not.toBeNull());
+    host.querySelector<HTMLButtonElement>('[data-testid="delete-run"]')?.click();
+    expect(confirm).toHaveBeenCalledWith(
+      "Delete the compute race new-run with its results and events? Its share link stops working.",
+    );
+    expect(fake.requests.some((r) => r.method === "DELETE")).toBe(false);
+    expect(rows(host)).toHaveLength(1);
+
+    confirm.mockReturnValue(true);
+    host.querySelector<HTMLButtonElement>('[data-testid="delete-run"]')?.click();
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(0));
+    expect(fake.requests.filter((r) => r.method === "DELETE").map((r) => r.path)).toEqual(["/api/runs/new-run"]);
+  });
+
+  it("offers a spectator no Delete", async () => {
+    const { host, fake } = mountRuns("/runs", { "GET /api/session": () => jsonResponse(200, { operator: false }) });
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    expect(fake.requests.map((r) => r.path)).toContain("/api/session");
+    expect(host.querySelectorAll("th")).toHaveLength(7);
+    expect(host.querySelector('[data-testid="delete-run"]')).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 // Past races, newest first: filter by workload, page back with the API's cursor, open any race
-// or download its results.
+// or download its results; the operator can delete one (after confirming).
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import type { RunListItem } from "../../../coordinator/protocol/api.ts";
@@ -7,6 +7,8 @@ import { type Workload, workloads } from "../../../coordinator/protocol/enums.ts
 import { StatusBadge } from "../components/status-badge.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
 import { formatDuration, formatTime } from "../lib/format.ts";
+import { deleteRun } from "../lib/operator-api.ts";
+import { useSession } from "../stores/session-store.tsx";
 import { describeRunParams } from "../workloads/registry.ts";
 
 /** Runs fetched per page. */
@@ -21,6 +23,19 @@ export function RunsPage() {
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  const session = useSession();
+
+  const remove = async (run: RunListItem) => {
+    const what = `${run.workload} race ${run.id.slice(0, 8)}`;
+    if (!window.confirm(`Delete the ${what} with its results and events? Its share link stops working.`)) return;
+    setError(null);
+    try {
+      await deleteRun(run.id);
+      setRuns((before) => before.filter((other) => other.id !== run.id));
+    } catch (cause) {
+      setError(cause instanceof Error ? cause.message : String(cause));
+    }
+  };
 
   const load = async (filter: Workload | undefined, after: string | null) => {
     setLoading(true);
@@ -81,10 +96,15 @@ export function RunsPage() {
                 <th>Created</th>
                 <th>Took</th>
                 <th>Export</th>
+                <Show when={session.operator()}>
+                  <th aria-label="Delete" />
+                </Show>
               </tr>
             </thead>
             <tbody>
-              <For each={runs()}>{(run) => <RunRow run={run} />}</For>
+              <For each={runs()}>
+                {(run) => <RunRow run={run} onDelete={session.operator() ? () => remove(run) : undefined} />}
+              </For>
             </tbody>
           </table>
         </div>
@@ -104,7 +124,7 @@ export function RunsPage() {
   );
 }
 
-function RunRow(props: { run: RunListItem }) {
+function RunRow(props: { run: RunListItem; onDelete?: () => void }) {
   const took = () => {
     const { started_at, finished_at } = props.run;
     return started_at && finished_at ? formatDuration(Date.parse(finished_at) - Date.parse(started_at)) : "—";
@@ -134,6 +154,15 @@ function RunRow(props: { run: RunListItem }) {
           </a>
         </span>
       </td>
+      <Show when={props.onDelete}>
+        {(onDelete) => (
+          <td>
+            <button type="button" class="danger" onClick={() => onDelete()()} data-testid="delete-run">
+              Delete
+            </button>
+          </td>
+        )}
+      </Show>
     </tr>
   );
 }
