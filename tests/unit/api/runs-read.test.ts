@@ -3,7 +3,7 @@ import { createApi } from "../../../coordinator/api/create-api.ts";
 import { silentLogger } from "../../../coordinator/protocol/logger.ts";
 import { applyRunBatch, insertRun } from "../../../db/runs.ts";
 import { fixtureBatch, fixtureEvents, insertFixtureRun } from "../../helpers/api-race-fixture.ts";
-import { createTestApi, type TestApi } from "../../helpers/api-test-app.ts";
+import { createTestApi, seedAgent, type TestApi } from "../../helpers/api-test-app.ts";
 
 describe("reading runs", () => {
   let api: TestApi;
@@ -79,22 +79,30 @@ describe("reading runs", () => {
     expect(lines.map((line) => JSON.parse(line).seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
   });
 
-  it("exports CSV with one row per lane and pass, metric columns in DESIGN order, quoted names", async () => {
+  it("exports CSV with one row per lane and pass, metric columns in DESIGN order, quoted names, then status, times, hardware and provenance", async () => {
+    // a1 is in the fleet, so its hardware is known; a2 is not, so its hardware cells stay blank
+    seedAgent(api.db, "a1", "box-one");
+    const times = "done,2026-01-02T03:00:00.000Z,2026-01-02T03:00:01.010Z,2026-01-02T03:00:01.120Z";
+    const a1 = `done,,,${times},Test CPU,8,17179869184,,linux,x64,0.1.0,compute,1,,false,,hw-a1`;
+    const a2 = `done,,,${times},,,,,linux,,0.1.0,compute,1,,false,,hw-a2`;
     const res = await api.app.request("/api/runs/run-1/export.csv");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/csv");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="bench-race-run-1.csv"');
     const header =
-      "run_id,lane_id,agent_id,agent_name,backend,model,repeat,warmup,algorithm,n,threads_used,primes_found,elapsed_ms,primes_per_sec,verified";
+      "run_id,lane_id,agent_id,agent_name,backend,model,repeat,warmup,algorithm,n,threads_used,primes_found,elapsed_ms,primes_per_sec,verified," +
+      "lane_status,lane_error_code,lane_error,run_status,run_created_at,run_started_at,run_finished_at," +
+      "hw_cpu_model,hw_cpu_cores,hw_memory_bytes,hw_gpus,hw_os,hw_arch," +
+      "agent_version,engine,engine_version,engine_host,remote_engine,model_digest,hardware_id";
     expect(await res.text()).toBe(
       [
         header,
-        "run-1,l0,a1,box-one,compute,,0,true,segmented_sieve,1000,2,168,50,3360,true",
-        "run-1,l0,a1,box-one,compute,,0,false,segmented_sieve,1000,2,168,10,16800,true",
-        "run-1,l0,a1,box-one,compute,,1,false,segmented_sieve,1000,2,168,20,8400,true",
-        'run-1,l1,a2,"mac, ""studio""",compute,,0,true,segmented_sieve,1000,2,168,60,2800,true',
-        'run-1,l1,a2,"mac, ""studio""",compute,,0,false,segmented_sieve,1000,2,168,30,5600,true',
-        'run-1,l1,a2,"mac, ""studio""",compute,,1,false,segmented_sieve,1000,2,168,40,4200,true',
+        `run-1,l0,a1,box-one,compute,,0,true,segmented_sieve,1000,2,168,50,3360,true,${a1}`,
+        `run-1,l0,a1,box-one,compute,,0,false,segmented_sieve,1000,2,168,10,16800,true,${a1}`,
+        `run-1,l0,a1,box-one,compute,,1,false,segmented_sieve,1000,2,168,20,8400,true,${a1}`,
+        `run-1,l1,a2,"mac, ""studio""",compute,,0,true,segmented_sieve,1000,2,168,60,2800,true,${a2}`,
+        `run-1,l1,a2,"mac, ""studio""",compute,,0,false,segmented_sieve,1000,2,168,30,5600,true,${a2}`,
+        `run-1,l1,a2,"mac, ""studio""",compute,,1,false,segmented_sieve,1000,2,168,40,4200,true,${a2}`,
         "",
       ].join("\r\n"),
     );
@@ -132,6 +140,26 @@ describe("reading runs", () => {
       elapsed_ms: 30,
       primes_per_sec: 5600,
       verified: true,
+      lane_status: "done",
+      lane_error_code: null,
+      lane_error: null,
+      run_status: "done",
+      run_created_at: "2026-01-02T03:00:00.000Z",
+      run_started_at: "2026-01-02T03:00:01.010Z",
+      run_finished_at: "2026-01-02T03:00:01.120Z",
+      hw_cpu_model: null,
+      hw_cpu_cores: null,
+      hw_memory_bytes: null,
+      hw_gpus: null,
+      hw_os: "linux",
+      hw_arch: null,
+      agent_version: "0.1.0",
+      engine: "compute",
+      engine_version: "1",
+      engine_host: null,
+      remote_engine: false,
+      model_digest: null,
+      hardware_id: "hw-a2",
     });
   });
 
