@@ -1,11 +1,13 @@
 /**
  * The agent's side of the wire: it dials out to the lab room (nothing listens on the agent),
  * joins each race room it is sent to, hands assigned jobs to the runner, and keeps every job
- * event in an outbox until the room acknowledges it, resending after a reconnect.
+ * event in an outbox until the room acknowledges it, resending after a reconnect. Model pulls the
+ * lab room asks for go to `onModelPull`; their progress comes back through `reportPull`.
  */
 import { PartySocket } from "partysocket";
 import { WebSocket } from "ws";
 import { defaultLabId } from "../coordinator/protocol/api.ts";
+import type { Backends } from "../coordinator/protocol/hardware.ts";
 import type { JobSpec } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import {
@@ -13,6 +15,7 @@ import {
   type AgentToLab,
   type AgentToRace,
   labToAgentSchema,
+  type ModelPullProgress,
   raceToAgentSchema,
 } from "../coordinator/protocol/messages.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
@@ -25,11 +28,17 @@ export interface AgentConnectionOptions {
   identity: AgentIdentity;
   runner: Runner;
   log: Logger;
+  /** the lab room asked for this model to be pulled */
+  onModelPull?(model: string): void;
 }
 
 export interface AgentConnection {
   /** reports busy/online to the lab room */
   setBusy(busy: boolean): void;
+  /** volatile: sent only while the lab socket is open */
+  reportPull(progress: ModelPullProgress): void;
+  /** replaces the backends this agent reports and says hello again with them */
+  updateBackends(backends: Backends): void;
   /** resolves when the lab room has welcomed this agent */
   welcomed: Promise<void>;
   /** resolves once no race is left to report to (every job's events acknowledged) */
@@ -43,7 +52,8 @@ interface RaceLink {
 }
 
 export function createAgentConnection(options: AgentConnectionOptions): AgentConnection {
-  const { identity, runner, log } = options;
+  const { runner, log } = options;
+  let identity = options.identity;
   const base = new URL(options.coordinatorUrl);
   const socketOptions = (party: "lab" | "race", room: string) => ({
     host: base.host,
@@ -83,6 +93,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
       log.info("connected to the lab", { agent_id: parsed.agent_id });
       markWelcomed();
     } else if (parsed.type === "race-join") joinRace(parsed.run_id);
+    else if (parsed.type === "model-pull") options.onModelPull?.(parsed.model);
     else log.warn("the lab room refused a message", { code: parsed.code, message: parsed.message });
   });
 
@@ -181,6 +192,13 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     setBusy(next) {
       busy = next;
       sendLab({ type: "agent-status", status: next ? "busy" : "online" });
+    },
+    reportPull(progress) {
+      if (lab.readyState === WebSocket.OPEN) sendLab(progress);
+    },
+    updateBackends(backends) {
+      identity = { ...identity, backends };
+      if (lab.readyState === WebSocket.OPEN) sendLab({ type: "agent-hello", agent: identity });
     },
     close() {
       for (const runId of [...races.keys()]) leaveRace(runId);

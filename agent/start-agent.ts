@@ -6,12 +6,16 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import { appVersion } from "../coordinator/protocol/app-version.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
-import type { AgentConfig } from "./agent-config.ts";
+import { type AgentConfig, defaultEngineUrls } from "./agent-config.ts";
 import { type AgentConnection, createAgentConnection } from "./connection.ts";
 import { createBackends } from "./create-backends.ts";
+import { createModelPuller } from "./create-model-puller.ts";
 import { loadAgentId } from "./load-agent-id.ts";
 import { hardwareIdOf, probeHardware } from "./probes/probe-hardware.ts";
 import { createRunner } from "./runner.ts";
+
+/** How long the engine gets to answer the probe after a model pull, in milliseconds. */
+const reprobeTimeoutMs = 5_000;
 
 export interface RunningAgent {
   agentId: string;
@@ -35,18 +39,33 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     log,
     onBusyChange: (busy) => connection?.setBusy(busy),
   });
+  const ollama = backends.get("ollama");
+  const puller = createModelPuller({
+    ollamaUrl: ollama ? (config.engines.ollamaUrl ?? defaultEngineUrls.ollama) : null,
+    fetch: (input, init) => fetch(input, init),
+    now: () => performance.now(),
+    report: (progress) => connection?.reportPull(progress),
+    async onPulled() {
+      if (!ollama) return;
+      probes.ollama = await ollama.probe(AbortSignal.timeout(reprobeTimeoutMs));
+      connection?.updateBackends({ ...probes });
+    },
+    log,
+  });
   connection = createAgentConnection({
     coordinatorUrl: config.coordinatorUrl,
     token: config.token,
     identity: { agent_id: agentId, name: config.name, version: appVersion, hardware, backends: probes },
     runner,
     log,
+    onModelPull: (model) => puller.pull(model),
   });
   return {
     agentId,
     connection,
     async close(graceMs = 3_000) {
       runner.stopAll();
+      puller.stop();
       await Promise.race([connection?.whenIdle(), delay(graceMs, undefined, { ref: false })]);
       connection?.close();
     },

@@ -1,10 +1,46 @@
-/** `GET /api/agents`: the fleet as last reported by the lab room. */
+/**
+ * `/api/agents`: the fleet as last reported by the lab room (open to read), and model pulls on
+ * chosen machines (operator only), which the lab room forwards to the agents and keeps track of.
+ */
 import { Hono } from "hono";
-import { listAgents } from "../../db/agents.ts";
+import { listAgents, resolveAgents } from "../../db/agents.ts";
+import { defaultLabId, labDispatchResultSchema, modelPullListSchema, modelPullRequestSchema } from "../protocol/api.ts";
 import type { ApiDeps } from "./api-deps.ts";
+import { ApiError } from "./api-error.ts";
+import { createOperatorAuth } from "./operator-auth.ts";
+import { parseOrThrow } from "./parse-or-throw.ts";
+import { readJsonBody } from "./read-json-body.ts";
 
-export function createAgentsRoutes(deps: Pick<ApiDeps, "db">): Hono {
+/** Posts a control message to the lab room; a room that cannot be reached is a 503. */
+async function askLab(deps: Pick<ApiDeps, "rooms">, body: Parameters<ApiDeps["rooms"]["post"]>[2]): Promise<unknown> {
+  try {
+    return await deps.rooms.post("lab", defaultLabId, body);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(503, "rooms_unavailable", `The lab room could not be reached (${reason}); try again.`);
+  }
+}
+
+export function createAgentsRoutes(deps: Pick<ApiDeps, "db" | "operatorKey" | "rooms">): Hono {
   const app = new Hono();
+  const operatorOnly = createOperatorAuth(deps.operatorKey);
   app.get("/", (c) => c.json({ agents: listAgents(deps.db) }));
+
+  app.post("/pull", operatorOnly, async (c) => {
+    const body = parseOrThrow(modelPullRequestSchema, await readJsonBody(c));
+    const resolved = resolveAgents(deps.db, body.agents);
+    const unknown = resolved.filter((r) => r.agent === null).map((r) => `"${r.ref}"`);
+    if (unknown.length > 0) {
+      throw new ApiError(400, "unknown_agent", `agents: no agent has the id or name ${unknown.join(", ")}.`);
+    }
+    const agentIds = [...new Set(resolved.flatMap((r) => (r.agent ? [r.agent.id] : [])))];
+    const reply = await askLab(deps, { type: "lab-pull", agent_ids: agentIds, model: body.model });
+    return c.json(labDispatchResultSchema.parse(reply), 202);
+  });
+
+  app.get("/pulls", operatorOnly, async (c) => {
+    return c.json(modelPullListSchema.parse(await askLab(deps, { type: "lab-pulls" })));
+  });
   return app;
 }

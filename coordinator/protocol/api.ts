@@ -118,12 +118,56 @@ export const raceControlSchema = z.discriminatedUnion("type", [
 ]);
 export type RaceControl = z.infer<typeof raceControlSchema>;
 
+/**
+ * An Ollama model name as `ollama pull` takes it: `name[:tag]`, the name may hold a namespace or
+ * registry (`/`), dots, dashes and underscores; no spaces.
+ */
+export const ollamaModelNameSchema = z
+  .string()
+  .max(200, { error: "at most 200 characters" })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/, {
+    error:
+      'give an Ollama model name such as "llama3.2" or "qwen2.5:0.5b" (letters, digits, / . - _, one :tag, no spaces)',
+  });
+
+/** `POST /api/agents/pull`: pull a model into the Ollama of each named machine. */
+export const modelPullRequestSchema = z.object({
+  /** agent ids or names */
+  agents: z.array(z.string().min(1)).min(1).max(64),
+  model: ollamaModelNameSchema,
+});
+export type ModelPullRequest = z.infer<typeof modelPullRequestSchema>;
+
+/** The latest progress of one model pull on one agent, as the lab room keeps it. */
+export const modelPullStateSchema = z.object({
+  agent_id: z.string(),
+  model: z.string(),
+  /** the engine's words for the step, "queued" until the agent reports, or "failed" */
+  status: z.string(),
+  /** bytes of the current layer downloaded; null outside a download step */
+  completed_bytes: z.number().nullable(),
+  /** bytes of the current layer; null outside a download step */
+  total_bytes: z.number().nullable(),
+  done: z.boolean(),
+  /** why the pull failed; null while it runs or after success */
+  error: z.string().nullable(),
+});
+export type ModelPullState = z.infer<typeof modelPullStateSchema>;
+
+/** `GET /api/agents/pulls` and the lab room's answer to `lab-pulls`. */
+export const modelPullListSchema = z.object({ pulls: z.array(modelPullStateSchema) });
+export type ModelPullList = z.infer<typeof modelPullListSchema>;
+
 export const labControlSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("lab-dispatch"), run_id: z.string(), agent_ids: z.array(z.string()) }),
+  /** send `model-pull` to each of these agents; answered like `lab-dispatch` */
+  z.object({ type: z.literal("lab-pull"), agent_ids: z.array(z.string()), model: ollamaModelNameSchema }),
+  /** the latest progress of recent pulls; answered with a `ModelPullList` */
+  z.object({ type: z.literal("lab-pulls") }),
 ]);
 export type LabControl = z.infer<typeof labControlSchema>;
 
-/** What the lab room answers to a dispatch: which agents got the join message. */
+/** What the lab room answers to a dispatch or a pull: which agents got the message. */
 export const labDispatchResultSchema = z.object({ reached: z.array(z.string()), missing: z.array(z.string()) });
 export type LabDispatchResult = z.infer<typeof labDispatchResultSchema>;
 

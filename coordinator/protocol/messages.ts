@@ -25,10 +25,34 @@ export const agentIdentitySchema = z.object({
 });
 export type AgentIdentity = z.infer<typeof agentIdentitySchema>;
 
+/**
+ * How a model pull on an agent is going. Volatile: sent at most about 4 times a second while the
+ * pull runs, plus the final one (`done: true`), and never stored or re-sent. After a successful
+ * pull the agent re-sends `agent-hello` with its re-probed backends before the final progress.
+ */
+export const modelPullProgressSchema = z.object({
+  type: z.literal("model-pull-progress"),
+  /** the model as it was asked for, e.g. `llama3.2:1b` */
+  model: z.string().min(1).max(200),
+  /** the engine's words for the step ("pulling manifest", "pulling 6a0746a1ec1a", "success"), or "failed" */
+  status: z.string().max(500),
+  /** bytes of the layer being downloaded that have arrived; null outside a download step */
+  completed_bytes: z.number().nonnegative().nullable(),
+  /** bytes of the layer being downloaded; null outside a download step */
+  total_bytes: z.number().nonnegative().nullable(),
+  /** true on the last message of the pull, success or failure */
+  done: z.boolean(),
+  /** why the pull failed, in words that name the fix; absent on success */
+  error: z.string().max(2000).optional(),
+});
+export type ModelPullProgress = z.infer<typeof modelPullProgressSchema>;
+
 // ---- agent -> lab room ----
 export const agentToLabSchema = z.discriminatedUnion("type", [
+  /** sent on every (re)connect, and again with re-probed backends after a model pull */
   z.object({ type: z.literal("agent-hello"), agent: agentIdentitySchema }),
   z.object({ type: z.literal("agent-status"), status: agentStatusSchema.exclude(["offline"]) }),
+  modelPullProgressSchema,
 ]);
 export type AgentToLab = z.infer<typeof agentToLabSchema>;
 
@@ -37,6 +61,8 @@ export const labToAgentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("lab-welcome"), agent_id: z.string() }),
   /** join this race's room; the room then assigns the jobs */
   z.object({ type: z.literal("race-join"), run_id: z.string() }),
+  /** pull this model into the agent's Ollama; the agent answers with `model-pull-progress` */
+  z.object({ type: z.literal("model-pull"), model: z.string().min(1).max(200) }),
   errorMessageSchema,
 ]);
 export type LabToAgent = z.infer<typeof labToAgentSchema>;

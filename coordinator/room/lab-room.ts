@@ -2,9 +2,10 @@
  * The lab room: every agent keeps one connection here. It tracks who is present and whether
  * they are busy, reports that to the fleet sink, and tells agents which race room to join. It
  * repeats an agent's recent race joins when the agent says hello again, so an agent that
- * restarted mid-race finds its way back (and the race room settles its lanes honestly).
+ * restarted mid-race finds its way back (and the race room settles its lanes honestly). It also
+ * forwards model pulls to agents and keeps the latest progress of each in memory.
  */
-import { type LabDispatchResult, labControlSchema } from "../protocol/api.ts";
+import { type LabDispatchResult, labControlSchema, type ModelPullState } from "../protocol/api.ts";
 import type { AgentStatus } from "../protocol/enums.ts";
 import { type AgentIdentity, agentToLabSchema, type LabToAgent } from "../protocol/messages.ts";
 import { errorMessage, parseControl, parseMessage } from "./parse-message.ts";
@@ -13,10 +14,14 @@ import { createSerialQueue } from "./serial-queue.ts";
 
 /** Race joins remembered per agent. */
 const rememberedRaces = 20;
+/** Model pulls whose latest progress is kept; past this, the oldest finished one goes first. */
+export const rememberedPulls = 100;
 
 interface Presence {
   conn: RoomConnection;
   identity: AgentIdentity | null;
+  /** whether this connection said hello already: a later hello only updates the identity */
+  greeted: boolean;
   status: Exclude<AgentStatus, "offline">;
 }
 
@@ -32,6 +37,20 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
   /** the latest races each agent was sent to, newest last */
   const dispatched = new Map<string, string[]>();
   const send = (conn: RoomConnection, message: LabToAgent) => conn.send(JSON.stringify(message));
+  /** latest progress per agent and model, oldest update first */
+  const pulls = new Map<string, ModelPullState>();
+  const pullKey = (agentId: string, model: string) => `${agentId}\u0000${model}`;
+
+  function keepPull(state: ModelPullState): void {
+    const key = pullKey(state.agent_id, state.model);
+    pulls.delete(key);
+    pulls.set(key, state);
+    while (pulls.size > rememberedPulls) {
+      const oldest = [...pulls].find(([, kept]) => kept.done)?.[0] ?? pulls.keys().next().value;
+      if (oldest === undefined) break;
+      pulls.delete(oldest);
+    }
+  }
 
   async function report(presence: Presence): Promise<void> {
     if (!presence.identity) return;
@@ -56,7 +75,12 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         }
         const previous = present.get(conn.who.agentId);
         if (previous && previous.conn.id !== conn.id) previous.conn.close(4000, "replaced by a newer connection");
-        present.set(conn.who.agentId, { conn, identity: previous?.identity ?? null, status: "online" });
+        present.set(conn.who.agentId, {
+          conn,
+          identity: previous?.identity ?? null,
+          greeted: false,
+          status: "online",
+        });
       }),
     onMessage: (conn, raw) =>
       queue.run(async () => {
@@ -80,7 +104,15 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
           presence.identity = message.agent;
           await report(presence);
           send(conn, { type: "lab-welcome", agent_id: agentId });
-          for (const runId of dispatched.get(agentId) ?? []) send(conn, { type: "race-join", run_id: runId });
+          // a repeated hello on the same socket (new backends after a pull) has no races to find again
+          if (!presence.greeted)
+            for (const runId of dispatched.get(agentId) ?? []) send(conn, { type: "race-join", run_id: runId });
+          presence.greeted = true;
+          return;
+        }
+        if (message.type === "model-pull-progress") {
+          const { type: _type, error, ...progress } = message;
+          keepPull({ agent_id: agentId, ...progress, error: error ?? null });
           return;
         }
         presence.status = message.status;
@@ -102,12 +134,24 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
       queue.run(() => {
         const parsed = parseControl(labControlSchema, body);
         if (!parsed.ok) return parsed.reply;
+        const control = parsed.data;
+        if (control.type === "lab-pulls") return { status: 200, body: { pulls: [...pulls.values()] } };
         const result: LabDispatchResult = { reached: [], missing: [] };
-        for (const agentId of parsed.data.agent_ids) {
-          dispatched.set(agentId, [...(dispatched.get(agentId) ?? []), parsed.data.run_id].slice(-rememberedRaces));
+        for (const agentId of control.agent_ids) {
           const presence = present.get(agentId);
+          if (control.type === "lab-pull") {
+            if (presence?.identity) {
+              send(presence.conn, { type: "model-pull", model: control.model });
+              // a finished pull of the same model must not read as this one's result
+              const running = pulls.get(pullKey(agentId, control.model));
+              if (!running || running.done) keepPull(queuedPull(agentId, control.model));
+              result.reached.push(agentId);
+            } else result.missing.push(agentId);
+            continue;
+          }
+          dispatched.set(agentId, [...(dispatched.get(agentId) ?? []), control.run_id].slice(-rememberedRaces));
           if (presence) {
-            send(presence.conn, { type: "race-join", run_id: parsed.data.run_id });
+            send(presence.conn, { type: "race-join", run_id: control.run_id });
             result.reached.push(agentId);
           } else result.missing.push(agentId);
         }
@@ -115,3 +159,13 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
       }),
   };
 }
+
+const queuedPull = (agentId: string, model: string): ModelPullState => ({
+  agent_id: agentId,
+  model,
+  status: "queued",
+  completed_bytes: null,
+  total_bytes: null,
+  done: false,
+  error: null,
+});

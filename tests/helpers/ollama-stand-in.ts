@@ -1,7 +1,8 @@
 /**
  * A loopback HTTP server that answers Ollama's routes with the recorded bodies in
  * tests/fixtures/backends/ollama/, streaming the chat NDJSON one line per write, so an agent can
- * race "Ollama" over a real socket in integration tests.
+ * race "Ollama" over a real socket in integration tests. `POST /api/pull` streams the recorded
+ * pull (or its error, for a model named `missing...`), and a pulled model joins `/api/tags`.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -14,11 +15,28 @@ export interface OllamaStandIn {
   url: string;
   /** the chat requests received, parsed */
   chats: unknown[];
+  /** the models pulled so far, by name */
+  pulled: string[];
   close(): Promise<void>;
 }
 
 export async function startOllamaStandIn(chatCase = "chat-stream"): Promise<OllamaStandIn> {
   const chats: unknown[] = [];
+  const pulled: string[] = [];
+  const streamLines = async (res: ServerResponse, text: string) => {
+    res.writeHead(200, { "content-type": "application/x-ndjson" });
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      res.write(`${line}\n`);
+      await nextTick();
+    }
+    res.end();
+  };
+  const tags = () => {
+    const recorded = JSON.parse(fixture("tags")) as { models: Array<Record<string, unknown>> };
+    const extra = pulled.map((name) => ({ ...recorded.models[0], name, model: name }));
+    return JSON.stringify({ models: [...recorded.models, ...extra] });
+  };
   const body = async (req: IncomingMessage) => {
     let text = "";
     for await (const chunk of req) text += chunk;
@@ -31,20 +49,20 @@ export async function startOllamaStandIn(chatCase = "chat-stream"): Promise<Olla
   const server = createServer(async (req, res) => {
     const route = `${req.method} ${req.url}`;
     if (route === "GET /api/version") return json(res, fixture("version"));
-    if (route === "GET /api/tags") return json(res, fixture("tags"));
+    if (route === "GET /api/tags") return json(res, tags());
+    if (route === "POST /api/pull") {
+      const { model } = JSON.parse(await body(req)) as { model: string };
+      if (model.startsWith("missing")) return streamLines(res, fixture("pull-error"));
+      if (!pulled.includes(model)) pulled.push(model);
+      return streamLines(res, fixture("pull"));
+    }
     if (route === "POST /api/generate") {
       await body(req);
       return json(res, fixture("load"));
     }
     if (route === "POST /api/chat") {
       chats.push(JSON.parse(await body(req)));
-      res.writeHead(200, { "content-type": "application/x-ndjson" });
-      for (const line of fixture(chatCase).split("\n")) {
-        if (line === "") continue;
-        res.write(`${line}\n`);
-        await nextTick();
-      }
-      return res.end();
+      return streamLines(res, fixture(chatCase));
     }
     json(res, JSON.stringify({ error: `no route ${route}` }), 404);
   });
@@ -54,6 +72,7 @@ export async function startOllamaStandIn(chatCase = "chat-stream"): Promise<Olla
   return {
     url: `http://127.0.0.1:${address.port}`,
     chats,
+    pulled,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

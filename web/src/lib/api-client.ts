@@ -7,6 +7,10 @@ import {
   agentViewSchema,
   apiErrorSchema,
   type CreateRun,
+  type LabDispatchResult,
+  labDispatchResultSchema,
+  type ModelPullState,
+  modelPullListSchema,
   type RunList,
   type RunView,
   runListSchema,
@@ -82,6 +86,16 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
   return {
     async listAgents(): Promise<AgentView[]> {
       return (await json(z.object({ agents: z.array(agentViewSchema) }), "/api/agents")).agents;
+    },
+    /** asks each machine's Ollama to pull the model; answers which machines got the request */
+    async pullModel(agents: readonly string[], model: string): Promise<LabDispatchResult> {
+      const body = JSON.stringify({ agents, model });
+      const init = { method: "POST", headers: { "content-type": "application/json" }, body };
+      return json(labDispatchResultSchema, "/api/agents/pull", init);
+    },
+    /** the latest progress of recent model pulls */
+    async listPulls(): Promise<ModelPullState[]> {
+      return (await json(modelPullListSchema, "/api/agents/pulls")).pulls;
     },
     async createRun(body: CreateRun): Promise<RunView> {
       const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };

@@ -37,6 +37,10 @@ export function LlmFormSection(props: FormSectionProps) {
       return agent ? preflightLane(agent, lane, { num_ctx: contextTokens() }) : null;
     }),
   );
+  /** the Ollama models of the lanes, each once: a machine whose Ollama lacks one is offered a pull */
+  const wantedOllamaModels = createMemo(() => [
+    ...new Set(lanes().flatMap((lane) => (lane.backend === "ollama" ? [lane.model] : []))),
+  ]);
   const anyBlocked = () => checks().some((check) => check === null || !check.ready);
   /** the choice counts only while a lane fails the check (the box is hidden otherwise) */
   const forced = () => force() && anyBlocked();
@@ -81,6 +85,8 @@ export function LlmFormSection(props: FormSectionProps) {
           agents={props.agents}
           numCtx={contextTokens()}
           onAdd={(lane) => setLanes((before) => [...before, lane])}
+          wantedOllamaModels={wantedOllamaModels()}
+          onPulled={() => props.refreshAgents?.()}
         />
       </fieldset>
 

@@ -1,5 +1,6 @@
 // The models an llm race can use: per online machine, each LLM engine it runs with its version and
 // models (size, short digest, and for real engines a fit badge from the preflight), and a button that adds a lane.
+// Where a reachable Ollama lacks a model the lanes race (the preflight says so), it offers to pull it there.
 import { For, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { type BackendKind, backendKinds, workloadOfBackend } from "../../../coordinator/protocol/enums.ts";
@@ -10,6 +11,7 @@ import { StatusBadge } from "../components/status-badge.tsx";
 import { describeHardware } from "../lib/describe-hardware.ts";
 import { formatBytes } from "../lib/format.ts";
 import type { LlmLaneChoice } from "../lib/llm-form.ts";
+import { LlmPullButton } from "./llm-pull-button.tsx";
 
 const llmBackends = (agent: AgentView): [BackendKind, BackendProbe][] =>
   backendKinds.flatMap((kind) => {
@@ -33,8 +35,17 @@ export function LlmModelPicker(props: {
   /** the context the race asks for, which the fit estimate depends on */
   numCtx: number;
   onAdd(lane: LlmLaneChoice): void;
+  /** the Ollama models the lanes race, offered for pulling where a machine's Ollama lacks them */
+  wantedOllamaModels?: readonly string[];
+  /** a pull finished: refresh the machines */
+  onPulled?(): void;
 }) {
   const online = () => props.agents.filter((agent) => agent.status !== "offline");
+  const missingOn = (agent: AgentView): string[] =>
+    (props.wantedOllamaModels ?? []).filter((model) => {
+      const check = preflightLane(agent, { backend: "ollama", model }, { num_ctx: props.numCtx });
+      return check.model === null && agent.backends.ollama?.reachable === true;
+    });
   return (
     <Show when={online().length > 0} fallback={<p class="muted">No machine is online: start an agent to race.</p>}>
       <ul class="llm-agents">
@@ -85,6 +96,11 @@ export function LlmModelPicker(props: {
                           )}
                         </For>
                       </ul>
+                      <Show when={kind === "ollama"}>
+                        <For each={missingOn(agent)}>
+                          {(model) => <LlmPullButton agent={agent} model={model} onPulled={() => props.onPulled?.()} />}
+                        </For>
+                      </Show>
                     </Show>
                   </div>
                 )}

@@ -33,6 +33,8 @@ export interface FormSectionProps {
   agents: readonly AgentView[];
   /** the section hands the page the function that builds its request */
   bind(build: () => RunRequest): void;
+  /** fetch the machines again now (after a model pull) */
+  refreshAgents?(): void;
 }
 
 export interface WorkloadView {
