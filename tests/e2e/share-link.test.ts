@@ -33,3 +33,43 @@ describe("the share link of a finished race", () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe("a live race seen by the operator and by a spectator", () => {
+  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let browser: Browser;
+  beforeAll(async () => {
+    race = await startLocalRace({ agentNames: ["lab-1"] });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await race?.stop();
+  });
+
+  it("gives the spectator no controls and a watching badge; the operator cancels after confirming", async () => {
+    // a sieve far too long to finish during the test: the race stays live until it is cancelled
+    const run = await race.startRun({ workload: "compute", agents: ["lab-1"], params: { n: 1e12 } });
+
+    const spectator = await (await browser.newContext()).newPage();
+    await spectator.goto(run.share_url);
+    await spectator.getByTestId("race-watching").waitFor();
+    await spectator.getByTestId("watching-badge").waitFor();
+    expect(await spectator.getByTestId("race-watching").textContent()).toBe("watching");
+    expect(await spectator.getByTestId("run-status").textContent()).toMatch(/pending|running/);
+    expect(await spectator.getByTestId("cancel-button").count()).toBe(0);
+    expect(await spectator.getByTestId("delete-button").count()).toBe(0);
+    expect(await spectator.locator(".top-bar nav a").allInnerTexts()).toEqual(["Runs"]);
+
+    const operator = await (await browser.newContext()).newPage();
+    await operator.goto(`${race.server.url}/login?key=${encodeURIComponent(race.server.operatorKey)}`);
+    await operator.getByTestId("sign-out").waitFor();
+    await operator.goto(run.share_url);
+    await operator.getByTestId("cancel-button").waitFor();
+    expect(await operator.getByTestId("race-watching").count()).toBe(0);
+    operator.once("dialog", (dialog) => void dialog.accept());
+    await operator.getByTestId("cancel-button").click();
+    await operator.getByTestId("run-status").filter({ hasText: "cancelled" }).waitFor();
+    await spectator.getByTestId("run-status").filter({ hasText: "cancelled" }).waitFor();
+    expect(await operator.getByTestId("cancel-button").count()).toBe(0);
+  });
+});
