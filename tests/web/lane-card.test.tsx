@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LaneState } from "../../coordinator/protocol/race-state.ts";
 import { LaneCard } from "../../web/src/components/lane-card.tsx";
+import { laneAheadOnMachine } from "../../web/src/lib/lane-waiting-turn.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
 import { mount } from "./mount.tsx";
 import { computeRaceEvents } from "./race-fixture.ts";
@@ -61,5 +62,24 @@ describe("LaneCard", () => {
     const host = mountCard(lane);
     expect(text(host, "lane-status")).toBe("lost");
     expect(text(host, "lane-error")).toBe("alpha stopped answering.");
+  });
+
+  it("says a pending lane waits for its turn while another lane runs on its machine", () => {
+    const base = finishedLane();
+    const running: LaneState = { ...base, lane_id: "first", status: "running", model: "llama3:8b", results: [] };
+    const waiting: LaneState = { ...base, lane_id: "second", status: "pending", results: [] };
+    const elsewhere: LaneState = { ...waiting, lane_id: "third", agent_id: "another-machine" };
+    const lanes = [running, waiting, elsewhere];
+    expect(laneAheadOnMachine(waiting, lanes)).toBe(running);
+    expect(laneAheadOnMachine(elsewhere, lanes)).toBeNull();
+    expect(laneAheadOnMachine(running, lanes)).toBeNull();
+    expect(laneAheadOnMachine(waiting, [{ ...running, status: "done" }, waiting])).toBeNull();
+
+    const host = mount(() => (
+      <LaneCard lane={waiting} repeats={1} warmup={0} waitingFor={laneAheadOnMachine(waiting, lanes)} />
+    ));
+    expect(text(host, "lane-status")).toBe("pending");
+    expect(text(host, "lane-waiting")).toBe("Waiting for its turn on this machine: llama3:8b is running there.");
+    expect(text(mountCard(elsewhere), "lane-waiting")).toBeUndefined();
   });
 });

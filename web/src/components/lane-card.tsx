@@ -1,6 +1,6 @@
 // One machine's lane in a race: who runs it on which engine and model, its status, the workload's
 // own body (progress and result for compute, streamed text and speeds for llm), and the error that
-// stopped it, if any.
+// stopped it, if any; a lane waiting for its machine says so.
 
 import { Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
@@ -11,7 +11,14 @@ import { isMockLane } from "../lib/rank-lanes.ts";
 import { workloadView } from "../workloads/registry.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
-export function LaneCard(props: { lane: LaneState; repeats: number; warmup: number; live?: LaneLive | null }) {
+export function LaneCard(props: {
+  lane: LaneState;
+  repeats: number;
+  warmup: number;
+  live?: LaneLive | null;
+  /** the lane running on this lane's machine while this one waits (see laneAheadOnMachine) */
+  waitingFor?: LaneState | null;
+}) {
   const view = () => workloadView(workloadOfBackend[props.lane.backend]);
   return (
     <article class="lane-card" data-testid="lane-card" data-agent-name={props.lane.agent_name}>
@@ -30,6 +37,14 @@ export function LaneCard(props: { lane: LaneState; repeats: number; warmup: numb
         </div>
         <StatusBadge status={props.lane.status} testId="lane-status" />
       </header>
+
+      <Show when={props.waitingFor}>
+        {(ahead) => (
+          <p class="muted lane-waiting" data-testid="lane-waiting">
+            Waiting for its turn on this machine: {ahead().model ?? ahead().backend} is running there.
+          </p>
+        )}
+      </Show>
 
       <Show when={view()}>
         {(shown) => (

@@ -12,6 +12,7 @@ import { StatusBadge } from "../components/status-badge.tsx";
 import { SummaryTable } from "../components/summary-table.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
 import { formatTime } from "../lib/format.ts";
+import { laneAheadOnMachine } from "../lib/lane-waiting-turn.ts";
 import { deleteRun } from "../lib/operator-api.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
@@ -161,6 +162,7 @@ function RaceView(props: { run: RunView }) {
                     live={source.live(lane.lane_id)}
                     repeats={state().run.repeats}
                     warmup={state().run.warmup}
+                    waitingFor={laneAheadOnMachine(lane, state().lanes)}
                   />
                 )}
               </For>
