@@ -5,7 +5,7 @@
  * (over SHA-256 digests, so a length difference leaks nothing either).
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "./api-error.ts";
 
@@ -28,14 +28,22 @@ const unauthorized = () =>
     "This action needs the operator key: open the dashboard link printed by `npm start`, or send Authorization: Bearer <key>.",
   );
 
-export function createOperatorAuth(operatorKey: string): MiddlewareHandler {
+/** Whether a request comes from the operator: the key as a Bearer token, or the session cookie. */
+export function createOperatorCheck(operatorKey: string): (c: Context) => boolean {
   const session = operatorSessionValue(operatorKey);
-  return async (c, next) => {
+  return (c) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
     const cookie = getCookie(c, operatorCookieName);
     const byBearer = bearer !== undefined && bearer !== "" && isOperatorKey(operatorKey, bearer);
     const byCookie = cookie !== undefined && cookie !== "" && isOperatorKey(session, cookie);
-    if (!byBearer && !byCookie) throw unauthorized();
+    return byBearer || byCookie;
+  };
+}
+
+export function createOperatorAuth(operatorKey: string): MiddlewareHandler {
+  const isOperator = createOperatorCheck(operatorKey);
+  return async (c, next) => {
+    if (!isOperator(c)) throw unauthorized();
     await next();
   };
 }

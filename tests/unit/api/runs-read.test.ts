@@ -93,7 +93,7 @@ describe("reading runs", () => {
       "run_id,lane_id,agent_id,agent_name,backend,model,repeat,warmup,algorithm,n,threads_used,primes_found,elapsed_ms,primes_per_sec,verified," +
       "lane_status,lane_error_code,lane_error,run_status,run_created_at,run_started_at,run_finished_at," +
       "hw_cpu_model,hw_cpu_cores,hw_memory_bytes,hw_gpus,hw_os,hw_arch," +
-      "agent_version,engine,engine_version,engine_host,remote_engine,model_digest,hardware_id";
+      "agent_version,provenance_engine,engine_version,engine_host,remote_engine,model_digest,hardware_id";
     expect(await res.text()).toBe(
       [
         header,
@@ -154,7 +154,7 @@ describe("reading runs", () => {
       hw_os: "linux",
       hw_arch: null,
       agent_version: "0.1.0",
-      engine: "compute",
+      provenance_engine: "compute",
       engine_version: "1",
       engine_host: null,
       remote_engine: false,

@@ -45,11 +45,11 @@ describe("toExportTable", () => {
     expect(table.rows[1]).toMatchObject({ ttft_ms: 30, gen_tokens: null, alpha: 2, zeta: null });
   });
 
-  it("renames a metric that shares a name with an identity or context column", () => {
+  it("renames a metric that shares a name with an identity column, and keeps the published llm metric names", () => {
     const table = toExportTable(run("llm", [{ model: "llama3:8b", engine: "ollama" }]));
-    expect(table.columns.slice(5, 10)).toEqual(["model", "repeat", "warmup", "metric_engine", "metric_model"]);
+    expect(table.columns.slice(5, 10)).toEqual(["model", "repeat", "warmup", "engine", "metric_model"]);
     expect(table.columns.slice(10)).toEqual([...exportContextColumns]);
-    expect(table.rows[0]).toMatchObject({ model: "llama3", metric_model: "llama3:8b", metric_engine: "ollama" });
+    expect(table.rows[0]).toMatchObject({ model: "llama3", metric_model: "llama3:8b", engine: "ollama" });
   });
 
   it("keeps a lane without results as one row with its status and error, and adds run, hardware and provenance", () => {
@@ -144,7 +144,7 @@ describe("toExportTable", () => {
       hw_os: "linux",
       hw_arch: "x64",
       agent_version: "0.1.0",
-      engine: "compute",
+      provenance_engine: "compute",
       engine_version: "1",
       engine_host: null,
       remote_engine: false,
@@ -164,7 +164,7 @@ describe("toExportTable", () => {
       run_status: "cancelled",
       hw_cpu_model: null,
       hw_gpus: null,
-      engine: null,
+      provenance_engine: null,
     });
     expect(Object.keys(table.rows[1] ?? {})).toEqual(table.columns);
   });

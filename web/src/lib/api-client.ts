@@ -119,8 +119,23 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
     async cancelRun(id: string): Promise<void> {
       await request(`${runPath(id)}/cancel`, { method: "POST" });
     },
+    /** deletes a run with its events and results */
+    async deleteRun(id: string): Promise<void> {
+      await request(runPath(id), { method: "DELETE" });
+    },
+    /** whether this browser holds the operator cookie (or key) */
+    async getSession(): Promise<Session> {
+      return json(sessionSchema, "/api/session");
+    },
+    /** clears the operator cookie: this browser becomes a spectator until it opens the dashboard link again */
+    async signOut(): Promise<Session> {
+      return json(sessionSchema, "/api/session", { method: "DELETE" });
+    },
   };
 }
+
+const sessionSchema = z.object({ operator: z.boolean() });
+export type Session = z.infer<typeof sessionSchema>;
 
 /** The download link of a run's export. */
 export const exportUrl = (id: string, format: "csv" | "json"): string =>

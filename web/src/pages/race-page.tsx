@@ -13,7 +13,6 @@ import { SummaryTable } from "../components/summary-table.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
 import { formatTime } from "../lib/format.ts";
 import { laneAheadOnMachine } from "../lib/lane-waiting-turn.ts";
-import { deleteRun } from "../lib/operator-api.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
@@ -108,7 +107,7 @@ function RaceView(props: { run: RunView }) {
     setCancelError(null);
     setDeleting(true);
     try {
-      await deleteRun(run.id);
+      await api.deleteRun(run.id);
       navigate("/runs");
     } catch (cause) {
       setCancelError(errorText(cause));

@@ -7,7 +7,6 @@ import { type Workload, workloads } from "../../../coordinator/protocol/enums.ts
 import { StatusBadge } from "../components/status-badge.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
 import { formatDuration, formatTime } from "../lib/format.ts";
-import { deleteRun } from "../lib/operator-api.ts";
 import { useSession } from "../stores/session-store.tsx";
 import { describeRunParams } from "../workloads/registry.ts";
 
@@ -30,7 +29,7 @@ export function RunsPage() {
     if (!window.confirm(`Delete the ${what} with its results and events? Its share link stops working.`)) return;
     setError(null);
     try {
-      await deleteRun(run.id);
+      await api.deleteRun(run.id);
       setRuns((before) => before.filter((other) => other.id !== run.id));
     } catch (cause) {
       setError(cause instanceof Error ? cause.message : String(cause));

@@ -2,7 +2,7 @@
 // which show their controls (New race, Cancel, Delete) only to the operator and a "watching" badge
 // to spectators. A page mounted on its own (in tests) loads its own.
 import { createContext, createResource, createSignal, type JSX, useContext } from "solid-js";
-import { getSession, signOut } from "../lib/operator-api.ts";
+import { api } from "../lib/api-client.ts";
 
 export interface SessionStore {
   /** true only once the API has said this browser is the operator */
@@ -15,7 +15,7 @@ export interface SessionStore {
 }
 
 export function createSessionStore(): SessionStore {
-  const [session, { mutate }] = createResource(getSession);
+  const [session, { mutate }] = createResource(() => api.getSession());
   const [error, setError] = createSignal<string | null>(null);
   return {
     operator: () => session.state === "ready" && session().operator,
@@ -24,7 +24,7 @@ export function createSessionStore(): SessionStore {
     async signOut() {
       setError(null);
       try {
-        mutate(await signOut());
+        mutate(await api.signOut());
       } catch (cause) {
         setError(cause instanceof Error ? cause.message : String(cause));
       }
