@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
 import type { LaneBrief, LaneView, RunList, RunView } from "../coordinator/protocol/api.ts";
-import type { Workload } from "../coordinator/protocol/enums.ts";
+import type { RunStatus, Workload } from "../coordinator/protocol/enums.ts";
 import type { Result } from "../coordinator/protocol/race-state.ts";
 import type { Db } from "./client.ts";
 import { decodeRunCursor, encodeRunCursor } from "./run-cursor.ts";
@@ -73,6 +73,11 @@ export function getRunView(db: Db, id: string, publicUrl: string): RunView | nul
 
 export interface RunListQuery {
   workload?: Workload;
+  status?: RunStatus;
+  /** runs with a lane on this agent, by id or by name */
+  agent?: string;
+  /** runs with a lane that ran this model */
+  model?: string;
   /** page size */
   limit: number;
   /** `next_cursor` of the previous page */
@@ -83,6 +88,21 @@ export interface RunListQuery {
 export function listRuns(db: Db, query: RunListQuery, publicUrl: string): RunList {
   const conditions: SQL[] = [];
   if (query.workload) conditions.push(eq(runs.workload, query.workload));
+  if (query.status) conditions.push(eq(runs.status, query.status));
+  const laneConditions: SQL[] = [];
+  if (query.agent !== undefined) {
+    const onAgent = or(eq(lanes.agentId, query.agent), eq(lanes.agentName, query.agent));
+    if (onAgent) laneConditions.push(onAgent);
+  }
+  if (query.model !== undefined) laneConditions.push(eq(lanes.model, query.model));
+  if (laneConditions.length > 0) {
+    // One lane must match every lane filter: "llama3 on gpu-box", not llama3 anywhere and gpu-box anywhere.
+    const matching = db
+      .select({ runId: lanes.runId })
+      .from(lanes)
+      .where(and(...laneConditions));
+    conditions.push(inArray(runs.id, matching));
+  }
   if (query.cursor !== undefined) {
     const cursor = decodeRunCursor(query.cursor);
     if (!cursor) throw new Error(`cursor "${query.cursor}" is not a next_cursor from a previous page`);

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { decodeRunCursor } from "../../db/run-cursor.ts";
 import { listRuns } from "../../db/run-views.ts";
 import { deleteRun } from "../../db/runs.ts";
-import { terminalRunStatuses, workloadSchema } from "../protocol/enums.ts";
+import { runStatusSchema, terminalRunStatuses, workloadSchema } from "../protocol/enums.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
 import { createRun } from "./create-run.ts";
@@ -20,6 +20,10 @@ const maxPage = 200;
 
 const listQuerySchema = z.object({
   workload: workloadSchema.optional(),
+  status: runStatusSchema.optional(),
+  /** agent id or name */
+  agent: z.string().min(1).max(200).optional(),
+  model: z.string().min(1).max(200).optional(),
   limit: z.coerce
     .number({ error: `limit must be a whole number from 1 to ${maxPage}` })
     .int({ error: `limit must be a whole number from 1 to ${maxPage}` })

@@ -47,7 +47,12 @@ describe("RunsPage", () => {
     expect(first?.textContent).toContain("segmented_sieve · n = 100,000,000 · 2 threads");
     expect(first?.textContent).toContain("1.50 s");
     const exports = [...(first?.querySelectorAll("a[download]") ?? [])].map((a) => a.getAttribute("href"));
-    expect(exports).toEqual(["/api/runs/new-run/export.csv", "/api/runs/new-run/export.json"]);
+    expect(exports).toEqual([
+      "/api/runs/new-run/export.csv",
+      "/api/runs/new-run/export.json",
+      "/api/runs/new-run/events",
+    ]);
+    expect(first?.querySelector('a[href="/api/runs/new-run/events"]')?.textContent).toBe("events (NDJSON)");
 
     host.querySelector<HTMLButtonElement>('[data-testid="older-button"]')?.click();
     await vi.waitFor(() => expect(rows(host)).toHaveLength(2));
@@ -60,6 +65,60 @@ describe("RunsPage", () => {
     await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
     expect(fake.requests.find((r) => r.path.startsWith("/api/runs"))?.path).toBe("/api/runs?workload=compute&limit=25");
     expect(host.querySelector("select")?.value).toBe("compute");
+  });
+
+  it("passes every filter in the address to the API and shows it in the controls", async () => {
+    const { host, fake } = mountRuns("/runs?workload=llm&status=failed&agent=gpu-box&model=llama3%3A8b&status=bogus");
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    expect(fake.requests.filter((r) => r.path.startsWith("/api/runs")).map((r) => r.path)).toEqual([
+      "/api/runs?workload=llm&status=failed&agent=gpu-box&model=llama3%3A8b&limit=25",
+    ]);
+    const control = (name: string) => host.querySelector<HTMLInputElement>(`[name="${name}"]`)?.value;
+    expect([control("workload"), control("status"), control("agent"), control("model")]).toEqual([
+      "llm",
+      "failed",
+      "gpu-box",
+      "llama3:8b",
+    ]);
+  });
+
+  it("keeps a machine typed into the filter in the address and asks the API again", async () => {
+    const { host, fake, history } = mountRuns("/runs?workload=llm");
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    const machine = host.querySelector<HTMLInputElement>('[name="agent"]');
+    if (!machine) throw new Error("no machine filter");
+    machine.value = " gpu-box ";
+    machine.dispatchEvent(new Event("change", { bubbles: true }));
+    await vi.waitFor(() => expect(fake.requests.at(-1)?.path).toBe("/api/runs?workload=llm&agent=gpu-box&limit=25"));
+    expect(history.get()).toBe("/runs?workload=llm&agent=gpu-box");
+  });
+
+  it("says what is filtered when nothing matches, and clears the filters on request", async () => {
+    const fake = createFakeFetch({
+      "GET /api/runs": () =>
+        fake.requests.at(-1)?.path.includes("agent=")
+          ? jsonResponse(200, { runs: [], next_cursor: null })
+          : jsonResponse(200, { runs: [item("new-run", "2026-01-02T00:00:00.000Z")], next_cursor: null }),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const { host, history } = mountRoutes("/runs?workload=llm&agent=gpu-box", { "/runs": RunsPage });
+    await vi.waitFor(() =>
+      expect(host.querySelector('[data-testid="runs-empty"]')?.textContent).toBe(
+        "No llm runs on gpu-box. Clear filters",
+      ),
+    );
+    host.querySelector<HTMLButtonElement>('[data-testid="clear-filters"]')?.click();
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    expect(history.get()).toBe("/runs");
+    expect(fake.requests.at(-1)?.path).toBe("/api/runs?limit=25");
+  });
+
+  it("says there are no races yet when nothing is filtered", async () => {
+    const fake = createFakeFetch({ "GET /api/runs": () => jsonResponse(200, { runs: [], next_cursor: null }) });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const { host } = mountRoutes("/runs", { "/runs": RunsPage });
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="runs-empty"]')?.textContent).toBe("No races yet."));
+    expect(host.querySelector('[data-testid="clear-filters"]')).toBeNull();
   });
 
   it("reloads from the newest run when the filter changes", async () => {

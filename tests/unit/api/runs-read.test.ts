@@ -55,6 +55,42 @@ describe("reading runs", () => {
     expect(llm).toEqual({ runs: [], next_cursor: null });
   });
 
+  it("filters runs by status, by an agent's id or name, and by model, all on the server", async () => {
+    const lane = (laneId: string, agent: string, model: string | null) => ({
+      lane_id: laneId,
+      index: Number(laneId.slice(1)),
+      agent_id: `id-${agent}`,
+      agent_name: agent,
+      backend: model === null ? ("compute" as const) : ("ollama" as const),
+      model,
+      params: {},
+    });
+    insertRun(api.db, {
+      run: { id: "llm-gpu", workload: "llm", params: {}, repeats: 1, warmup: 0, created_at: 5000 },
+      lanes: [lane("l0", "gpu-box", "llama3"), lane("l1", "laptop", "qwen3")],
+    });
+    insertRun(api.db, {
+      run: { id: "llm-laptop", workload: "llm", params: {}, repeats: 1, warmup: 0, created_at: 4000 },
+      lanes: [lane("l0", "laptop", "llama3")],
+    });
+    const ids = async (query: string) =>
+      (await (await api.app.request(`/api/runs?${query}`)).json()).runs.map((r: { id: string }) => r.id);
+
+    expect(await ids("status=done")).toEqual(["run-1"]);
+    expect(await ids("status=pending")).toEqual(["llm-gpu", "llm-laptop"]);
+    expect(await ids("agent=laptop")).toEqual(["llm-gpu", "llm-laptop"]);
+    expect(await ids("agent=id-gpu-box")).toEqual(["llm-gpu"]);
+    expect(await ids("agent=box-one")).toEqual(["run-1"]);
+    expect(await ids("model=llama3")).toEqual(["llm-gpu", "llm-laptop"]);
+    expect(await ids("model=qwen3&agent=gpu-box")).toEqual([]);
+    expect(await ids("model=qwen3&agent=laptop&workload=llm&status=pending")).toEqual(["llm-gpu"]);
+    expect(await ids("agent=nobody")).toEqual([]);
+
+    const badStatus = await api.app.request("/api/runs?status=finished");
+    expect(badStatus.status).toBe(400);
+    expect((await badStatus.json()).error.message).toMatch(/^status: /);
+  });
+
   it("refuses a bad limit, workload or cursor by name", async () => {
     const tooMany = await api.app.request("/api/runs?limit=500");
     expect(tooMany.status).toBe(400);

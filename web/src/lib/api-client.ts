@@ -16,7 +16,7 @@ import {
   runListSchema,
   runViewSchema,
 } from "../../../coordinator/protocol/api.ts";
-import type { Workload } from "../../../coordinator/protocol/enums.ts";
+import type { RunStatus, Workload } from "../../../coordinator/protocol/enums.ts";
 import { type StoredEvent, storedEventSchema } from "../../../coordinator/protocol/race-state.ts";
 import { parseNdjson } from "./parse-ndjson.ts";
 
@@ -35,6 +35,10 @@ export class ApiRequestError extends Error {
 
 export interface RunListQuery {
   workload?: Workload;
+  status?: RunStatus;
+  /** agent id or name */
+  agent?: string;
+  model?: string;
   limit?: number;
   cursor?: string;
 }
@@ -111,6 +115,9 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
     async listRuns(query: RunListQuery = {}): Promise<RunList> {
       const search = new URLSearchParams();
       if (query.workload) search.set("workload", query.workload);
+      if (query.status) search.set("status", query.status);
+      if (query.agent) search.set("agent", query.agent);
+      if (query.model) search.set("model", query.model);
       if (query.limit !== undefined) search.set("limit", String(query.limit));
       if (query.cursor) search.set("cursor", query.cursor);
       const suffix = search.size > 0 ? `?${search}` : "";
@@ -140,6 +147,9 @@ export type Session = z.infer<typeof sessionSchema>;
 /** The download link of a run's export. */
 export const exportUrl = (id: string, format: "csv" | "json"): string =>
   `/api/runs/${encodeURIComponent(id)}/export.${format}`;
+
+/** The download link of a run's stored events, one JSON object a line. */
+export const eventsUrl = (id: string): string => `/api/runs/${encodeURIComponent(id)}/events`;
 
 /** The client the pages share. */
 export const api = createApiClient();

@@ -1,23 +1,35 @@
-// Past races, newest first: filter by workload, page back with the API's cursor, open any race
-// or download its results; the operator can delete one (after confirming).
+// Past races, newest first: filter by workload, status, machine and model (kept in the address, so
+// a filtered list can be shared or reloaded), page back with the API's cursor, open any race or
+// download its results and events; the operator can delete one (after confirming).
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import type { RunListItem } from "../../../coordinator/protocol/api.ts";
-import { type Workload, workloads } from "../../../coordinator/protocol/enums.ts";
+import { runStatuses, workloads } from "../../../coordinator/protocol/enums.ts";
 import { StatusBadge } from "../components/status-badge.tsx";
-import { api, exportUrl } from "../lib/api-client.ts";
+import { api, eventsUrl, exportUrl } from "../lib/api-client.ts";
 import { formatDuration, formatTime } from "../lib/format.ts";
+import {
+  describeNoRuns,
+  hasRunFilters,
+  parseRunFilters,
+  type RunFilters,
+  runFilterKeys,
+  runFiltersKey,
+} from "../lib/run-filters.ts";
 import { useSession } from "../stores/session-store.tsx";
 import { describeRunParams } from "../workloads/registry.ts";
 
 /** Runs fetched per page. */
 const pageSize = 25;
 
-const parseWorkload = (value: unknown): Workload | undefined => workloads.find((name) => name === value);
-
 export function RunsPage() {
   const [search, setSearch] = useSearchParams();
-  const workload = () => parseWorkload(search.workload);
+  const filters = () => parseRunFilters(search);
+  const filtersKey = () => runFiltersKey(filters());
+  /** sets one filter in the address; an empty value removes it */
+  const setFilter = (key: (typeof runFilterKeys)[number], value: string) =>
+    setSearch({ [key]: value.trim() || undefined });
+  const clearFilters = () => setSearch(Object.fromEntries(runFilterKeys.map((key) => [key, undefined])));
   const [runs, setRuns] = createSignal<RunListItem[]>([]);
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
@@ -36,12 +48,13 @@ export function RunsPage() {
     }
   };
 
-  const load = async (filter: Workload | undefined, after: string | null) => {
+  const load = async (filter: RunFilters, after: string | null) => {
+    const key = runFiltersKey(filter);
     setLoading(true);
     setError(null);
     try {
-      const page = await api.listRuns({ workload: filter, limit: pageSize, cursor: after ?? undefined });
-      if (filter !== workload()) return;
+      const page = await api.listRuns({ ...filter, limit: pageSize, cursor: after ?? undefined });
+      if (key !== filtersKey()) return;
       setRuns((before) => (after === null ? page.runs : [...before, ...page.runs]));
       setCursor(page.next_cursor ?? null);
     } catch (cause) {
@@ -52,10 +65,10 @@ export function RunsPage() {
   };
 
   createEffect(
-    on(workload, (filter) => {
+    on(filtersKey, () => {
       setRuns([]);
       setCursor(null);
-      void load(filter, null);
+      void load(filters(), null);
     }),
   );
 
@@ -63,16 +76,50 @@ export function RunsPage() {
     <section>
       <div class="list-head">
         <h1>Runs</h1>
-        <label>
-          Workload
-          <select
-            value={workload() ?? ""}
-            onChange={(event) => setSearch({ workload: parseWorkload(event.currentTarget.value) })}
-          >
-            <option value="">all</option>
-            <For each={workloads}>{(name) => <option value={name}>{name}</option>}</For>
-          </select>
-        </label>
+        <div class="run-filters" data-testid="run-filters">
+          <label>
+            Workload
+            <select
+              name="workload"
+              value={filters().workload ?? ""}
+              onChange={(event) => setFilter("workload", event.currentTarget.value)}
+            >
+              <option value="">all</option>
+              <For each={workloads}>{(name) => <option value={name}>{name}</option>}</For>
+            </select>
+          </label>
+          <label>
+            Status
+            <select
+              name="status"
+              value={filters().status ?? ""}
+              onChange={(event) => setFilter("status", event.currentTarget.value)}
+            >
+              <option value="">all</option>
+              <For each={runStatuses}>{(name) => <option value={name}>{name}</option>}</For>
+            </select>
+          </label>
+          <label>
+            Machine
+            <input
+              name="agent"
+              type="search"
+              placeholder="any"
+              value={filters().agent ?? ""}
+              onChange={(event) => setFilter("agent", event.currentTarget.value)}
+            />
+          </label>
+          <label>
+            Model
+            <input
+              name="model"
+              type="search"
+              placeholder="any"
+              value={filters().model ?? ""}
+              onChange={(event) => setFilter("model", event.currentTarget.value)}
+            />
+          </label>
+        </div>
       </div>
 
       <Show when={error()}>
@@ -83,7 +130,20 @@ export function RunsPage() {
         )}
       </Show>
 
-      <Show when={runs().length > 0 || loading()} fallback={<p class="muted">No races yet.</p>}>
+      <Show
+        when={runs().length > 0 || loading()}
+        fallback={
+          <p class="muted" data-testid="runs-empty" hidden={error() !== null}>
+            {describeNoRuns(filters())}
+            <Show when={hasRunFilters(filters())}>
+              {" "}
+              <button type="button" class="link" onClick={clearFilters} data-testid="clear-filters">
+                Clear filters
+              </button>
+            </Show>
+          </p>
+        }
+      >
         <div class="table-wrap">
           <table class="runs-table" data-testid="runs-table">
             <thead>
@@ -114,7 +174,7 @@ export function RunsPage() {
           <span class="muted">Loading…</span>
         </Show>
         <Show when={cursor() !== null && !loading()}>
-          <button type="button" onClick={() => load(workload(), cursor())} data-testid="older-button">
+          <button type="button" onClick={() => load(filters(), cursor())} data-testid="older-button">
             Older
           </button>
         </Show>
@@ -150,6 +210,9 @@ function RunRow(props: { run: RunListItem; onDelete?: () => void }) {
           </a>
           <a href={exportUrl(props.run.id, "json")} download="">
             JSON
+          </a>
+          <a href={eventsUrl(props.run.id)} download={`bench-race-${props.run.id}-events.ndjson`}>
+            events (NDJSON)
           </a>
         </span>
       </td>
