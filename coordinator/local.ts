@@ -77,6 +77,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   const api = createApi({
     db,
     operatorKey,
+    agentToken,
     rooms,
     version: appVersion,
     mode: "local",

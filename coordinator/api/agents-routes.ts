@@ -4,10 +4,16 @@
  */
 import { Hono } from "hono";
 import { listAgents, resolveAgents } from "../../db/agents.ts";
-import { defaultLabId, labDispatchResultSchema, modelPullListSchema, modelPullRequestSchema } from "../protocol/api.ts";
+import {
+  type AgentView,
+  defaultLabId,
+  labDispatchResultSchema,
+  modelPullListSchema,
+  modelPullRequestSchema,
+} from "../protocol/api.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
-import { createOperatorAuth } from "./operator-auth.ts";
+import { createOperatorAuth, createOperatorCheck } from "./operator-auth.ts";
 import { parseOrThrow } from "./parse-or-throw.ts";
 import { readJsonBody } from "./read-json-body.ts";
 
@@ -22,10 +28,25 @@ async function askLab(deps: Pick<ApiDeps, "rooms">, body: Parameters<ApiDeps["ro
   }
 }
 
+function withoutEngineErrors(agent: AgentView): AgentView {
+  const backends = Object.fromEntries(
+    Object.entries(agent.backends).map(([kind, probe]) => {
+      const { error: _error, ...rest } = probe;
+      return [kind, rest];
+    }),
+  );
+  return { ...agent, backends };
+}
+
 export function createAgentsRoutes(deps: Pick<ApiDeps, "db" | "operatorKey" | "rooms">): Hono {
   const app = new Hono();
   const operatorOnly = createOperatorAuth(deps.operatorKey);
-  app.get("/", (c) => c.json({ agents: listAgents(deps.db) }));
+  const isOperator = createOperatorCheck(deps.operatorKey);
+  app.get("/", (c) => {
+    const agents = listAgents(deps.db);
+    // An engine's error can name hosts and paths on the operator's network: spectators get the rest.
+    return c.json({ agents: isOperator(c) ? agents : agents.map(withoutEngineErrors) });
+  });
 
   app.post("/pull", operatorOnly, async (c) => {
     const body = parseOrThrow(modelPullRequestSchema, await readJsonBody(c));

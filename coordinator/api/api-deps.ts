@@ -19,6 +19,8 @@ export interface ApiDeps {
   log: Logger;
   /** the secret rooms hosted elsewhere present to post their sinks; unset in local mode, where the internal routes are not mounted */
   sinkSecret?: string;
+  /** the token agents present to join; unset where the host keeps it out of the API's reach */
+  agentToken?: string;
   /** milliseconds since the Unix epoch; Date.now unless a test pins it */
   now?: () => number;
 }

@@ -7,6 +7,7 @@ import { createAgentsRoutes } from "./agents-routes.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError, createApiErrorHandler } from "./api-error.ts";
 import { createOriginCheck } from "./check-origin.ts";
+import { createFleetRoutes } from "./fleet-routes.ts";
 import { createInternalRoutes } from "./internal-routes.ts";
 import { createLoginRoutes } from "./login-routes.ts";
 import { createRunExportRoutes } from "./run-export-routes.ts";
@@ -24,6 +25,7 @@ export function createApi(deps: ApiDeps): Hono {
   );
   app.get("/api/health", (c) => c.json({ ok: true, version: deps.version, mode: deps.mode }));
   app.route("/api/agents", createAgentsRoutes(deps));
+  app.route("/api/fleet", createFleetRoutes(deps));
   app.route("/api/runs", createRunExportRoutes(deps));
   app.route("/api/runs", createRunsRoutes(deps));
   app.route("/api/session", createSessionRoutes(deps));

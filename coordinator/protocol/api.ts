@@ -53,6 +53,15 @@ export const agentViewSchema = z.object({
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
 
+/** `GET /api/fleet/enrollment` (operator only): how to add a machine. */
+export const enrollmentSchema = z.object({
+  /** the secret an agent presents to join */
+  token: z.string(),
+  /** the shell line that starts an agent against this coordinator */
+  command: z.string(),
+});
+export type Enrollment = z.infer<typeof enrollmentSchema>;
+
 export const laneViewSchema = z.object({
   lane_id: z.string(),
   index: z.number().int(),

@@ -57,7 +57,7 @@ export interface TestApi {
   close(): void;
 }
 
-export function createTestApi(overrides: Partial<Pick<ApiDeps, "sinkSecret" | "log">> = {}): TestApi {
+export function createTestApi(overrides: Partial<Pick<ApiDeps, "sinkSecret" | "log" | "agentToken">> = {}): TestApi {
   const { db, close } = openDatabase(":memory:");
   const rooms = createFakeRooms();
   const app = createApi({

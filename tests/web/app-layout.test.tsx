@@ -24,18 +24,18 @@ describe("AppLayout", () => {
   it("gives a spectator no New race link and a watching badge", async () => {
     const { host } = mountLayout({ "GET /api/session": () => jsonResponse(200, { operator: false }) });
     await vi.waitFor(() => expect(host.querySelector('[data-testid="watching-badge"]')?.textContent).toBe("watching"));
-    expect(navLinks(host)).toEqual(["Runs"]);
+    expect(navLinks(host)).toEqual(["Runs", "Fleet"]);
     expect(host.querySelector('[data-testid="sign-out"]')).toBeNull();
   });
 
   it("gives the operator New race and a sign-out that turns the page into a spectator's", async () => {
     const { host, fake } = mountLayout({ "DELETE /api/session": () => jsonResponse(200, { operator: false }) });
     await vi.waitFor(() => expect(host.querySelector('[data-testid="sign-out"]')).not.toBeNull());
-    expect(navLinks(host)).toEqual(["New race", "Runs"]);
+    expect(navLinks(host)).toEqual(["New race", "Runs", "Fleet"]);
     expect(host.querySelector('[data-testid="watching-badge"]')).toBeNull();
     host.querySelector<HTMLButtonElement>('[data-testid="sign-out"]')?.click();
     await vi.waitFor(() => expect(host.querySelector('[data-testid="watching-badge"]')).not.toBeNull());
-    expect(navLinks(host)).toEqual(["Runs"]);
+    expect(navLinks(host)).toEqual(["Runs", "Fleet"]);
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/session", "DELETE /api/session"]);
   });
 });

@@ -1,7 +1,8 @@
-// Entry point: mounts the router with the three pages inside the shared top bar.
+// Entry point: mounts the router with the pages inside the shared top bar.
 import { Route, Router } from "@solidjs/router";
 import { render } from "solid-js/web";
 import { AppLayout } from "./components/app-layout.tsx";
+import { FleetPage } from "./pages/fleet-page.tsx";
 import { NewRacePage } from "./pages/new-race-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
 import { RacePage } from "./pages/race-page.tsx";
@@ -16,6 +17,7 @@ if (root) {
         <Route path="/" component={NewRacePage} />
         <Route path="/runs" component={RunsPage} />
         <Route path="/runs/:id" component={RacePage} />
+        <Route path="/fleet" component={FleetPage} />
         <Route path="*" component={NotFoundPage} />
       </Router>
     ),

@@ -27,6 +27,7 @@ function TopBar() {
           </A>
         </Show>
         <A href="/runs">Runs</A>
+        <A href="/fleet">Fleet</A>
       </nav>
       <div class="session">
         <Show when={session.operator()}>

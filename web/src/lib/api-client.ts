@@ -7,6 +7,8 @@ import {
   agentViewSchema,
   apiErrorSchema,
   type CreateRun,
+  type Enrollment,
+  enrollmentSchema,
   type LabDispatchResult,
   labDispatchResultSchema,
   type ModelPullState,
@@ -90,6 +92,10 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
   return {
     async listAgents(): Promise<AgentView[]> {
       return (await json(z.object({ agents: z.array(agentViewSchema) }), "/api/agents")).agents;
+    },
+    /** the agent token and the command that adds a machine (operator only) */
+    async getEnrollment(): Promise<Enrollment> {
+      return json(enrollmentSchema, "/api/fleet/enrollment");
     },
     /** asks each machine's Ollama to pull the model; answers which machines got the request */
     async pullModel(agents: readonly string[], model: string): Promise<LabDispatchResult> {

@@ -1,0 +1,115 @@
+import { describe, expect, it, vi } from "vitest";
+import type { AgentView } from "../../coordinator/protocol/api.ts";
+import { FleetPage } from "../../web/src/pages/fleet-page.tsx";
+import { createFakeFetch, type FakeRoute, jsonResponse } from "./fake-fetch.ts";
+import { mountRoutes } from "./mount.tsx";
+
+const gpuBox: AgentView = {
+  id: "a-gpu",
+  name: "gpu-box",
+  status: "busy",
+  version: "0.1.0",
+  last_seen_at: "2026-01-02T03:04:05.000Z",
+  hardware: {
+    cpu_model: "Ryzen 9 7950X",
+    cpu_cores: 32,
+    cpu_physical_cores: 16,
+    memory_bytes: 64 * 1024 ** 3,
+    os: "linux",
+    arch: "x64",
+    gpus: [{ name: "RTX 4090", vendor: "nvidia", vram_bytes: 24 * 1024 ** 3, unified_memory: false, driver: "550" }],
+  },
+  backends: {
+    ollama: {
+      reachable: true,
+      version: "0.5.7",
+      models: [
+        {
+          name: "llama3:8b",
+          size_bytes: 4.5 * 1024 ** 3,
+          digest: "sha256:365c0bd3c000a25d28ddbf732fe1c6add414de7275464c4e4d1c3b5fcb5d8ad1",
+        },
+      ],
+    },
+    comfyui: { reachable: false, version: null, models: [], error: "ComfyUI at http://10.0.0.5:8188 is not reachable" },
+  },
+};
+
+const laptop: AgentView = {
+  ...gpuBox,
+  id: "a-laptop",
+  name: "laptop",
+  status: "offline",
+  hardware: { ...gpuBox.hardware, cpu_model: "Apple M3", gpus: [] },
+  backends: {},
+};
+
+function mountFleet(routes: Record<string, FakeRoute> = {}) {
+  const fake = createFakeFetch({
+    "GET /api/agents": () => jsonResponse(200, { agents: [gpuBox, laptop] }),
+    "GET /api/fleet/enrollment": () =>
+      jsonResponse(200, {
+        token: "tok_1",
+        command: 'npm run agent -- --coordinator http://h:8080 --token tok_1 --name "$(hostname)"',
+      }),
+    ...routes,
+  });
+  vi.stubGlobal("fetch", fake.fetchFn);
+  return { ...mountRoutes("/fleet", { "/fleet": FleetPage }), fake };
+}
+
+const machines = (host: HTMLElement) => [...host.querySelectorAll<HTMLElement>('[data-testid="machine"]')];
+
+describe("FleetPage", () => {
+  it("shows every machine with its status, hardware and, for the operator, its engines and models", async () => {
+    const { host } = mountFleet();
+    await vi.waitFor(() => expect(host.querySelectorAll('[data-testid="engine"]')).toHaveLength(2));
+    const [box, lap] = machines(host);
+    expect(machines(host).map((m) => m.dataset.agentName)).toEqual(["gpu-box", "laptop"]);
+    expect(box?.querySelector(".badge")?.textContent).toBe("busy");
+    expect(lap?.querySelector(".badge")?.textContent).toBe("offline");
+    expect(box?.querySelector('[data-testid="hardware"]')?.textContent).toBe(
+      "CPURyzen 9 7950XCores32 logical, 16 physicalMemory64 GiBGPUsRTX 4090 (24 GiB)Systemlinux x64",
+    );
+    expect(lap?.querySelector('[data-testid="hardware"]')?.textContent).toContain("GPUsnone");
+    expect(box?.querySelector('[data-testid="last-seen"]')?.textContent).toMatch(/^last seen .*2026/);
+    const ollama = box?.querySelector('[data-engine="ollama"]');
+    expect(ollama?.textContent).toContain("reachable · version 0.5.7");
+    expect(ollama?.querySelector('[data-testid="engine-model"]')?.textContent).toBe(
+      "llama3:8b · 4.5 GiB · 365c0bd3c000",
+    );
+    expect(box?.querySelector('[data-engine="comfyui"] [data-testid="engine-error"]')?.textContent).toBe(
+      "ComfyUI at http://10.0.0.5:8188 is not reachable",
+    );
+    expect(lap?.textContent).toContain("No engines reported.");
+  });
+
+  it("gives the operator the enrollment command with a Copy button that says Copied", async () => {
+    const writeText = vi.fn(async (_text: string) => undefined);
+    vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
+    const { host } = mountFleet();
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="enroll-command"]')).not.toBeNull());
+    const command = 'npm run agent -- --coordinator http://h:8080 --token tok_1 --name "$(hostname)"';
+    expect(host.querySelector<HTMLInputElement>('[data-testid="enroll-command"]')?.value).toBe(command);
+    host.querySelector<HTMLButtonElement>('[data-testid="copy-enroll"]')?.click();
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="copy-feedback"]')?.textContent).toBe("Copied"));
+    expect(writeText).toHaveBeenCalledWith(command);
+  });
+
+  it("shows a spectator names, status and hardware only, and never asks for the token", async () => {
+    const { host, fake } = mountFleet({ "GET /api/session": () => jsonResponse(200, { operator: false }) });
+    await vi.waitFor(() => expect(machines(host)).toHaveLength(2));
+    await vi.waitFor(() => expect(fake.requests.map((r) => r.path)).toContain("/api/session"));
+    expect(machines(host)[0]?.querySelector('[data-testid="hardware"]')?.textContent).toContain("Ryzen 9 7950X");
+    expect(host.querySelector('[data-testid="engine"]')).toBeNull();
+    expect(host.textContent).not.toContain("10.0.0.5");
+    expect(host.querySelector('[data-testid="enrollment"]')).toBeNull();
+    expect(fake.requests.map((r) => r.path)).not.toContain("/api/fleet/enrollment");
+  });
+
+  it("says so when no machine has connected", async () => {
+    const { host } = mountFleet({ "GET /api/agents": () => jsonResponse(200, { agents: [] }) });
+    await vi.waitFor(() => expect(host.textContent).toContain("No machines have connected yet."));
+    expect(machines(host)).toHaveLength(0);
+  });
+});
