@@ -64,6 +64,7 @@ describe("FleetPage", () => {
   it("shows every machine with its status, hardware and, for the operator, its engines and models", async () => {
     const { host } = mountFleet();
     await vi.waitFor(() => expect(host.querySelectorAll('[data-testid="engine"]')).toHaveLength(2));
+    expect(document.title).toBe("Fleet · bench-race");
     const [box, lap] = machines(host);
     expect(machines(host).map((m) => m.dataset.agentName)).toEqual(["gpu-box", "laptop"]);
     expect(box?.querySelector(".badge")?.textContent).toBe("busy");

@@ -9,6 +9,8 @@ const disposers: Array<() => void> = [];
 afterEach(() => {
   for (const dispose of disposers.splice(0)) dispose();
   document.body.innerHTML = "";
+  // pages set the tab title; each test starts from none
+  document.title = "";
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });

@@ -175,6 +175,7 @@ describe("NewRacePage for a spectator", () => {
       "Only the operator can start races.",
     );
     expect(host.querySelector("form")).toBeNull();
+    expect(document.title).toBe("New race · bench-race");
     expect(host.querySelector('[data-testid="race-button"]')).toBeNull();
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/session"]);
   });

@@ -61,6 +61,7 @@ describe("RacePage", () => {
 
     await vi.waitFor(() => expect(host.querySelector('[data-testid="lane-log"]')).not.toBeNull());
     expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done");
+    expect(document.title).toBe("compute race · done · bench-race");
     const cards = [...host.querySelectorAll('[data-testid="lane-card"]')];
     expect(cards.map((card) => card.getAttribute("data-agent-name"))).toEqual(["alpha", "beta"]);
     expect(cards[0]?.querySelector('[data-testid="primes-found"]')?.textContent).toBe("5,761,455");
@@ -149,8 +150,10 @@ describe("RacePage", () => {
     // the store folds messages at the next animation frame
     await vi.waitFor(() => expect(status("alpha")).toBe("running"));
     expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("running");
+    expect(document.title).toBe("compute race · running · bench-race");
     sockets[0]?.onmessage?.({ data: JSON.stringify({ type: "race-delta", events: events.slice(4) }) });
     await vi.waitFor(() => expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done"));
+    expect(document.title).toBe("compute race · done · bench-race");
     expect(status("beta")).toBe("done");
     expect(host.querySelector('[data-testid="cancel-button"]')).toBeNull();
   });
@@ -271,5 +274,6 @@ describe("RacePage", () => {
     await vi.waitFor(() =>
       expect(host.querySelector('[role="alert"]')?.textContent).toBe("no route GET /api/runs/nope"),
     );
+    expect(document.title).toBe("Race · bench-race");
   });
 });

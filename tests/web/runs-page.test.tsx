@@ -41,6 +41,7 @@ describe("RunsPage", () => {
   it("lists runs with machines, parameters, duration and export links, and pages back with the cursor", async () => {
     const { host, fake } = mountRuns("/runs");
     await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    expect(document.title).toBe("Runs · bench-race");
     const first = rows(host)[0];
     expect(first?.querySelector("a")?.getAttribute("href")).toBe("/runs/new-run");
     expect(first?.textContent).toContain("desk, laptop");

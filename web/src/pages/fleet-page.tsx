@@ -8,12 +8,14 @@ import { EnrollmentBox } from "../components/enrollment-box.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { api } from "../lib/api-client.ts";
 import { formatBytes, formatTime } from "../lib/format.ts";
+import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { useSession } from "../stores/session-store.tsx";
 
 const describeGpu = (gpu: Gpu): string =>
   gpu.vram_bytes > 0 && !gpu.unified_memory ? `${gpu.name} (${formatBytes(gpu.vram_bytes)})` : gpu.name;
 
 export function FleetPage() {
+  useDocumentTitle(() => pageTitle("Fleet"));
   const session = useSession();
   const [agents] = createResource(() => api.listAgents());
   return (

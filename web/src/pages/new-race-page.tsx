@@ -7,6 +7,7 @@ import { Dynamic } from "solid-js/web";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Workload } from "../../../coordinator/protocol/enums.ts";
 import { api } from "../lib/api-client.ts";
+import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { useSession } from "../stores/session-store.tsx";
 import { type RunRequest, workloadView } from "../workloads/registry.ts";
 
@@ -24,6 +25,7 @@ const errorText = (cause: unknown): string => (cause instanceof Error ? cause.me
 
 /** The form for the operator; a spectator is told why there is none. */
 export function NewRacePage() {
+  useDocumentTitle(() => pageTitle("New race"));
   const session = useSession();
   return (
     <Show

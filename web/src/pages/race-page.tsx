@@ -15,6 +15,7 @@ import { formatTime } from "../lib/format.ts";
 import { laneAheadOnMachine } from "../lib/lane-waiting-turn.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
+import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
 import { useSession } from "../stores/session-store.tsx";
 import { describeRunParams, workloadView } from "../workloads/registry.ts";
@@ -23,6 +24,7 @@ const errorText = (cause: unknown): string => (cause instanceof Error ? cause.me
 
 export function RacePage() {
   const params = useParams<{ id: string }>();
+  useDocumentTitle(() => pageTitle("Race"));
   const [run] = createResource(
     () => params.id,
     (id) => api.getRun(id),
@@ -81,6 +83,7 @@ function RaceView(props: { run: RunView }) {
   const [cancelling, setCancelling] = createSignal(false);
   const [deleting, setDeleting] = createSignal(false);
   const status = () => source.state()?.status ?? run.status;
+  useDocumentTitle(() => pageTitle(`${run.workload} race`, status()));
   /** only a run followed over the room's socket is live; a stored one never offers controls */
   const live = () => store !== null && !terminalRunStatuses.includes(status());
   const metrics = createMemo(() => workloadView(run.workload)?.rankingMetrics(run.params) ?? []);

@@ -16,6 +16,7 @@ import {
   runFilterKeys,
   runFiltersKey,
 } from "../lib/run-filters.ts";
+import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { useSession } from "../stores/session-store.tsx";
 import { describeRunParams } from "../workloads/registry.ts";
 
@@ -23,6 +24,7 @@ import { describeRunParams } from "../workloads/registry.ts";
 const pageSize = 25;
 
 export function RunsPage() {
+  useDocumentTitle(() => pageTitle("Runs"));
   const [search, setSearch] = useSearchParams();
   const filters = () => parseRunFilters(search);
   const filtersKey = () => runFiltersKey(filters());
