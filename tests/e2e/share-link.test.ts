@@ -58,7 +58,7 @@ describe("a live race seen by the operator and by a spectator", () => {
     expect(await spectator.getByTestId("run-status").textContent()).toMatch(/pending|running/);
     expect(await spectator.getByTestId("cancel-button").count()).toBe(0);
     expect(await spectator.getByTestId("delete-button").count()).toBe(0);
-    expect(await spectator.locator(".top-bar nav a").allInnerTexts()).toEqual(["Runs"]);
+    expect(await spectator.locator(".top-bar nav a").allInnerTexts()).toEqual(["Runs", "Fleet"]);
 
     const operator = await (await browser.newContext()).newPage();
     await operator.goto(`${race.server.url}/login?key=${encodeURIComponent(race.server.operatorKey)}`);
