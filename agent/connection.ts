@@ -18,6 +18,7 @@ import {
   type ModelPullProgress,
   raceToAgentSchema,
 } from "../coordinator/protocol/messages.ts";
+import { agentClockNow } from "./agent-clock.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
 import type { Runner } from "./runner.ts";
 
@@ -113,6 +114,10 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
       const message = safeJson(raceToAgentSchema, event.data);
       if (!message) return log.warn("unreadable message from a race room", { run_id: runId });
       switch (message.type) {
+        case "clock-ping":
+          return send({ type: "clock-pong", ping_id: message.ping_id, agent_at: agentClockNow() });
+        case "job-go":
+          return runner.go(message.job_id, message.start_at);
         case "job-assign":
           return assign(link, runId, message.job, message.acked_seq, send);
         case "event-ack":

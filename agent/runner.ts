@@ -3,6 +3,10 @@
  * the measured work begins and what the engine reported; the runner's monotonic clock stamps
  * every event as it arrives, the workload's timing module turns those stamps into metrics, and
  * streamed text is coalesced into numbered chunks only after its times were taken.
+ *
+ * A job starts in three steps: set-up (the backend's prepare: workers, model load), `job-ready`,
+ * then a wait for the room's start instant (`go`), so every machine begins its measured work at
+ * the same moment; `job-start` says when it did, on the agent's clock.
  */
 import type { BackendKind } from "../coordinator/protocol/enums.ts";
 import type { JobError, JobEvent, JobSpec, LiveStats, Provenance } from "../coordinator/protocol/job.ts";
@@ -10,11 +14,14 @@ import type { Logger } from "../coordinator/protocol/logger.ts";
 import type { Backend, BackendJob, PassInfo, PreparedJob } from "./backends/backend.ts";
 import { createTextCoalescer } from "./text-coalescer.ts";
 import { createPassTiming } from "./timings/pass-timing.ts";
+import { waitUntil } from "./wait-until.ts";
 
 export interface RunnerOptions {
   backends: ReadonlyMap<BackendKind, Backend>;
   /** monotonic milliseconds (performance.now) */
   now: () => number;
+  /** the agent's clock is `clockOrigin + now()` (ms since the Unix epoch); default performance.timeOrigin */
+  clockOrigin?: number;
   /** runs `fn` after `ms`; returns a function that cancels it. Default: an unref'd setTimeout */
   schedule?: (fn: () => void, ms: number) => () => void;
   agentVersion: string;
@@ -36,6 +43,11 @@ export interface JobSinks {
 export interface Runner {
   /** queues a job; its events go to `sinks.event` in order, ending with exactly one job-finish */
   enqueue(job: JobSpec, sinks: JobSinks): void;
+  /**
+   * the room's start instant for a job, on the agent's clock (null: at once); the job begins its
+   * measured work then, once it is ready. A start for a job not yet ready is kept until it is.
+   */
+  go(jobId: string, startAt: number | null): void;
   /** cancels a queued or running job; unknown ids are ignored */
   cancel(jobId: string): void;
   /** ends every queued and running job as failed because the agent is shutting down */
@@ -58,7 +70,12 @@ export function createRunner(options: RunnerOptions): Runner {
   const queue: QueuedJob[] = [];
   const schedule = options.schedule ?? defaultSchedule;
   const liveIntervalMs = options.liveIntervalMs ?? 250;
+  const clockOrigin = options.clockOrigin ?? performance.timeOrigin;
   let current: QueuedJob | null = null;
+  /** start instants that arrived, by job id */
+  const starts = new Map<string, number | null>();
+  /** the job waiting for its start instant */
+  let awaitingStart: { jobId: string; resolve: (startAt: number | null) => void } | null = null;
 
   async function drain(): Promise<void> {
     if (current) return;
@@ -75,6 +92,7 @@ export function createRunner(options: RunnerOptions): Runner {
         });
       }
       current = null;
+      starts.delete(next.job.job_id);
     }
     options.onBusyChange?.(false);
   }
@@ -117,6 +135,7 @@ export function createRunner(options: RunnerOptions): Runner {
 
   async function runJob(entry: QueuedJob): Promise<void> {
     const { job, sinks, abort } = entry;
+    const prepareStartedAt = options.now();
     const ready = await prepare(job, abort.signal);
     if (abort.signal.aborted) {
       if ("prepared" in ready) await ready.prepared.dispose();
@@ -125,7 +144,15 @@ export function createRunner(options: RunnerOptions): Runner {
     if (!("prepared" in ready)) return finish(entry, "failed", ready);
     const { prepared, fallback } = ready;
     try {
-      sinks.event({ type: "job-start", provenance: provenanceOf(prepared, job) });
+      sinks.event({ type: "job-ready", prepare_ms: round(options.now() - prepareStartedAt) });
+      const startAt = await startSignal(job.job_id, abort.signal);
+      if (startAt !== null) await waitUntil(startAt - clockOrigin, options.now, schedule, abort.signal);
+      if (abort.signal.aborted) return stopped(entry);
+      sinks.event({
+        type: "job-start",
+        provenance: provenanceOf(prepared, job),
+        began_at: round(clockOrigin + options.now()),
+      });
       const passes: PassInfo[] = [
         ...Array.from({ length: job.warmup }, (_, repeat) => ({ repeat, warmup: true })),
         ...Array.from({ length: job.repeats }, (_, repeat) => ({ repeat, warmup: false })),
@@ -193,6 +220,21 @@ export function createRunner(options: RunnerOptions): Runner {
     return { code: "engine_error", message: `The ${job.backend} backend ended a pass without a result or an error.` };
   }
 
+  /** resolves with the job's start instant once the room sends it, or with null when the job is aborted */
+  function startSignal(jobId: string, signal: AbortSignal): Promise<number | null> {
+    if (starts.has(jobId) || signal.aborted) return Promise.resolve(starts.get(jobId) ?? null);
+    return new Promise((resolve) => {
+      const settle = (startAt: number | null) => {
+        awaitingStart = null;
+        signal.removeEventListener("abort", onAbort);
+        resolve(startAt);
+      };
+      const onAbort = () => settle(null);
+      awaitingStart = { jobId, resolve: settle };
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
   function provenanceOf(prepared: PreparedJob, job: JobSpec): Provenance {
     return {
       agent_version: options.agentVersion,
@@ -208,6 +250,11 @@ export function createRunner(options: RunnerOptions): Runner {
       queue.push({ job, sinks, abort: new AbortController() });
       void drain();
     },
+    go(jobId, startAt) {
+      if (awaitingStart?.jobId === jobId) awaitingStart.resolve(startAt);
+      else if (current?.job.job_id === jobId || queue.some((entry) => entry.job.job_id === jobId))
+        starts.set(jobId, startAt);
+    },
     cancel(jobId) {
       if (current?.job.job_id === jobId) return current.abort.abort();
       const index = queue.findIndex((entry) => entry.job.job_id === jobId);
@@ -220,6 +267,8 @@ export function createRunner(options: RunnerOptions): Runner {
     },
   };
 }
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 const cancelledError: JobError = { code: "cancelled", message: "The race was cancelled." };
 const agentStoppedError: JobError = {

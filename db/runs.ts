@@ -86,7 +86,12 @@ export function applyRunBatch(db: Db, batch: RunBatch): boolean {
       const projection = {
         status: lane.status,
         error: lane.error,
+        startAt: lane.start_at,
         startSkewMs: lane.start_skew_ms,
+        startSkewUncertaintyMs: lane.start_skew_uncertainty_ms,
+        clockOffsetMs: lane.clock_offset_ms,
+        ranAfter: lane.ran_after,
+        startNote: lane.start_note,
         provenance: lane.provenance,
         summary: laneSummary(lane),
       };

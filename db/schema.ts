@@ -2,7 +2,7 @@
  * The SQLite tables of bench-race (drizzle). Rooms are the source of truth while a race runs; these
  * tables are the durable projection of the run sink (runs, lanes, results, events) and the fleet.
  */
-import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { agentStatuses, backendKinds, laneStatuses, runStatuses, workloads } from "../coordinator/protocol/enums.ts";
 import type { Backends, Hardware } from "../coordinator/protocol/hardware.ts";
 import type { JobError, Metrics, Provenance, Timeline } from "../coordinator/protocol/job.ts";
@@ -64,7 +64,15 @@ export const lanes = sqliteTable(
     params: text("params", { mode: "json" }).$type<Params>().notNull(),
     status: text("status", { enum: laneStatuses }).notNull(),
     error: text("error", { mode: "json" }).$type<JobError>(),
+    /** the lane's start instant, room clock, ms since the Unix epoch */
+    startAt: integer("start_at"),
+    /** fractional milliseconds: SQLite keeps a REAL in this INTEGER column as it is */
     startSkewMs: integer("start_skew_ms"),
+    startSkewUncertaintyMs: real("start_skew_uncertainty_ms"),
+    clockOffsetMs: real("clock_offset_ms"),
+    /** the lane of the same machine that ran before this one */
+    ranAfter: text("ran_after"),
+    startNote: text("start_note"),
     provenance: text("provenance", { mode: "json" }).$type<Provenance>(),
     summary: text("summary", { mode: "json" }).$type<StoredSummary>(),
   },

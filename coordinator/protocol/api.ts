@@ -72,7 +72,17 @@ export const laneViewSchema = z.object({
   params: paramsSchema,
   status: laneStatusSchema,
   error: jobErrorSchema.nullable(),
+  /** the lane's start instant (room clock) */
+  start_at: z.string().nullable(),
+  /** when the lane's measured work began minus `start_at`, ms; see DESIGN.md section 3 */
   start_skew_ms: z.number().nullable(),
+  start_skew_uncertainty_ms: z.number().nullable(),
+  /** the agent's clock minus the room's, ms, as measured before the start */
+  clock_offset_ms: z.number().nullable(),
+  /** the lane of the same machine that ran before this one */
+  ran_after: z.string().nullable(),
+  /** how the start went where it was not the common start (late, clock unknown) */
+  start_note: z.string().nullable(),
   provenance: provenanceSchema.nullable(),
   results: z.array(resultSchema),
   /** per metric: n, median, mean, stdev, min, max, p95 over measured non-mock passes */

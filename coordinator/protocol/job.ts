@@ -93,7 +93,17 @@ const pass = { repeat: z.number().int().nonnegative(), warmup: z.boolean() };
 
 /** What an agent reports while it runs a job. Every one travels in a `job-event` envelope with a seq. */
 export const jobEventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("job-start"), provenance: provenanceSchema }),
+  /**
+   * The job is set up (workers spawned, model loaded, stream opened) and waits for the room's start
+   * instant. `prepare_ms`: how long the set-up took on the agent's clock (never part of a timing).
+   */
+  z.object({ type: z.literal("job-ready"), prepare_ms: z.number().nonnegative() }),
+  z.object({
+    type: z.literal("job-start"),
+    provenance: provenanceSchema,
+    /** agent clock (ms since the Unix epoch, from its monotonic clock) when the measured work began */
+    began_at: z.number().optional(),
+  }),
   z.object({ type: z.literal("repeat-start"), ...pass }),
   z.object({
     type: z.literal("job-progress"),

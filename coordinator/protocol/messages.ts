@@ -78,6 +78,12 @@ export const agentToRaceSchema = z.discriminatedUnion("type", [
     seq: z.number().int().positive(),
     event: jobEventSchema,
   }),
+  /** the answer to `clock-ping`, sent at once: `agent_at` is the agent's clock when it answered */
+  z.object({
+    type: z.literal("clock-pong"),
+    ping_id: z.number().int().nonnegative(),
+    agent_at: z.number(),
+  }),
   /** volatile live figures of the pass under way: not numbered, stored or re-sent */
   z.object({
     type: z.literal("job-live"),
@@ -102,6 +108,13 @@ export const raceToAgentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("event-ack"), job_id: z.string(), seq: z.number().int().nonnegative() }),
   /** a gap was seen: resend the job's events from `from_seq` */
   z.object({ type: z.literal("event-resend"), job_id: z.string(), from_seq: z.number().int().positive() }),
+  /** the room measures the agent's clock: answer at once with `clock-pong` */
+  z.object({ type: z.literal("clock-ping"), ping_id: z.number().int().nonnegative() }),
+  /**
+   * Begin the job's measured work at `start_at`, on the agent's own clock (ms since the Unix epoch,
+   * as the agent answers pings). null: at once (the room does not know the agent's clock).
+   */
+  z.object({ type: z.literal("job-go"), job_id: z.string(), start_at: z.number().nullable() }),
   errorMessageSchema,
 ]);
 export type RaceToAgent = z.infer<typeof raceToAgentSchema>;

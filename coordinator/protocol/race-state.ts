@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { backendKindSchema, laneStatusSchema, runStatusSchema, terminalLaneStatuses, workloadSchema } from "./enums.ts";
+import { clockEstimateSchema } from "./clock-offset.ts";
 import { jobErrorSchema, jobEventSchema, metricsSchema, provenanceSchema, timelineSchema } from "./job.ts";
 
 export const laneSetupSchema = z.object({
@@ -51,6 +52,22 @@ export const raceEventSchema = z.discriminatedUnion("type", [
     event: jobEventSchema,
   }),
   z.object({ type: z.literal("lane-lost"), lane_id: z.string(), error: jobErrorSchema }),
+  /**
+   * The room's start instant for a lane (room clock, ms since the Unix epoch): the same instant for
+   * every machine's first lane, and for a later lane on a machine, a fresh one once it is ready.
+   * `clock`: the agent's clock as the room measured it, null when the agent never answered.
+   * `after_lane_id`: the lane of the same machine that ran before this one.
+   */
+  z.object({
+    type: z.literal("lane-go"),
+    lane_id: z.string(),
+    start_at: z.number(),
+    clock: clockEstimateSchema.nullable(),
+    after_lane_id: z.string().nullable(),
+    note: z.string().nullable(),
+  }),
+  /** the lane was not ready when the others started; it starts on its own once it is */
+  z.object({ type: z.literal("lane-late"), lane_id: z.string(), reason: z.string() }),
   z.object({ type: z.literal("race-cancel") }),
   z.object({ type: z.literal("race-finish"), status: runStatusSchema }),
 ]);
@@ -80,8 +97,20 @@ export type Result = z.infer<typeof resultSchema>;
 export const laneStateSchema = laneSetupSchema.extend({
   status: laneStatusSchema,
   error: jobErrorSchema.nullable(),
-  /** milliseconds from the race's start instant to this lane's job-start reaching the room */
+  /** room clock when the lane was set up and ready to start (live only) */
+  ready_at: z.number().nullable(),
+  /** the lane's start instant, room clock (ms since the Unix epoch) */
+  start_at: z.number().nullable(),
+  /** the instant the lane's measured work began (agent clock, converted to room time) minus `start_at` */
   start_skew_ms: z.number().nullable(),
+  /** `start_skew_ms` is right to within this (the clock offset's uncertainty); null when not measured */
+  start_skew_uncertainty_ms: z.number().nullable(),
+  /** the agent's clock minus the room's when the lane started, null when unknown */
+  clock_offset_ms: z.number().nullable(),
+  /** the lane of the same machine that ran before this one (lanes sharing a machine run one after another) */
+  ran_after: z.string().nullable(),
+  /** how the start went where it was not the common start: late, clock unknown */
+  start_note: z.string().nullable(),
   provenance: provenanceSchema.nullable(),
   /** the pass under way and its last progress; kept where a lane stopped short (failed, cancelled, lost) */
   current: z
@@ -102,18 +131,23 @@ export const laneStateSchema = laneSetupSchema.extend({
 });
 export type LaneState = z.infer<typeof laneStateSchema>;
 
-/** A lane as stored: its state without the live-only fields (streamed text, log lines, the pass under way). */
-export const laneRecordSchema = laneStateSchema.omit({ text: true, lines: true, current: true });
+/** A lane as stored: its state without the live-only fields (streamed text, log lines, the pass under way, readiness). */
+export const laneRecordSchema = laneStateSchema.omit({ text: true, lines: true, current: true, ready_at: true });
 export type LaneRecord = z.infer<typeof laneRecordSchema>;
 
-export const toLaneRecord = ({ text: _text, lines: _lines, current: _current, ...record }: LaneState): LaneRecord =>
-  record;
+export const toLaneRecord = ({
+  text: _text,
+  lines: _lines,
+  current: _current,
+  ready_at: _readyAt,
+  ...record
+}: LaneState): LaneRecord => record;
 
 /** Whether an event can change a lane's stored fields (text, progress lines and pass starts cannot). */
 export function changesLaneRecord(event: RaceEvent): boolean {
   if (event.type !== "lane-event") return event.type !== "race-start" && event.type !== "race-finish";
   const kind = event.event.type;
-  return kind !== "job-text" && kind !== "job-progress" && kind !== "repeat-start";
+  return kind !== "job-text" && kind !== "job-progress" && kind !== "repeat-start" && kind !== "job-ready";
 }
 
 export const raceStateSchema = z.object({
@@ -149,7 +183,13 @@ export function createRaceState(setup: RaceSetup): RaceState {
       ...lane,
       status: "pending",
       error: null,
+      ready_at: null,
+      start_at: null,
       start_skew_ms: null,
+      start_skew_uncertainty_ms: null,
+      clock_offset_ms: null,
+      ran_after: null,
+      start_note: null,
       provenance: null,
       current: null,
       lines: [],
@@ -196,10 +236,40 @@ export function applyRaceEvent(state: RaceState, stored: StoredEvent): RaceState
         finished_at: at,
       }));
       return next;
+    case "lane-go":
+      updateLane(event.lane_id, (lane) => ({
+        ...lane,
+        start_at: event.start_at,
+        clock_offset_ms: event.clock?.offset_ms ?? null,
+        start_skew_uncertainty_ms: event.clock?.uncertainty_ms ?? null,
+        ran_after: event.after_lane_id,
+        start_note: event.note ?? lane.start_note,
+      }));
+      return next;
+    case "lane-late":
+      updateLane(event.lane_id, (lane) => ({ ...lane, start_note: event.reason }));
+      return next;
     case "lane-event":
       updateLane(event.lane_id, (lane) => applyJobEvent(lane, event.event, at, state.started_at));
       return next;
   }
+}
+
+/**
+ * When the lane's measured work began, against its start instant: from the agent's own stamp
+ * converted to room time where the room knows the agent's clock, else from when the room heard of
+ * it (an upper bound: it includes the trip). Races stored before start instants count from the race start.
+ */
+function startSkewOf(lane: LaneState, beganAt: number | undefined, at: number, raceStartedAt: number | null) {
+  const skew =
+    lane.start_at === null
+      ? raceStartedAt === null
+        ? null
+        : at - raceStartedAt
+      : beganAt !== undefined && lane.clock_offset_ms !== null
+        ? beganAt - lane.clock_offset_ms - lane.start_at
+        : at - lane.start_at;
+  return skew === null ? null : Math.round(skew * 100) / 100;
 }
 
 function applyJobEvent(
@@ -210,13 +280,15 @@ function applyJobEvent(
 ): LaneState {
   if (isTerminalLane(lane)) return lane;
   switch (event.type) {
+    case "job-ready":
+      return { ...lane, ready_at: at };
     case "job-start":
       return {
         ...lane,
         status: "running",
         provenance: event.provenance,
         started_at: at,
-        start_skew_ms: raceStartedAt === null ? null : at - raceStartedAt,
+        start_skew_ms: startSkewOf(lane, event.began_at, at, raceStartedAt),
       };
     case "repeat-start":
       return { ...lane, current: { repeat: event.repeat, warmup: event.warmup, fraction: 0, line: "" }, text: "" };

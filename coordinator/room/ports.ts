@@ -62,6 +62,8 @@ export interface RaceRoomPorts {
   log: Logger;
   /** how long agents get to join after the race opens; default 30 s */
   joinTimeoutMs?: number;
+  /** how long the first lanes get to be ready before the ready ones start without the rest; default 120 s */
+  readyTimeoutMs?: number;
   /** how long a disconnected agent's lanes wait for it to come back; default 60 s */
   agentLostMs?: number;
   /** how long events wait to be written together; default 100 ms */

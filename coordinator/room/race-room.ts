@@ -25,12 +25,14 @@ import {
   type StoredEvent,
 } from "../protocol/race-state.ts";
 import { type AckedJob, createAckBatcher } from "./ack-batcher.ts";
+import { createAgentClocks } from "./agent-clocks.ts";
 import { createHeldJobEvents, type HeldJobEvents } from "./held-job-events.ts";
 import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createRateLimit } from "./rate-limit.ts";
 import { createRunSinkBatcher } from "./run-sink-batcher.ts";
 import { createSerialQueue } from "./serial-queue.ts";
+import { createStartGate, type LaneGo } from "./start-gate.ts";
 import { createViewerBroadcast } from "./viewer-broadcast.ts";
 
 interface JobTrack extends AckedJob {
@@ -72,6 +74,25 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       if (conn) sendTo(conn, { type: "event-ack", job_id: jobIdOf(track.laneId), seq });
       return conn !== undefined;
     },
+  });
+  const clocks = createAgentClocks({
+    clock,
+    ping(agentId, pingId) {
+      const conn = agents.get(agentId);
+      if (conn) sendTo(conn, { type: "clock-ping", ping_id: pingId });
+      return conn !== undefined;
+    },
+    onSettled: () => gate.check(),
+  });
+  const gate = createStartGate({
+    clock,
+    enqueue: (fn) => void queue.run(fn),
+    readyTimeoutMs: ports.readyTimeoutMs ?? 120_000,
+    lanes: () => state?.lanes ?? [],
+    clockSettled: (agentId) => clocks.settled(agentId),
+    clockOf: (agentId) => clocks.estimate(agentId),
+    go: startLane,
+    late: (lane, reason) => append({ type: "lane-late", lane_id: lane.lane_id, reason }),
   });
   const sinkBatcher = createRunSinkBatcher({
     runId: roomId,
@@ -118,6 +139,30 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     };
   }
 
+  /** the start instant converted to the agent's clock; null (start at once) when its clock is unknown */
+  function agentStartAt(lane: LaneState): number | null {
+    const estimate = lane.clock_offset_ms;
+    return lane.start_at === null || estimate === null ? null : lane.start_at + estimate;
+  }
+
+  function startLane(go: LaneGo): void {
+    append({
+      type: "lane-go",
+      lane_id: go.lane.lane_id,
+      start_at: go.startAt,
+      clock: go.clock,
+      after_lane_id: go.afterLaneId,
+      note: go.note,
+    });
+    sendGo(go.lane.lane_id);
+  }
+
+  function sendGo(laneId: string): void {
+    const lane = laneOf(laneId);
+    const conn = lane && agents.get(lane.agent_id);
+    if (lane && conn) sendTo(conn, { type: "job-go", job_id: jobIdOf(laneId), start_at: agentStartAt(lane) });
+  }
+
   /** Sends an agent what it should run (open lanes) and stop (ended lanes); `race_over` once it has nothing left. */
   function sendWork(agentId: string): void {
     const conn = agents.get(agentId);
@@ -125,7 +170,11 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     for (const lane of lanesOf(agentId)) {
       const jobId = jobIdOf(lane.lane_id);
       if (isTerminalLane(lane)) sendTo(conn, { type: "job-cancel", job_id: jobId });
-      else sendTo(conn, { type: "job-assign", job: jobSpecOf(lane), acked_seq: jobs.get(jobId)?.appliedSeq ?? 0 });
+      else {
+        sendTo(conn, { type: "job-assign", job: jobSpecOf(lane), acked_seq: jobs.get(jobId)?.appliedSeq ?? 0 });
+        // a start the agent may have missed while away
+        if (lane.start_at !== null && lane.status === "pending") sendGo(lane.lane_id);
+      }
     }
     if (lanesOf(agentId).every(isTerminalLane)) {
       refuse(conn, "race_over", `Race ${roomId} has nothing more for agent ${agentId} (${state.status}).`);
@@ -153,10 +202,13 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       );
     }
     for (const agentId of joined) sendWork(agentId);
+    gate.open();
     finishIfDone();
   }
 
+  /** after any lane changed: starts what may start, and ends the race once every lane has ended */
   function finishIfDone(): void {
+    gate.check();
     if (!state || !isLive() || !state.lanes.every(isTerminalLane)) return;
     append({ type: "race-finish", status: state.lanes.some((lane) => lane.status === "done") ? "done" : "failed" });
     for (const cancel of lostTimers.values()) cancel();
@@ -209,7 +261,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     }
   }
 
-  function handleAgentMessage(conn: RoomConnection, agentId: string, raw: string): void {
+  function handleAgentMessage(conn: RoomConnection, agentId: string, raw: string, receivedAt: number): void {
     const parsed = parseMessage(agentToRaceSchema, raw);
     if (!parsed.ok) {
       sendTo(conn, parsed.error);
@@ -222,6 +274,10 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     }
     if (message.type === "job-live") {
       onJobLive(agentId, message);
+      return;
+    }
+    if (message.type === "clock-pong") {
+      clocks.pong(agentId, message.ping_id, message.agent_at, receivedAt);
       return;
     }
     if (message.agent_id !== agentId) {
@@ -267,6 +323,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       );
     }
     cancelJoinTimer?.();
+    gate.dispose();
     append({ type: "race-cancel" });
     for (const [jobId, track] of jobs) {
       const conn = agents.get(track.agentId);
@@ -281,6 +338,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     isIdle: () => !isLive() && !sinkBatcher.pending(),
     dispose() {
       cancelJoinTimer?.();
+      gate.dispose();
+      clocks.dispose();
       acks.dispose();
       sinkBatcher.dispose();
       viewers.dispose();
@@ -314,10 +373,13 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
         agents.set(agentId, conn);
         lostTimers.get(agentId)?.();
         lostTimers.delete(agentId);
+        if (isLive() && !lanesOf(agentId).every(isTerminalLane)) clocks.measure(agentId);
       }),
-    onMessage: (conn, raw) =>
-      queue.run(() => {
-        if (conn.who.role === "agent") return handleAgentMessage(conn, conn.who.agentId, raw);
+    onMessage: (conn, raw) => {
+      // stamped before the queue: a clock answer's arrival must not include the wait for the queue
+      const receivedAt = clock.now();
+      return queue.run(() => {
+        if (conn.who.role === "agent") return handleAgentMessage(conn, conn.who.agentId, raw, receivedAt);
         const parsed = parseMessage(viewerToRaceSchema, raw);
         if (!parsed.ok) {
           sendTo(conn, { ...parsed.error, message: `${parsed.error.message} Spectators can only ask for a snapshot.` });
@@ -331,7 +393,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
           viewers.flush();
           viewers.send(conn, JSON.stringify({ type: "race-snapshot", state } satisfies RaceToViewer));
         }
-      }),
+      });
+    },
     onClose: (conn) =>
       queue.run(() => {
         viewers.remove(conn.id);

@@ -46,7 +46,20 @@ export function createRaceFixture(agentIds?: string[]) {
   const sendEvent = (conn: FakeConnection, laneId: string, seq: number, event: JobEvent) =>
     room.onMessage(conn, JSON.stringify({ type: "job-event", job_id: `${runId}/${laneId}`, seq, event }));
   const storedEvents = () => batches.flatMap((batch) => batch.events);
-  return { clock, batches, room, open, connectAgent, sendEvent, storedEvents };
+  /** answers the room's clock pings as an agent whose clock is `offsetMs` ahead of the room's, until it stops asking */
+  const answerClock = async (conn: FakeConnection, offsetMs: number) => {
+    for (let answered = 0; conn.ofType("clock-ping").length > answered; answered++) {
+      const ping = conn.ofType("clock-ping")[answered];
+      const agentAt = clock.now() + offsetMs;
+      await room.onMessage(conn, JSON.stringify({ type: "clock-pong", ping_id: ping?.ping_id, agent_at: agentAt }));
+    }
+  };
+  /** every race event so far, once the room's sink has them */
+  const raceEvents = async () => {
+    await room.flushed();
+    return storedEvents().map((stored) => stored.event);
+  };
+  return { clock, batches, room, open, connectAgent, sendEvent, storedEvents, raceEvents, answerClock };
 }
 
 export const provenance = {

@@ -47,6 +47,7 @@ function recordingRunner() {
   const runner: Runner = {
     enqueue: (spec) => void enqueued.push(spec.job_id),
     cancel: (jobId) => void cancelled.push(jobId),
+    go: () => {},
     stopAll: () => {},
   };
   return { runner, enqueued, cancelled };

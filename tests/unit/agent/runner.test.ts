@@ -79,6 +79,7 @@ function runWith(backends: Backend | Backend[], clock: { t: number }, spec: JobS
     const events: JobEvent[] = [];
     runner.enqueue(spec, {
       event(event) {
+        if (event.type === "job-ready") runner.go(spec.job_id, null);
         events.push(event);
         if (event.type === "job-finish") resolve(events);
       },
@@ -101,6 +102,7 @@ describe("runner", () => {
     ]);
     const events = await runWith(backend, clock);
     expect(events.map((e) => e.type)).toEqual([
+      "job-ready",
       "job-start",
       "repeat-start",
       "repeat-finish",
@@ -169,6 +171,7 @@ describe("runner", () => {
           { ...job, job_id: id, warmup: 0 },
           {
             event(event) {
+              if (event.type === "job-ready") runner.go(id, null);
               if (event.type === "repeat-start" && id === "first") runner.cancel("first");
               if (event.type === "job-finish") {
                 finishes[id] = event;
@@ -315,7 +318,7 @@ describe("runner", () => {
 
     const allowed = { ...llmJob, params: { ...llmJob.params, allow_mock_fallback: true } };
     const events = await runWith([ollama, mock], clock, allowed);
-    expect(events[0]).toMatchObject({ type: "job-start", provenance: { engine: "mock" } });
+    expect(events[1]).toMatchObject({ type: "job-start", provenance: { engine: "mock" } });
     const finish = events.find((e) => e.type === "repeat-finish");
     expect(finish?.metrics).toMatchObject({
       engine: "mock",
@@ -360,6 +363,7 @@ describe("runner", () => {
     await new Promise<void>((resolve) =>
       runner.enqueue(llmJob, {
         event(event) {
+          if (event.type === "job-ready") runner.go(llmJob.job_id, null);
           events.push(event);
           if (event.type === "job-finish") resolve();
         },
@@ -370,5 +374,96 @@ describe("runner", () => {
       { repeat: 0, warmup: false, stats: { elapsed_ms: 150, ttft_ms: 100, tokens: 3, chunks: 2, tokens_per_s: 40 } },
     ]);
     expect(events.map((e) => e.type)).not.toContain("job-live");
+  });
+
+  describe("start instant", () => {
+    /** a runner on the real monotonic clock with a one-pass job that begins at once */
+    function gatedRunner(prepareMs = 0) {
+      const quick = backendOf(async function* () {
+        yield { type: "begin" };
+        yield result(168);
+      });
+      const prepare = quick.prepare.bind(quick);
+      quick.prepare = async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, prepareMs));
+        return prepare(...args);
+      };
+      const runner = createRunner({
+        backends: new Map<BackendKind, Backend>([["compute", quick]]),
+        now: () => performance.now(),
+        agentVersion: "0.1.0",
+        os: "test",
+        hardwareId: "hw",
+        log: silentLogger,
+      });
+      return runner;
+    }
+
+    it("sets up, says it is ready, and begins its measured work only at the room's start instant", async () => {
+      const runner = gatedRunner(20);
+      const events: Array<{ event: JobEvent; at: number }> = [];
+      let startAt = 0;
+      await new Promise<void>((resolve) =>
+        runner.enqueue(
+          { ...job, warmup: 0, repeats: 1 },
+          {
+            event(event) {
+              const at = performance.timeOrigin + performance.now();
+              events.push({ event, at });
+              if (event.type === "job-ready") {
+                startAt = at + 30;
+                runner.go(job.job_id, startAt);
+              }
+              if (event.type === "job-finish") resolve();
+            },
+          },
+        ),
+      );
+      expect(events.map((e) => e.event.type).slice(0, 2)).toEqual(["job-ready", "job-start"]);
+      const ready = events[0]?.event;
+      expect(ready?.type === "job-ready" && ready.prepare_ms).toBeGreaterThanOrEqual(15);
+      const start = events[1];
+      const beganAt = start?.event.type === "job-start" ? start.event.began_at : undefined;
+      expect(beganAt).toBeGreaterThanOrEqual(startAt);
+      expect((beganAt ?? 0) - startAt).toBeLessThan(5);
+      expect(start?.at).toBeGreaterThanOrEqual(startAt);
+    });
+
+    it("keeps a start instant that arrives before the job is ready, and starts at once on a null instant", async () => {
+      const runner = gatedRunner(10);
+      const types: string[] = [];
+      const done = new Promise<void>((resolve) =>
+        runner.enqueue(
+          { ...job, warmup: 0, repeats: 1 },
+          {
+            event(event) {
+              types.push(event.type);
+              if (event.type === "job-finish") resolve();
+            },
+          },
+        ),
+      );
+      runner.go(job.job_id, null);
+      await done;
+      expect(types).toEqual(["job-ready", "job-start", "repeat-start", "repeat-finish", "job-finish"]);
+    });
+
+    it("ends a job cancelled while it waits for its start without running a pass", async () => {
+      const runner = gatedRunner();
+      const types: string[] = [];
+      await new Promise<void>((resolve) =>
+        runner.enqueue(
+          { ...job, warmup: 0, repeats: 1 },
+          {
+            event(event) {
+              types.push(event.type);
+              if (event.type === "job-ready") runner.cancel(job.job_id);
+              if (event.type === "job-finish") resolve();
+            },
+          },
+        ),
+      );
+      expect(types).toEqual(["job-ready", "job-finish"]);
+    });
   });
 });
