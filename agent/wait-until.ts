@@ -5,7 +5,7 @@
  */
 
 /** The part of a wait left to the spin. */
-export const spinMs = 4;
+export const spinMs = 2;
 
 export async function waitUntil(
   target: number,

@@ -5,15 +5,12 @@
  * events/s delivered, frames/s per viewer and latency, beside raw `ws` broadcast as the ceiling.
  * Options: --agents 20 --viewers 100 --rate 50 --seconds 10 (bounded: at most 60 s).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { WebSocket, WebSocketServer } from "ws";
 import type { JobEvent } from "../coordinator/protocol/job.ts";
 import { nearestRank } from "../coordinator/protocol/summary.ts";
+import { startBenchServer } from "./start-bench-server.ts";
 
 const { values } = parseArgs({
   options: {
@@ -45,43 +42,11 @@ interface ViewerStats {
 
 const newStats = (): ViewerStats => ({ frames: 0, events: 0, lastTextSeq: new Map(), gaps: 0, e2e: [], added: [] });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
-}
-
 const opened = (ws: WebSocket) =>
   new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);
   });
-
-async function startServer(): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(os.tmpdir(), "bench-relay-"));
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "cli.ts", "serve", "--port", String(port), "--no-agent", "--data-dir", dataDir],
-    {
-      env: { ...process.env, BENCH_OPERATOR_KEY: operatorKey, BENCH_AGENT_TOKEN: agentToken },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const ok = await fetch(`${url}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, child, dataDir };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("local mode did not start within 20 s");
-}
 
 /** Agents hold their streams until every spectator has its snapshot, so each can see every event. */
 let markWatching: () => void = () => {};
@@ -219,7 +184,8 @@ interface Outcome {
 }
 
 async function benchRelay(): Promise<Outcome> {
-  const { url, child, dataDir } = await startServer();
+  const server = await startBenchServer({ operatorKey, agentToken });
+  const { url } = server;
   try {
     let sent = 0;
     const stops = await Promise.all(Array.from({ length: agentCount }, (_, i) => simulateAgent(url, i, () => sent++)));
@@ -250,9 +216,7 @@ async function benchRelay(): Promise<Outcome> {
     for (const ws of sockets) ws.close();
     return { label: "bench-race local mode", sent, seconds: (performance.now() - started) / 1000, viewers };
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

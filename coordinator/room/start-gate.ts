@@ -51,13 +51,14 @@ export function createStartGate(options: StartGateOptions): StartGate {
   let timedOut = false;
   let cancelTimer: (() => void) | null = null;
 
-  /** each machine's lane up next: its first lane that has not ended, when it has not been started yet */
+  /** each machine's lane up next: its first lane that has not ended, when it has not started yet */
   function heads(): LaneState[] {
     const firstOpen = new Map<string, LaneState>();
     for (const lane of [...options.lanes()].sort((a, b) => a.index - b.index)) {
       if (!isTerminalLane(lane) && !firstOpen.has(lane.agent_id)) firstOpen.set(lane.agent_id, lane);
     }
-    return [...firstOpen.values()].filter((lane) => lane.start_at === null);
+    // a lane already running started without the gate (an agent that does not say job-ready)
+    return [...firstOpen.values()].filter((lane) => lane.start_at === null && lane.status === "pending");
   }
 
   const canGo = (lane: LaneState) => lane.ready_at !== null && options.clockSettled(lane.agent_id);

@@ -54,8 +54,14 @@ describe("a compute race between two agents in local mode", () => {
       }
       expect(lane.summary?.elapsed_ms?.n).toBe(2);
       expect(lane.provenance?.engine).toBe("bench-race-sieve");
+      // one start instant for both machines, on loopback: the target is 5 ms (npm run bench:start); this bound is generous
       expect(lane.start_skew_ms).toBeGreaterThanOrEqual(0);
+      expect(lane.start_skew_ms).toBeLessThan(50);
+      expect(lane.start_skew_uncertainty_ms).toBeLessThan(50);
+      expect(lane.start_note).toBeNull();
     }
+    expect(stored.lanes[0]?.start_at).not.toBeNull();
+    expect(stored.lanes[0]?.start_at).toBe(stored.lanes[1]?.start_at);
 
     const ndjson = await (await race.api(`/api/runs/${run.id}/events`)).text();
     const events = ndjson
