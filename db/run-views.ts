@@ -23,6 +23,7 @@ function toRunHeader(run: typeof runs.$inferSelect, publicUrl: string): Omit<Run
     params: run.params,
     repeats: run.repeats,
     warmup: run.warmup,
+    ghost_run_id: run.ghostRunId,
     share_url: shareUrl(publicUrl, run.id),
     created_at: iso(run.createdAt),
     started_at: isoOrNull(run.startedAt),

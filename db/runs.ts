@@ -15,6 +15,8 @@ import { events, lanes, results, runs, type StoredSummary } from "./schema.ts";
 export interface NewRun {
   run: RunInfo;
   lanes: readonly LaneSetup[];
+  /** a finished run of the same workload to race against as ghost lanes */
+  ghostRunId?: string | null;
 }
 
 const laneSetupRow = (runId: string, lane: LaneSetup) => ({
@@ -29,7 +31,7 @@ const laneSetupRow = (runId: string, lane: LaneSetup) => ({
 });
 
 /** Stores a new run and its lanes, all pending. */
-export function insertRun(db: Db, { run, lanes: laneSetups }: NewRun): void {
+export function insertRun(db: Db, { run, lanes: laneSetups, ghostRunId = null }: NewRun): void {
   db.transaction((tx) => {
     tx.insert(runs)
       .values({
@@ -39,6 +41,7 @@ export function insertRun(db: Db, { run, lanes: laneSetups }: NewRun): void {
         params: run.params,
         repeats: run.repeats,
         warmup: run.warmup,
+        ghostRunId,
         createdAt: run.created_at,
       })
       .run();

@@ -38,6 +38,8 @@ export const runs = sqliteTable(
     warmup: integer("warmup").notNull(),
     /** seq of the last race state projected onto this run; older batches do not overwrite newer ones */
     stateSeq: integer("state_seq").notNull().default(0),
+    /** a finished run this one races against, replayed as ghost lanes */
+    ghostRunId: text("ghost_run_id"),
     /** milliseconds since the Unix epoch */
     createdAt: integer("created_at").notNull(),
     startedAt: integer("started_at"),

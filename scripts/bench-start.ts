@@ -52,7 +52,11 @@ async function waitFor<T>(what: string, read: () => Promise<T | null>, timeoutMs
 async function race(url: string, names: string[]): Promise<RunView> {
   const created = (await api(url, "/api/runs", {
     method: "POST",
-    body: JSON.stringify({ workload: "compute", agents: names, params: { algorithm: "segmented_sieve", n: 1e7, threads: 1 } }),
+    body: JSON.stringify({
+      workload: "compute",
+      agents: names,
+      params: { algorithm: "segmented_sieve", n: 1e7, threads: 1 },
+    }),
   })) as { run: { id: string } };
   return waitFor("the race to finish", async () => {
     const run = runViewSchema.parse(((await api(url, `/api/runs/${created.run.id}`)) as { run: unknown }).run);

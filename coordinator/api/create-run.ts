@@ -106,6 +106,7 @@ export async function createRun(deps: ApiDeps, input: unknown): Promise<CreatedR
       `The ${body.workload} workload is not built yet: only ${built} races can be started for now.`,
     );
   }
+  const ghostRunId = ghostOf(deps, body);
   const allPlanned = planLanes(body);
   const allAgents = resolveLaneAgents(deps, allPlanned);
   const preflight = preflightRun(body, allPlanned, allAgents);
@@ -133,7 +134,7 @@ export async function createRun(deps: ApiDeps, input: unknown): Promise<CreatedR
       params: lane.params,
     };
   });
-  insertRun(deps.db, { run, lanes });
+  insertRun(deps.db, { run, lanes, ghostRunId });
   const setup: RaceSetup = { type: "race-setup", run, lanes };
   try {
     await deps.rooms.post("race", run.id, { type: "race-open", setup });
@@ -152,4 +153,32 @@ export async function createRun(deps: ApiDeps, input: unknown): Promise<CreatedR
   const view = getRunView(deps.db, run.id, deps.publicUrl);
   if (!view) throw new Error(`run ${run.id} vanished right after it was stored`);
   return { run: view, preflight: preflight.report };
+}
+
+/** The ghost run a new race asks for, checked: it exists, finished with results, and ran the same workload. */
+function ghostOf(deps: ApiDeps, body: CreateRun): string | null {
+  if (body.ghost_run_id === undefined) return null;
+  const ghost = getRunView(deps.db, body.ghost_run_id, deps.publicUrl);
+  if (!ghost) {
+    throw new ApiError(
+      404,
+      "ghost_not_found",
+      `There is no run ${body.ghost_run_id} to race against; pick one from the runs list.`,
+    );
+  }
+  if (ghost.workload !== body.workload) {
+    throw new ApiError(
+      400,
+      "invalid_ghost",
+      `Run ${ghost.id} is a ${ghost.workload} race; a ${body.workload} race can only race a ${body.workload} ghost.`,
+    );
+  }
+  if (!ghost.lanes.some((lane) => lane.status === "done")) {
+    throw new ApiError(
+      400,
+      "invalid_ghost",
+      `Run ${ghost.id} has no finished lane to replay (it is ${ghost.status}); pick a run that finished.`,
+    );
+  }
+  return ghost.id;
 }

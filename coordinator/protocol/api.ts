@@ -35,6 +35,8 @@ export const createRunSchema = z
     warmup: z.number().int().min(0).max(10).default(0),
     /** race lanes that fail preflight (engine unreachable, model missing) instead of skipping them */
     force: z.boolean().default(false),
+    /** a finished run of the same workload to race against: its lanes replay beside the new ones as ghosts */
+    ghost_run_id: z.string().min(1).max(100).optional(),
   })
   .refine((body) => (body.agents === undefined) !== (body.lanes === undefined), {
     message: "give either agents (a list of agent ids or names) or lanes, not both and not neither",
@@ -97,6 +99,8 @@ export const runViewSchema = z.object({
   params: paramsSchema,
   repeats: z.number().int(),
   warmup: z.number().int(),
+  /** the stored run this one races against as ghost lanes, replayed from its timeline */
+  ghost_run_id: z.string().nullable(),
   share_url: z.string(),
   created_at: z.string(),
   started_at: z.string().nullable(),

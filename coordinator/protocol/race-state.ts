@@ -5,8 +5,8 @@
  * finished race from its stored events are the same thing.
  */
 import { z } from "zod";
-import { backendKindSchema, laneStatusSchema, runStatusSchema, terminalLaneStatuses, workloadSchema } from "./enums.ts";
 import { clockEstimateSchema } from "./clock-offset.ts";
+import { backendKindSchema, laneStatusSchema, runStatusSchema, terminalLaneStatuses, workloadSchema } from "./enums.ts";
 import { jobErrorSchema, jobEventSchema, metricsSchema, provenanceSchema, timelineSchema } from "./job.ts";
 
 export const laneSetupSchema = z.object({

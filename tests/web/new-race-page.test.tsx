@@ -30,6 +30,7 @@ const pendingRun = (id: string): RunView => ({
   params: {},
   repeats: 1,
   warmup: 0,
+  ghost_run_id: null,
   share_url: `/runs/${id}`,
   created_at: "2026-01-01T00:00:00.000Z",
   started_at: null,

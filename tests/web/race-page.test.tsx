@@ -26,6 +26,7 @@ function finishedRunView(stored: readonly StoredEvent[] = events): RunView {
     params: state.run.params,
     repeats: 1,
     warmup: 0,
+    ghost_run_id: null,
     share_url: `/runs/${state.run.id}`,
     created_at: "2026-01-01T00:00:00.000Z",
     started_at: "2026-01-01T00:00:01.000Z",

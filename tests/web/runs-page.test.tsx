@@ -11,6 +11,7 @@ const item = (id: string, created: string): RunListItem => ({
   params: { algorithm: "segmented_sieve", n: 1e8, threads: 2 },
   repeats: 1,
   warmup: 0,
+  ghost_run_id: null,
   share_url: `/runs/${id}`,
   created_at: created,
   started_at: created,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiError } from "../../../coordinator/api/api-error.ts";
 import { listRuns } from "../../../db/run-views.ts";
+import { applyRunBatch } from "../../../db/runs.ts";
 import { createTestApi, postJson, seedAgent, type TestApi, testNow } from "../../helpers/api-test-app.ts";
 
 const expectError = async (res: Response, status: number, code: string, message: string | RegExp) => {
@@ -353,5 +354,73 @@ describe("POST /api/runs", () => {
         "gpu-three has no model llama3 on ollama (it has: none). (raced anyway: force)",
       ]);
     });
+  });
+});
+
+describe("POST /api/runs with a ghost", () => {
+  let api: TestApi;
+  beforeEach(() => {
+    api = createTestApi();
+    seedAgent(api.db, "agent-1", "box-one");
+  });
+  afterEach(() => api.close());
+
+  /** a compute run whose one lane finished */
+  async function finishedRun(): Promise<string> {
+    const { run } = await (await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 } })).json();
+    const lane = {
+      ...run.lanes[0],
+      status: "done",
+      results: [],
+      start_at: null,
+      provenance: null,
+      started_at: 1,
+      finished_at: 2,
+    };
+    applyRunBatch(api.db, {
+      run_id: run.id,
+      events: [],
+      run: { status: "done", started_at: 1, finished_at: 2, seq: 9 },
+      lanes: [lane],
+    });
+    return run.id;
+  }
+
+  it("races against a finished run of the same workload and says which", async () => {
+    const ghostId = await finishedRun();
+    const res = await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 }, ghost_run_id: ghostId });
+    expect(res.status).toBe(201);
+    expect((await res.json()).run.ghost_run_id).toBe(ghostId);
+  });
+
+  it("refuses a ghost that does not exist, ran another workload, or never finished a lane", async () => {
+    await expectError(
+      await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 }, ghost_run_id: "nope" }),
+      404,
+      "ghost_not_found",
+      /no run nope/,
+    );
+    const ghostId = await finishedRun();
+    await expectError(
+      await postJson(api, "/api/runs", {
+        workload: "llm",
+        agents: ["box-one"],
+        backend: "mock",
+        params: { prompt: "hi" },
+        ghost_run_id: ghostId,
+      }),
+      400,
+      "invalid_ghost",
+      /compute race/,
+    );
+    const { run: pending } = await (
+      await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 } })
+    ).json();
+    await expectError(
+      await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 }, ghost_run_id: pending.id }),
+      400,
+      "invalid_ghost",
+      /no finished lane/,
+    );
   });
 });

@@ -10,6 +10,7 @@ const run = (workload: RunView["workload"], metrics: Record<string, string | num
   params: {},
   repeats: 1,
   warmup: 0,
+  ghost_run_id: null,
   share_url: "http://x/runs/r",
   created_at: "2026-01-01T00:00:00.000Z",
   started_at: null,

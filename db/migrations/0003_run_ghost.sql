@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `ghost_run_id` text;
