@@ -56,7 +56,10 @@ export function createAgentClocks(options: AgentClocksOptions): AgentClocks {
 
   function sendPing(agentId: string, track: AgentTrack): void {
     const id = nextPingId++;
-    if (!options.ping(agentId, id)) return endBurst(agentId, track);
+    if (!options.ping(agentId, id)) {
+      endBurst(agentId, track);
+      return;
+    }
     track.sentInBurst += 1;
     track.pending = {
       id,

@@ -367,7 +367,9 @@ describe("POST /api/runs with a ghost", () => {
 
   /** a compute run whose one lane finished */
   async function finishedRun(): Promise<string> {
-    const { run } = await (await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 } })).json();
+    const { run } = await (
+      await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 } })
+    ).json();
     const lane = {
       ...run.lanes[0],
       status: "done",
@@ -388,14 +390,24 @@ describe("POST /api/runs with a ghost", () => {
 
   it("races against a finished run of the same workload and says which", async () => {
     const ghostId = await finishedRun();
-    const res = await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 }, ghost_run_id: ghostId });
+    const res = await postJson(api, "/api/runs", {
+      workload: "compute",
+      agents: ["box-one"],
+      params: { n: 1000 },
+      ghost_run_id: ghostId,
+    });
     expect(res.status).toBe(201);
     expect((await res.json()).run.ghost_run_id).toBe(ghostId);
   });
 
   it("refuses a ghost that does not exist, ran another workload, or never finished a lane", async () => {
     await expectError(
-      await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 }, ghost_run_id: "nope" }),
+      await postJson(api, "/api/runs", {
+        workload: "compute",
+        agents: ["box-one"],
+        params: { n: 1000 },
+        ghost_run_id: "nope",
+      }),
       404,
       "ghost_not_found",
       /no run nope/,
@@ -417,7 +429,12 @@ describe("POST /api/runs with a ghost", () => {
       await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 } })
     ).json();
     await expectError(
-      await postJson(api, "/api/runs", { workload: "compute", agents: ["box-one"], params: { n: 1000 }, ghost_run_id: pending.id }),
+      await postJson(api, "/api/runs", {
+        workload: "compute",
+        agents: ["box-one"],
+        params: { n: 1000 },
+        ghost_run_id: pending.id,
+      }),
       400,
       "invalid_ghost",
       /no finished lane/,
