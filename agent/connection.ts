@@ -25,7 +25,8 @@ import type { Runner } from "./runner.ts";
 export interface AgentConnectionOptions {
   /** http(s) URL of the coordinator */
   coordinatorUrl: string;
-  token: string;
+  /** the key this agent got at enrollment */
+  agentKey: string;
   identity: AgentIdentity;
   runner: Runner;
   log: Logger;
@@ -61,7 +62,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     protocol: base.protocol === "https:" ? ("wss" as const) : ("ws" as const),
     party,
     room,
-    query: { role: "agent", agent_id: identity.agent_id, token: options.token },
+    query: { role: "agent", agent_id: identity.agent_id, key: options.agentKey },
     WebSocket,
     maxEnqueuedMessages: 0,
     minReconnectionDelay: 500,

@@ -10,7 +10,7 @@ import { type AgentConfig, defaultEngineUrls } from "./agent-config.ts";
 import { type AgentConnection, createAgentConnection } from "./connection.ts";
 import { createBackends } from "./create-backends.ts";
 import { createModelPuller } from "./create-model-puller.ts";
-import { loadAgentId } from "./load-agent-id.ts";
+import { loadOrEnroll } from "./enroll-agent.ts";
 import { hardwareIdOf, probeHardware } from "./probes/probe-hardware.ts";
 import { createRunner } from "./runner.ts";
 
@@ -28,7 +28,12 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const hardware = await probeHardware();
   const { backends, probes } = await createBackends(config.engines, hardware.cpu_cores, log);
 
-  const agentId = loadAgentId(config.stateDir, config.name);
+  const { agent_id: agentId, agent_key: agentKey } = await loadOrEnroll({
+    stateDir: config.stateDir,
+    name: config.name,
+    coordinatorUrl: config.coordinatorUrl,
+    token: config.token,
+  });
   let connection: AgentConnection | null = null;
   const runner = createRunner({
     backends,
@@ -54,7 +59,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   });
   connection = createAgentConnection({
     coordinatorUrl: config.coordinatorUrl,
-    token: config.token,
+    agentKey,
     identity: { agent_id: agentId, name: config.name, version: appVersion, hardware, backends: probes },
     runner,
     log,

@@ -10,9 +10,9 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { WebSocketServer } from "ws";
-import { applyFleetChange, markAllAgentsOffline } from "../db/agents.ts";
+import { applyFleetChange, isAgentRevoked, markAllAgentsOffline } from "../db/agents.ts";
 import { openDatabase } from "../db/client.ts";
-import { applyRunBatch, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
+import { applyRunBatch, liveRunsOfAgent, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
 import { ApiError } from "./api/api-error.ts";
 import { createApi } from "./api/create-api.ts";
 import type { RoomClient } from "./api/room-client.ts";
@@ -44,9 +44,10 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
     log.warn("runs left unfinished by the last shutdown are marked interrupted", { runs: interrupted });
   const operatorKey = loadSecret(config.dataDir, "operator.key", config.operatorKey);
   const agentToken = loadSecret(config.dataDir, "agent.token", config.agentToken);
+  const agentKeySecret = loadSecret(config.dataDir, "agent-key.secret", config.agentKeySecret);
 
   const host = createNodeRoomHost({
-    agentToken,
+    agentCheck: { agentKeySecret, isRevoked: (agentId) => isAgentRevoked(db, agentId) },
     log,
     runExists: (runId) => runExists(db, runId),
     createRoom: (party, roomId) =>
@@ -78,6 +79,17 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
     db,
     operatorKey,
     agentToken,
+    agentKeySecret,
+    async onAgentRevoked(agentId) {
+      host.disconnectAgent(agentId, "agent revoked by the operator");
+      for (const runId of liveRunsOfAgent(db, agentId)) {
+        await rooms
+          .post("race", runId, { type: "agent-revoked", agent_id: agentId })
+          .catch((error: unknown) =>
+            log.warn("could not end a revoked agent's lanes", { run_id: runId, error: String(error) }),
+          );
+      }
+    },
     rooms,
     version: appVersion,
     mode: "local",

@@ -18,6 +18,8 @@ export const serveConfigSchema = z.object({
   operatorKey: z.string().min(16, { error: "BENCH_OPERATOR_KEY must be at least 16 characters" }).optional(),
   /** the secret agents present; created once in the data dir when not given */
   agentToken: z.string().min(16, { error: "BENCH_AGENT_TOKEN must be at least 16 characters" }).optional(),
+  /** the secret agent keys are derived from; created once in the data dir when not given */
+  agentKeySecret: z.string().min(32, { error: "BENCH_AGENT_KEY_SECRET must be at least 32 characters" }).optional(),
   /** origin used in share links; defaults to http://host:port */
   publicUrl: z
     .url({ error: "--public-url (BENCH_PUBLIC_URL) must be a URL like https://bench.example.org" })
@@ -44,6 +46,7 @@ export function parseServeConfig(flags: ServeFlags, env: Record<string, string |
     dataDir: flags["data-dir"] ?? env.BENCH_DATA_DIR,
     operatorKey: env.BENCH_OPERATOR_KEY || undefined,
     agentToken: env.BENCH_AGENT_TOKEN || undefined,
+    agentKeySecret: env.BENCH_AGENT_KEY_SECRET || undefined,
     publicUrl: flags["public-url"] ?? (env.BENCH_PUBLIC_URL || undefined),
     embeddedAgent: !flags["no-agent"],
   });

@@ -17,6 +17,7 @@ const toAgentView = (row: AgentRow): AgentView => ({
   hardware: row.hardware,
   backends: row.backends,
   last_seen_at: new Date(row.lastSeenAt).toISOString(),
+  revoked_at: row.revokedAt === null ? null : new Date(row.revokedAt).toISOString(),
 });
 
 /** Records an agent seen (inserted or updated with its identity and status) or gone (offline). */
@@ -79,4 +80,19 @@ export function resolveAgents(db: Db, idsOrNames: readonly string[]): ResolvedAg
 /** At start-up no agent is connected yet: every agent is offline until it says hello again. */
 export function markAllAgentsOffline(db: Db): void {
   db.update(agents).set({ status: "offline" }).run();
+}
+
+/** Revokes an agent (its key is refused from now on); false when there is no such agent. */
+export function revokeAgent(db: Db, id: string, now: number): boolean {
+  const row = db.select({ revokedAt: agents.revokedAt }).from(agents).where(eq(agents.id, id)).get();
+  if (!row) return false;
+  if (row.revokedAt === null) {
+    db.update(agents).set({ revokedAt: now, status: "offline" }).where(eq(agents.id, id)).run();
+  }
+  return true;
+}
+
+export function isAgentRevoked(db: Db, id: string): boolean {
+  const row = db.select({ revokedAt: agents.revokedAt }).from(agents).where(eq(agents.id, id)).get();
+  return row?.revokedAt !== undefined && row.revokedAt !== null;
 }

@@ -175,3 +175,14 @@ export function markRunFailed(db: Db, id: string, error: JobError, now: number):
       .run();
   });
 }
+
+/** Ids of the runs still pending or running that have a lane on this agent. */
+export function liveRunsOfAgent(db: Db, agentId: string): string[] {
+  return db
+    .selectDistinct({ id: runs.id })
+    .from(runs)
+    .innerJoin(lanes, eq(lanes.runId, runs.id))
+    .where(and(eq(lanes.agentId, agentId), inArray(runs.status, ["pending", "running"])))
+    .all()
+    .map((row) => row.id);
+}

@@ -23,6 +23,8 @@ export const agents = sqliteTable(
     backends: text("backends", { mode: "json" }).$type<Backends>().notNull(),
     /** milliseconds since the Unix epoch */
     lastSeenAt: integer("last_seen_at").notNull(),
+    /** when the operator revoked this agent's key; it is refused from then on */
+    revokedAt: integer("revoked_at"),
   },
   (t) => [index("agents_name_idx").on(t.name)],
 );

@@ -8,6 +8,7 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { WebSocket, WebSocketServer } from "ws";
+import { enrollGrantSchema } from "../coordinator/protocol/api.ts";
 import type { JobEvent } from "../coordinator/protocol/job.ts";
 import { nearestRank } from "../coordinator/protocol/summary.ts";
 import { startBenchServer } from "./start-bench-server.ts";
@@ -56,9 +57,15 @@ const watching = new Promise<void>((resolve) => {
 
 /** A simulated agent: says hello to the lab, joins each race it is sent to, and streams text at `rate`/s. */
 async function simulateAgent(url: string, index: number, onSent: () => void): Promise<() => Promise<void>> {
-  const id = `sim-${index}`;
+  const name = `sim-${index}`;
+  const enrolled = await fetch(`${url}/api/agents/enroll`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${agentToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  const { agent_id: id, agent_key: key } = enrollGrantSchema.parse(await enrolled.json());
   const base = url.replace("http", "ws");
-  const query = `role=agent&agent_id=${id}&token=${agentToken}`;
+  const query = `role=agent&agent_id=${id}&key=${key}`;
   const lab = new WebSocket(`${base}/parties/lab/main?${query}`);
   await opened(lab);
   const welcomed = new Promise<void>((resolve) =>
@@ -82,7 +89,7 @@ async function simulateAgent(url: string, index: number, onSent: () => void): Pr
       type: "agent-hello",
       agent: {
         agent_id: id,
-        name: id,
+        name,
         version: "0",
         hardware,
         backends: { mock: { reachable: true, version: "1", models: [] } },

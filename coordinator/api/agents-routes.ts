@@ -2,15 +2,21 @@
  * `/api/agents`: the fleet as last reported by the lab room (open to read), and model pulls on
  * chosen machines (operator only), which the lab room forwards to the agents and keeps track of.
  */
+
+import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
-import { listAgents, resolveAgents } from "../../db/agents.ts";
+import { listAgents, resolveAgents, revokeAgent } from "../../db/agents.ts";
 import {
   type AgentView,
   defaultLabId,
+  type EnrollGrant,
+  enrollRequestSchema,
   labDispatchResultSchema,
   modelPullListSchema,
   modelPullRequestSchema,
 } from "../protocol/api.ts";
+import { deriveAgentKey } from "../room/agent-key.ts";
+import { safeEqual } from "../room/authorize-connection.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
 import { createOperatorAuth, createOperatorCheck } from "./operator-auth.ts";
@@ -38,7 +44,9 @@ function withoutEngineErrors(agent: AgentView): AgentView {
   return { ...agent, backends };
 }
 
-export function createAgentsRoutes(deps: Pick<ApiDeps, "db" | "operatorKey" | "rooms">): Hono {
+export function createAgentsRoutes(
+  deps: Pick<ApiDeps, "db" | "operatorKey" | "rooms" | "agentToken" | "agentKeySecret" | "onAgentRevoked" | "now">,
+): Hono {
   const app = new Hono();
   const operatorOnly = createOperatorAuth(deps.operatorKey);
   const isOperator = createOperatorCheck(deps.operatorKey);
@@ -62,6 +70,33 @@ export function createAgentsRoutes(deps: Pick<ApiDeps, "db" | "operatorKey" | "r
 
   app.get("/pulls", operatorOnly, async (c) => {
     return c.json(modelPullListSchema.parse(await askLab(deps, { type: "lab-pulls" })));
+  });
+
+  app.post("/enroll", async (c) => {
+    const { agentToken, agentKeySecret } = deps;
+    if (!agentToken || !agentKeySecret) {
+      throw new ApiError(404, "not_found", "This coordinator does not enroll agents here; use the rooms' address.");
+    }
+    if (!safeEqual(c.req.header("authorization") ?? "", `Bearer ${agentToken}`)) {
+      throw new ApiError(
+        401,
+        "unauthorized",
+        "Enrollment token refused. Use the token `npm start` printed (or BENCH_AGENT_TOKEN) with --token.",
+      );
+    }
+    const { name } = parseOrThrow(enrollRequestSchema, await readJsonBody(c));
+    const agentId = `${name.replace(/[^\w.-]/g, "-").slice(0, 40)}-${randomBytes(6).toString("hex")}`;
+    const grant: EnrollGrant = { agent_id: agentId, agent_key: await deriveAgentKey(agentKeySecret, agentId) };
+    return c.json(grant, 201);
+  });
+
+  app.post("/:id/revoke", operatorOnly, async (c) => {
+    const id = c.req.param("id");
+    if (!revokeAgent(deps.db, id, (deps.now ?? Date.now)())) {
+      throw new ApiError(404, "not_found", `No agent ${id}; check the id on the Fleet page.`);
+    }
+    await deps.onAgentRevoked?.(id);
+    return c.json({ agent: listAgents(deps.db).find((agent) => agent.id === id) });
   });
   return app;
 }

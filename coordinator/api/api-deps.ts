@@ -19,8 +19,12 @@ export interface ApiDeps {
   log: Logger;
   /** the secret rooms hosted elsewhere present to post their sinks; unset in local mode, where the internal routes are not mounted */
   sinkSecret?: string;
-  /** the token agents present to join; unset where the host keeps it out of the API's reach */
+  /** the token agents present to enroll; unset where the host keeps it out of the API's reach (no enrollment there) */
   agentToken?: string;
+  /** the secret agent keys are derived from (room/agent-key.ts); enrollment needs it with `agentToken` */
+  agentKeySecret?: string;
+  /** the operator revoked an agent: the composition root disconnects it and ends its lanes */
+  onAgentRevoked?(agentId: string): Promise<void>;
   /** milliseconds since the Unix epoch; Date.now unless a test pins it */
   now?: () => number;
 }

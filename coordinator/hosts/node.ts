@@ -6,12 +6,12 @@ import { randomUUID } from "node:crypto";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { Logger } from "../protocol/logger.ts";
-import { authorizeConnection, isPartyName, type PartyName } from "../room/authorize-connection.ts";
+import { type AgentCheck, authorizeConnection, isPartyName, type PartyName } from "../room/authorize-connection.ts";
 import { maxMessageBytes } from "../room/parse-message.ts";
 import type { ControlReply, Room, RoomConnection } from "../room/ports.ts";
 
 export interface NodeRoomHostOptions {
-  agentToken: string;
+  agentCheck: AgentCheck;
   createRoom(party: PartyName, roomId: string): Room;
   /** true when a run with this id is stored: spectators may open only rooms of runs that exist */
   runExists(runId: string): boolean;
@@ -33,6 +33,8 @@ export interface NodeRoomHost {
   room(party: PartyName, roomId: string): Room | undefined;
   /** closes every socket (agents reconnect by themselves) */
   closeAll(): void;
+  /** closes every socket of one agent at once (it was revoked: it cannot reconnect) */
+  disconnectAgent(agentId: string, reason: string): void;
   /** closes every socket, writes what rooms still hold to their sinks, and stops their timers */
   shutdown(): Promise<void>;
 }
@@ -85,7 +87,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
         if (!isPartyName(party) || !roomIdPattern.test(roomId)) {
           return c.json({ error: { code: "not_found", message: `No party ${party} with room ${roomId}.` } }, 404);
         }
-        const decision = authorizeConnection(party, new URL(c.req.url), options.agentToken);
+        const decision = await authorizeConnection(party, new URL(c.req.url), options.agentCheck);
         if (!decision.ok)
           return c.json({ error: { code: "unauthorized", message: decision.message } }, decision.status);
         if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -152,6 +154,11 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
     room: (party, roomId) => rooms.get(`${party}/${roomId}`),
     closeAll() {
       for (const socket of sockets) socket.close(1001, "server shutting down");
+    },
+    disconnectAgent(agentId, reason) {
+      for (const socket of sockets) {
+        if (socket.who.role === "agent" && socket.who.agentId === agentId) socket.close(4001, reason);
+      }
     },
     async shutdown() {
       clearInterval(sweeper);

@@ -1,16 +1,17 @@
 /**
  * Adapts a room core to a PartyKit party: sockets become `RoomConnection`s, control messages from
  * the API arrive as authenticated POSTs, and the sinks write to the API over HTTP with a shared
- * secret. Environment (partykit.json `vars` or `--var`): BENCH_AGENT_TOKEN, BENCH_API_URL,
- * BENCH_SINK_SECRET.
+ * secret. Environment (partykit.json `vars` or `--var`): BENCH_AGENT_KEY_SECRET (the API's, so agent
+ * keys check out here), BENCH_API_URL, BENCH_SINK_SECRET. Revocations live in the API's database,
+ * which rooms here do not read yet: a revoked agent is refused by the API, not yet by these rooms.
  */
 import type * as Party from "partykit/server";
 import { createLogger, type Logger } from "../protocol/logger.ts";
-import { authorizeConnection, type PartyName, safeEqual } from "../room/authorize-connection.ts";
+import { type AgentCheck, authorizeConnection, type PartyName, safeEqual } from "../room/authorize-connection.ts";
 import type { ConnectionRole, Room, RoomConnection } from "../room/ports.ts";
 
 export interface PartyEnv {
-  agentToken: string;
+  agentKeySecret: string;
   apiUrl: string;
   sinkSecret: string;
 }
@@ -25,8 +26,17 @@ export function readPartyEnv(env: Record<string, unknown>): PartyEnv {
     }
     return value;
   };
-  return { agentToken: get("BENCH_AGENT_TOKEN"), apiUrl: get("BENCH_API_URL"), sinkSecret: get("BENCH_SINK_SECRET") };
+  return {
+    agentKeySecret: get("BENCH_AGENT_KEY_SECRET"),
+    apiUrl: get("BENCH_API_URL"),
+    sinkSecret: get("BENCH_SINK_SECRET"),
+  };
 }
+
+const agentCheckOf = (env: Record<string, unknown>): AgentCheck => ({
+  agentKeySecret: readPartyEnv(env).agentKeySecret,
+  isRevoked: () => false,
+});
 
 /** PartyKit collects a party's console output as its log; there is no process.stderr there. */
 export const createPartyLogger = (scope: string): Logger => createLogger(scope, { write: (line) => console.log(line) });
@@ -56,8 +66,8 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
       this.core = createCore(room);
     }
 
-    static onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Party.Request | Response {
-      const decision = authorizeConnection(party, new URL(req.url), readPartyEnv(lobby.env).agentToken);
+    static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
+      const decision = await authorizeConnection(party, new URL(req.url), agentCheckOf(lobby.env));
       if (decision.ok) return req;
       return Response.json({ error: { code: "unauthorized", message: decision.message } }, { status: decision.status });
     }
@@ -72,7 +82,7 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     }
 
     async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): Promise<void> {
-      const decision = authorizeConnection(party, new URL(ctx.request.url), readPartyEnv(this.room.env).agentToken);
+      const decision = await authorizeConnection(party, new URL(ctx.request.url), agentCheckOf(this.room.env));
       if (!decision.ok) return conn.close(4001, decision.message);
       this.roles.set(conn.id, decision.who);
       await this.core.onConnect(this.adapt(conn));

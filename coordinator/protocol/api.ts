@@ -52,6 +52,8 @@ export const agentViewSchema = z.object({
   hardware: hardwareSchema,
   backends: backendsSchema,
   last_seen_at: z.string(),
+  /** when the operator revoked the agent (it can no longer connect), else null */
+  revoked_at: z.string().nullable(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
 
@@ -138,6 +140,8 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 export const raceControlSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("race-open"), setup: raceSetupSchema }),
   z.object({ type: z.literal("race-cancel") }),
+  /** the operator revoked this agent: its lanes end at once */
+  z.object({ type: z.literal("agent-revoked"), agent_id: z.string() }),
 ]);
 export type RaceControl = z.infer<typeof raceControlSchema>;
 
@@ -219,3 +223,11 @@ export type FleetChange = z.infer<typeof fleetChangeSchema>;
 
 /** The lab room every agent of a coordinator joins. */
 export const defaultLabId = "main";
+
+/** `POST /api/agents/enroll` (with the enrollment token as the bearer): a machine asks to join. */
+export const enrollRequestSchema = z.object({ name: z.string().trim().min(1).max(100) });
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+/** The answer: the id the coordinator chose and the key the agent connects with from now on. */
+export const enrollGrantSchema = z.object({ agent_id: z.string(), agent_key: z.string() });
+export type EnrollGrant = z.infer<typeof enrollGrantSchema>;

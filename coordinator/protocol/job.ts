@@ -56,6 +56,7 @@ export const jobErrorCodes = [
   "agent_restarted",
   "agent_absent",
   "agent_lost",
+  "agent_revoked",
   "coordinator_restarted",
   "rooms_unavailable",
   "cancelled",

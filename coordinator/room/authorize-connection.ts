@@ -1,8 +1,10 @@
 /**
  * Decides at connect time who a socket belongs to, from its URL alone, so that both hosts refuse
- * a wrong agent token before the upgrade. Agents present `?role=agent&agent_id=..&token=..`;
- * anything else is a spectator, and spectators may only watch races.
+ * a wrong or revoked agent before the upgrade and before any message is handled. Agents present
+ * `?role=agent&agent_id=..&key=..` with the key they got at enrollment (agent-key.ts); anything
+ * else is a spectator, and spectators may only watch races.
  */
+import { deriveAgentKey } from "./agent-key.ts";
 import type { ConnectionRole } from "./ports.ts";
 
 export type ConnectionDecision =
@@ -20,20 +22,37 @@ export function safeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-export function authorizeConnection(party: PartyName, url: URL, agentToken: string): ConnectionDecision {
+export interface AgentCheck {
+  /** the secret agent keys are derived from */
+  agentKeySecret: string;
+  /** true for an agent the operator revoked; hosts without the fleet's records say false */
+  isRevoked(agentId: string): boolean;
+}
+
+export const agentIdPattern = /^[\w.:-]{1,100}$/;
+
+export async function authorizeConnection(party: PartyName, url: URL, check: AgentCheck): Promise<ConnectionDecision> {
   const role = url.searchParams.get("role") ?? "viewer";
   if (role === "agent") {
-    const token = url.searchParams.get("token") ?? "";
+    const key = url.searchParams.get("key") ?? "";
     const agentId = url.searchParams.get("agent_id") ?? "";
-    if (!safeEqual(token, agentToken)) {
+    if (!agentIdPattern.test(agentId)) {
+      return { ok: false, status: 401, message: "agent_id is missing or malformed (letters, digits, . _ : - only)." };
+    }
+    if (!safeEqual(key, await deriveAgentKey(check.agentKeySecret, agentId))) {
       return {
         ok: false,
         status: 401,
-        message: "Agent token refused. Use the enrollment token printed by `npm start` (or BENCH_AGENT_TOKEN).",
+        message:
+          "Agent key refused for this agent id. Agents enroll with the enrollment token (npm run agent -- --token ...) and then connect with the key they were given.",
       };
     }
-    if (!/^[\w.:-]{1,100}$/.test(agentId)) {
-      return { ok: false, status: 401, message: "agent_id is missing or malformed (letters, digits, . _ : - only)." };
+    if (check.isRevoked(agentId)) {
+      return {
+        ok: false,
+        status: 403,
+        message: `Agent ${agentId} was revoked by the operator. To race this machine again, remove its saved key and enroll it again with the enrollment token.`,
+      };
     }
     return { ok: true, who: { role: "agent", agentId } };
   }

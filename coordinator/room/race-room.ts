@@ -333,6 +333,21 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     return { status: 200, body: { ok: true, seq: state.seq } };
   }
 
+  function revokeAgent(agentId: string): ControlReply {
+    if (!state) return controlError(404, "not_found", `No live race ${roomId} here.`);
+    const conn = agents.get(agentId);
+    if (conn) {
+      for (const lane of lanesOf(agentId)) sendTo(conn, { type: "job-cancel", job_id: jobIdOf(lane.lane_id) });
+      conn.close(4001, "agent revoked");
+    }
+    agents.delete(agentId);
+    if (isLive()) {
+      loseLanes(agentId, "agent_revoked", "The operator revoked this machine during the race; its lane ended there.");
+      finishIfDone();
+    }
+    return { status: 200, body: { ok: true, seq: state.seq } };
+  }
+
   return {
     state: () => state,
     isIdle: () => !isLive() && !sinkBatcher.pending(),
@@ -426,7 +441,9 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       queue.run(() => {
         const parsed = parseControl(raceControlSchema, body);
         if (!parsed.ok) return parsed.reply;
-        return parsed.data.type === "race-open" ? openRace(parsed.data.setup) : cancelRace();
+        if (parsed.data.type === "race-open") return openRace(parsed.data.setup);
+        if (parsed.data.type === "race-cancel") return cancelRace();
+        return revokeAgent(parsed.data.agent_id);
       }),
   };
 }

@@ -46,6 +46,8 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
   return {
     server,
     agents,
+    /** where the test's agents keep their enrolled keys */
+    agentStateDir: join(dataDir, "agents"),
     addAgent,
     api,
     /** starts a race through the API and returns the created run; throws unless the API answers 201 */

@@ -89,7 +89,7 @@ describe("an agent told that its race is gone", () => {
     const recorder = recordingRunner();
     connection = createAgentConnection({
       coordinatorUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      token: "token",
+      agentKey: "token",
       identity,
       runner: recorder.runner,
       log: silentLogger,

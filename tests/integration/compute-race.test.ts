@@ -78,13 +78,13 @@ describe("a compute race between two agents in local mode", () => {
     expect(lines[0]).toContain("primes_found");
   });
 
-  it("refuses an agent that presents a wrong token at connect", async () => {
+  it("refuses an agent that presents a wrong key at connect", async () => {
     const ws = new WebSocket(
-      `${race.server.url.replace("http", "ws")}/parties/lab/main?role=agent&agent_id=x&token=wrong`,
+      `${race.server.url.replace("http", "ws")}/parties/lab/main?role=agent&agent_id=x&key=wrong`,
     );
     const status = await new Promise<number>((resolve, reject) => {
       ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-      ws.on("open", () => reject(new Error("a wrong token was let in")));
+      ws.on("open", () => reject(new Error("a wrong key was let in")));
     });
     expect(status).toBe(401);
     const agents = await race.listAgents();

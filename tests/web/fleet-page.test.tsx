@@ -10,6 +10,7 @@ const gpuBox: AgentView = {
   status: "busy",
   version: "0.1.0",
   last_seen_at: "2026-01-02T03:04:05.000Z",
+  revoked_at: null,
   hardware: {
     cpu_model: "Ryzen 9 7950X",
     cpu_cores: 32,

@@ -23,6 +23,7 @@ const agent = (id: string, name: string, models: string[], reachable = true): Ag
   hardware,
   backends: { ollama: { reachable, version: "0.5.1", models: models.map(model) } },
   last_seen_at: "2026-01-02T03:04:05.000Z",
+  revoked_at: null,
 });
 
 const pull = (fields: Partial<ModelPullState>): ModelPullState => ({

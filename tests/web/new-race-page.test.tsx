@@ -21,6 +21,7 @@ const agent = (id: string, name: string, status: AgentView["status"]): AgentView
   },
   backends: {},
   last_seen_at: "2026-01-01T00:00:00.000Z",
+  revoked_at: null,
 });
 
 const pendingRun = (id: string): RunView => ({
