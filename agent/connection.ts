@@ -19,6 +19,7 @@ import {
   raceToAgentSchema,
 } from "../coordinator/protocol/messages.ts";
 import { agentClockNow } from "./agent-clock.ts";
+import { heartbeatWebSocket } from "./heartbeat-web-socket.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
 import type { Runner } from "./runner.ts";
 
@@ -30,6 +31,8 @@ export interface AgentConnectionOptions {
   identity: AgentIdentity;
   runner: Runner;
   log: Logger;
+  /** milliseconds between heartbeat pings; default protocol/keep-alive.ts's */
+  heartbeatMs?: number;
   /** the lab room asked for this model to be pulled */
   onModelPull?(model: string): void;
 }
@@ -55,6 +58,7 @@ interface RaceLink {
 
 export function createAgentConnection(options: AgentConnectionOptions): AgentConnection {
   const { runner, log } = options;
+  const HeartbeatWebSocket = heartbeatWebSocket(options.heartbeatMs);
   let identity = options.identity;
   const base = new URL(options.coordinatorUrl);
   const socketOptions = (party: "lab" | "race", room: string) => ({
@@ -63,7 +67,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     party,
     room,
     query: { role: "agent", agent_id: identity.agent_id, key: options.agentKey },
-    WebSocket,
+    WebSocket: HeartbeatWebSocket,
     maxEnqueuedMessages: 0,
     minReconnectionDelay: 500,
     maxReconnectionDelay: 10_000,

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { listAgents, resolveAgents, revokeAgent } from "../../db/agents.ts";
+import { deriveAgentKey } from "../protocol/agent-key.ts";
 import {
   type AgentView,
   defaultLabId,
@@ -15,8 +16,7 @@ import {
   modelPullListSchema,
   modelPullRequestSchema,
 } from "../protocol/api.ts";
-import { deriveAgentKey } from "../room/agent-key.ts";
-import { safeEqual } from "../room/authorize-connection.ts";
+import { safeEqual } from "../protocol/safe-equal.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
 import { createOperatorAuth, createOperatorCheck } from "./operator-auth.ts";

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Hono } from "hono";
+import { keepAlive, type PingableSocket } from "../protocol/keep-alive.ts";
 import type { Logger } from "../protocol/logger.ts";
 import { type AgentCheck, authorizeConnection, isPartyName, type PartyName } from "../room/authorize-connection.ts";
 import { maxMessageBytes } from "../room/parse-message.ts";
@@ -13,6 +14,8 @@ import type { ControlReply, Room, RoomConnection } from "../room/ports.ts";
 export interface NodeRoomHostOptions {
   agentCheck: AgentCheck;
   createRoom(party: PartyName, roomId: string): Room;
+  /** milliseconds between heartbeat pings to every socket; default protocol/keep-alive.ts's */
+  heartbeatMs?: number;
   /** true when a run with this id is stored: spectators may open only rooms of runs that exist */
   runExists(runId: string): boolean;
   log: Logger;
@@ -124,6 +127,8 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             };
             conn = socket;
             sockets.add(socket);
+            const raw = ws.raw as PingableSocket | undefined;
+            if (raw) keepAlive(raw, options.heartbeatMs);
             openCount.set(key, (openCount.get(key) ?? 0) + 1);
             touch(key);
             room

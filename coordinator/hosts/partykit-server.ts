@@ -7,7 +7,8 @@
  */
 import type * as Party from "partykit/server";
 import { createLogger, type Logger } from "../protocol/logger.ts";
-import { type AgentCheck, authorizeConnection, type PartyName, safeEqual } from "../room/authorize-connection.ts";
+import { safeEqual } from "../protocol/safe-equal.ts";
+import { type AgentCheck, authorizeConnection, type PartyName } from "../room/authorize-connection.ts";
 import type { ConnectionRole, Room, RoomConnection } from "../room/ports.ts";
 
 export interface PartyEnv {

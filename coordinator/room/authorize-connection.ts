@@ -4,7 +4,8 @@
  * `?role=agent&agent_id=..&key=..` with the key they got at enrollment (agent-key.ts); anything
  * else is a spectator, and spectators may only watch races.
  */
-import { deriveAgentKey } from "./agent-key.ts";
+import { deriveAgentKey } from "../protocol/agent-key.ts";
+import { safeEqual } from "../protocol/safe-equal.ts";
 import type { ConnectionRole } from "./ports.ts";
 
 export type ConnectionDecision =
@@ -14,13 +15,6 @@ export type ConnectionDecision =
 const parties = ["race", "lab"] as const;
 export type PartyName = (typeof parties)[number];
 export const isPartyName = (name: string): name is PartyName => (parties as readonly string[]).includes(name);
-
-/** Compares two strings in time that does not depend on where they differ. */
-export function safeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
-  return diff === 0;
-}
 
 export interface AgentCheck {
   /** the secret agent keys are derived from */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveAgentKey } from "../../../coordinator/room/agent-key.ts";
+import { deriveAgentKey } from "../../../coordinator/protocol/agent-key.ts";
 import { authorizeConnection } from "../../../coordinator/room/authorize-connection.ts";
 
 const secret = "agent-key-secret-0123456789abcdef0123";
