@@ -57,7 +57,9 @@ export interface TestApi {
   close(): void;
 }
 
-export function createTestApi(overrides: Partial<Pick<ApiDeps, "sinkSecret" | "log" | "agentToken">> = {}): TestApi {
+export function createTestApi(
+  overrides: Partial<Pick<ApiDeps, "sinkSecret" | "log" | "agentToken" | "agentKeySecret">> = {},
+): TestApi {
   const { db, close } = openDatabase(":memory:");
   const rooms = createFakeRooms();
   const app = createApi({
