@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { listAgents, resolveAgents } from "../../db/agents.ts";
 import { getRunView } from "../../db/run-views.ts";
-import { insertRun, markRunFailed } from "../../db/runs.ts";
+import { insertRun, liveRunsOfAgent, markRunFailed } from "../../db/runs.ts";
 import {
   type AgentView,
   type CreateRun,
@@ -96,7 +96,14 @@ export interface CreatedRun {
   preflight: RunPreflight;
 }
 
-export async function createRun(deps: ApiDeps, input: unknown): Promise<CreatedRun> {
+/** Races one machine may have waiting or running at once (they run one after another). */
+export const maxLiveRunsPerAgent = 8;
+
+/** Races the operator may start: a burst of 30, then one every 2 s. */
+export const runStartRate = { capacity: 30, perSecond: 0.5 } as const;
+
+/** `allowStart`: takes one of the operator's race starts (runStartRate), false when none is left */
+export async function createRun(deps: ApiDeps, input: unknown, allowStart: () => boolean): Promise<CreatedRun> {
   const body = parseOrThrow(createRunSchema, input);
   if (!workloadParamsSchemas[body.workload]) {
     const built = Object.keys(workloadParamsSchemas).join(" and ");
@@ -112,6 +119,22 @@ export async function createRun(deps: ApiDeps, input: unknown): Promise<CreatedR
   const preflight = preflightRun(body, allPlanned, allAgents);
   const planned = allPlanned.filter((_, i) => !preflight.skippedIndexes.has(i));
   const agents = allAgents.filter((_, i) => !preflight.skippedIndexes.has(i));
+  for (const agent of new Map(agents.map((a) => [a.id, a])).values()) {
+    if (liveRunsOfAgent(deps.db, agent.id).length >= maxLiveRunsPerAgent) {
+      throw new ApiError(
+        409,
+        "agent_busy",
+        `${agent.name} already has ${maxLiveRunsPerAgent} races waiting or running; let them finish or cancel one, then start this one.`,
+      );
+    }
+  }
+  if (!allowStart()) {
+    throw new ApiError(
+      429,
+      "rate_limited",
+      `At most ${runStartRate.capacity} races can be started in a burst, then one every ${1 / runStartRate.perSecond} s; wait a little and try again.`,
+    );
+  }
   const now = (deps.now ?? Date.now)();
   const run: RunInfo = {
     id: createRunId(),

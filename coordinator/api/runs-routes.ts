@@ -8,9 +8,10 @@ import { decodeRunCursor } from "../../db/run-cursor.ts";
 import { listRuns } from "../../db/run-views.ts";
 import { deleteRun } from "../../db/runs.ts";
 import { runStatusSchema, terminalRunStatuses, workloadSchema } from "../protocol/enums.ts";
+import { createTokenBuckets } from "../protocol/token-buckets.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
-import { createRun } from "./create-run.ts";
+import { createRun, runStartRate } from "./create-run.ts";
 import { findRunOrThrow } from "./find-run-or-throw.ts";
 import { createOperatorAuth } from "./operator-auth.ts";
 import { parseOrThrow } from "./parse-or-throw.ts";
@@ -50,9 +51,11 @@ async function cancelInRoom(deps: ApiDeps, id: string): Promise<void> {
 export function createRunsRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
   const operatorOnly = createOperatorAuth(deps.operatorKey);
+  const runStarts = createTokenBuckets({ ...runStartRate, now: deps.now ?? Date.now });
 
   app.post("/", operatorOnly, async (c) => {
-    return c.json(await createRun(deps, await readJsonBody(c)), 201);
+    const allowStart = () => runStarts.take("operator");
+    return c.json(await createRun(deps, await readJsonBody(c), allowStart), 201);
   });
 
   app.get("/", (c) => {

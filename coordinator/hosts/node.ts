@@ -3,10 +3,12 @@
  * @hono/node-server's built-in upgrade and keeps one room core instance per party and room id.
  */
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { upgradeWebSocket } from "@hono/node-server";
 import type { Hono } from "hono";
 import { keepAlive, type PingableSocket } from "../protocol/keep-alive.ts";
 import type { Logger } from "../protocol/logger.ts";
+import { createTokenBuckets } from "../protocol/token-buckets.ts";
 import { type AgentCheck, authorizeConnection, isPartyName, type PartyName } from "../room/authorize-connection.ts";
 import { maxMessageBytes } from "../room/parse-message.ts";
 import type { ControlReply, Room, RoomConnection } from "../room/ports.ts";
@@ -43,11 +45,27 @@ export interface NodeRoomHost {
 }
 
 const roomIdPattern = /^[\w-]{1,100}$/;
+
+/** Open sockets one IP address may hold (a lab behind one NAT still fits many spectators). */
+export const maxSocketsPerIp = 256;
+/**
+ * Messages per socket: agents send events in bursts when they resend after a reconnect, spectators
+ * only ask for snapshots. Above it the socket is closed (1008); an agent dials again and resends.
+ */
+export const messageRates = {
+  agent: { capacity: 5000, perSecond: 2000 },
+  viewer: { capacity: 30, perSecond: 5 },
+} as const;
 /** How long a room with no socket and nothing live stays in memory: a finished race keeps answering spectators who reconnect for a while. */
 const idleRoomTtlMs = 5 * 60_000;
 
 export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
   const rooms = new Map<string, Room>();
+  const socketsPerIp = new Map<string, number>();
+  const messageBuckets = {
+    agent: createTokenBuckets({ ...messageRates.agent, now: () => performance.now() }),
+    viewer: createTokenBuckets({ ...messageRates.viewer, now: () => performance.now() }),
+  };
   const sockets = new Set<RoomConnection>();
   /** open sockets per room key */
   const openCount = new Map<string, number>();
@@ -112,6 +130,18 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             404,
           );
         }
+        const ip = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? "unknown";
+        if ((socketsPerIp.get(ip) ?? 0) >= maxSocketsPerIp) {
+          return c.json(
+            {
+              error: {
+                code: "rate_limited",
+                message: `Too many open connections from ${ip} (at most ${maxSocketsPerIp}); close some tabs or agents and try again.`,
+              },
+            },
+            429,
+          );
+        }
         const room = roomFor(party, roomId);
         let conn: RoomConnection | null = null;
         const upgrade = upgradeWebSocket(() => ({
@@ -127,6 +157,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             };
             conn = socket;
             sockets.add(socket);
+            socketsPerIp.set(ip, (socketsPerIp.get(ip) ?? 0) + 1);
             const raw = ws.raw as PingableSocket | undefined;
             if (raw) keepAlive(raw, options.heartbeatMs);
             openCount.set(key, (openCount.get(key) ?? 0) + 1);
@@ -137,6 +168,11 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           },
           onMessage(event) {
             if (!conn) return;
+            if (!messageBuckets[conn.who.role].take(conn.id)) {
+              const { perSecond } = messageRates[conn.who.role];
+              conn.close(1008, `too many messages: at most ${perSecond} a second`);
+              return;
+            }
             const raw =
               typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8");
             room
@@ -146,6 +182,10 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           onClose() {
             if (!conn) return;
             sockets.delete(conn);
+            messageBuckets[conn.who.role].forget(conn.id);
+            const left = (socketsPerIp.get(ip) ?? 1) - 1;
+            if (left > 0) socketsPerIp.set(ip, left);
+            else socketsPerIp.delete(ip);
             room
               .onClose(conn)
               .catch((err) => options.log.error("onClose failed", { party, roomId, error: String(err) }))
