@@ -97,7 +97,7 @@ export interface CreatedRun {
 }
 
 /** Races one machine may have waiting or running at once (they run one after another). */
-export const maxLiveRunsPerAgent = 8;
+export const maxLiveRunsPerAgent = 16;
 
 /** Races the operator may start: a burst of 30, then one every 2 s. */
 export const runStartRate = { capacity: 30, perSecond: 0.5 } as const;

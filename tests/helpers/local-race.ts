@@ -19,14 +19,22 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
   const config = { ...parseServeConfig({ port: "0", "data-dir": dataDir, "no-agent": true }, {}) };
   const server = await startLocal(options.webDir ? { ...config, webDir: options.webDir } : config, silentLogger);
   const agents: RunningAgent[] = [];
-  /** starts an agent that dials in, as `npm run agent` would; the same name is the same agent */
-  const addAgent = async (name: string, engines: Partial<AgentConfig["engines"]> = {}): Promise<RunningAgent> => {
+  /**
+   * starts an agent that dials in, as `npm run agent` would; the same name is the same agent.
+   * `via`: the URL it dials instead of the server's (a fault proxy); `machine`: another machine's
+   * state dir, for a second agent with the same name
+   */
+  const addAgent = async (
+    name: string,
+    engines: Partial<AgentConfig["engines"]> = {},
+    { via = server.url, machine = "" }: { via?: string; machine?: string } = {},
+  ): Promise<RunningAgent> => {
     const agent = await startAgent(
       {
-        coordinatorUrl: server.url,
+        coordinatorUrl: via,
         token: server.agentToken,
         name,
-        stateDir: join(dataDir, "agents"),
+        stateDir: join(dataDir, "agents", machine),
         // one llama.cpp thread: on a busy 2-core machine more threads wait on each other for seconds
         engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, llamacppThreads: 1, ...engines },
       },

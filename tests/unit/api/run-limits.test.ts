@@ -17,7 +17,7 @@ describe("race start limits", () => {
     for (let i = 0; i < maxLiveRunsPerAgent; i++) expect((await start("box-0")).status).toBe(201);
     const refused = await start("box-0");
     expect(refused.status).toBe(409);
-    expect((await refused.json()).error).toMatchObject({ code: "agent_busy", message: /box-0 already has 8 races/ });
+    expect((await refused.json()).error).toMatchObject({ code: "agent_busy", message: /box-0 already has 16 races/ });
     expect((await start("box-1")).status).toBe(201);
   });
 
