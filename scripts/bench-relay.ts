@@ -11,7 +11,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { enrollGrantSchema } from "../coordinator/protocol/api.ts";
 import type { JobEvent } from "../coordinator/protocol/job.ts";
 import { nearestRank } from "../coordinator/protocol/summary.ts";
-import { startBenchServer } from "./start-bench-server.ts";
+import { startServeProcess } from "./start-serve-process.ts";
 
 const { values } = parseArgs({
   options: {
@@ -191,7 +191,7 @@ interface Outcome {
 }
 
 async function benchRelay(): Promise<Outcome> {
-  const server = await startBenchServer({ operatorKey, agentToken });
+  const server = await startServeProcess({ operatorKey, agentToken });
   const { url } = server;
   try {
     let sent = 0;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type RunView, runViewSchema } from "../coordinator/protocol/api.ts";
 import { nearestRank } from "../coordinator/protocol/summary.ts";
-import { startBenchServer } from "./start-bench-server.ts";
+import { startServeProcess } from "./start-serve-process.ts";
 
 const { values } = parseArgs({
   options: { agents: { type: "string", default: "3" }, races: { type: "string", default: "10" } },
@@ -71,7 +71,7 @@ const quantiles = (values: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const server = await startBenchServer({ operatorKey, agentToken });
+  const server = await startServeProcess({ operatorKey, agentToken });
   const stateDir = mkdtempSync(join(os.tmpdir(), "bench-start-agents-"));
   const names = Array.from({ length: agentCount }, (_, i) => `start-${i + 1}`);
   const agents = names.map((name) => startAgentProcess(server.url, name, stateDir));

@@ -1,6 +1,7 @@
 /**
- * Local mode in a child process on a free port with a temporary data dir and fixed keys, for the
- * benchmarks: they measure the coordinator as users run it, in its own process.
+ * Local mode (`bench-race serve`) in a child process with fixed keys and no embedded agent, for the
+ * benchmarks and for tests that kill it: they measure and break the coordinator as users run it,
+ * in its own process. A given data dir is kept; a temporary one is removed by `stop`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,10 +9,11 @@ import { createServer } from "node:net";
 import os from "node:os";
 import { join } from "node:path";
 
-export interface BenchServer {
+export interface ServeProcess {
   url: string;
+  port: number;
   child: ChildProcess;
-  /** stops the server and removes its data dir */
+  /** stops the server (SIGTERM, waits for its exit) and removes a temporary data dir */
   stop(): Promise<void>;
 }
 
@@ -24,34 +26,40 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startBenchServer(keys: { operatorKey: string; agentToken: string }): Promise<BenchServer> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(os.tmpdir(), "bench-server-"));
+export async function startServeProcess(options: {
+  operatorKey: string;
+  agentToken: string;
+  dataDir?: string;
+  port?: number;
+}): Promise<ServeProcess> {
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(join(os.tmpdir(), "bench-serve-"));
   const child = spawn(
     process.execPath,
     ["--import", "tsx", "cli.ts", "serve", "--port", String(port), "--no-agent", "--data-dir", dataDir],
     {
-      env: { ...process.env, BENCH_OPERATOR_KEY: keys.operatorKey, BENCH_AGENT_TOKEN: keys.agentToken },
+      env: { ...process.env, BENCH_OPERATOR_KEY: options.operatorKey, BENCH_AGENT_TOKEN: options.agentToken },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  for (let attempt = 0; attempt < 200; attempt++) {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) break;
     const ok = await fetch(`${url}/api/health`).then(
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, child, stop };
+    if (ok) return { url, port, child, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();
-  throw new Error("local mode did not start within 20 s");
+  throw new Error("local mode did not start within 30 s");
 }

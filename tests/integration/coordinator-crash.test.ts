@@ -1,0 +1,107 @@
+/**
+ * kill -9 of the coordinator in the middle of a race, then a restart on the same data dir: finished
+ * runs are intact, the cut race reads interrupted with its lanes' reason, and the agent, told its
+ * race is gone, drops that job and races again at once.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { WebSocket } from "ws";
+import { type RunningAgent, startAgent } from "../../agent/start-agent.ts";
+import { runViewSchema } from "../../coordinator/protocol/api.ts";
+import { silentLogger } from "../../coordinator/protocol/logger.ts";
+import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
+import { type ServeProcess, startServeProcess } from "../../scripts/start-serve-process.ts";
+
+const keys = { operatorKey: "crash-test-operator-key-000000", agentToken: "crash-test-agent-token-0000000" };
+
+describe("coordinator killed mid-race", () => {
+  const dataDir = mkdtempSync(join(os.tmpdir(), "bench-crash-"));
+  let server: ServeProcess | null = null;
+  let agent: RunningAgent | null = null;
+  afterEach(async () => {
+    await agent?.close(0);
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${server?.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${keys.operatorKey}`, "content-type": "application/json" },
+    });
+    return response.json();
+  };
+  const getRun = async (id: string) => runViewSchema.parse((await api(`/api/runs/${id}`)).run);
+  const startRun = async (n: number) =>
+    runViewSchema.parse(
+      (
+        await api("/api/runs", {
+          method: "POST",
+          body: JSON.stringify({ workload: "compute", agents: ["lab-1"], params: { n, threads: 1 } }),
+        })
+      ).run,
+    );
+  /** resolves once the race's room says `done(state)` */
+  const watch = (runId: string, done: (types: string[], finished: boolean) => boolean) => {
+    const ws = new WebSocket(`${server?.url.replace("http", "ws")}/parties/race/${runId}`);
+    return new Promise<void>((resolve) => {
+      ws.on("message", (data) => {
+        const message = raceToViewerSchema.parse(JSON.parse(String(data)));
+        const types =
+          message.type === "race-delta"
+            ? message.events.flatMap((e) => (e.event.type === "lane-event" ? [e.event.event.type] : []))
+            : [];
+        const finished =
+          (message.type === "race-snapshot" && message.state.finished_at !== null) ||
+          (message.type === "race-delta" && message.events.some((e) => e.event.type === "race-finish"));
+        if (done(types, finished)) {
+          ws.close();
+          resolve();
+        }
+      });
+    });
+  };
+
+  it("keeps finished runs, marks the cut one interrupted, and the agent races again at once", async () => {
+    server = await startServeProcess({ ...keys, dataDir });
+    agent = await startAgent(
+      {
+        coordinatorUrl: server.url,
+        token: keys.agentToken,
+        name: "lab-1",
+        stateDir: join(dataDir, "agent"),
+        engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, llamacppThreads: 1 },
+      },
+      silentLogger,
+    );
+    await agent.connection.welcomed;
+
+    const finished = await startRun(1_000_000);
+    await watch(finished.id, (_, over) => over);
+    const cut = await startRun(1e12);
+    await watch(cut.id, (types) => types.includes("job-start"));
+
+    const { port } = server;
+    const died = new Promise((resolve) => server?.child.once("exit", resolve));
+    server.child.kill("SIGKILL");
+    await died;
+    server = await startServeProcess({ ...keys, dataDir, port });
+
+    expect(await getRun(finished.id)).toMatchObject({ status: "done", lanes: [{ status: "done" }] });
+    expect((await getRun(finished.id)).lanes[0]?.results.map((r) => r.metrics.primes_found)).toEqual([78_498]);
+    const interrupted = await getRun(cut.id);
+    expect(interrupted.status).toBe("interrupted");
+    expect(interrupted.lanes[0]?.error?.code).toBe("coordinator_restarted");
+
+    await vi.waitFor(
+      async () =>
+        expect((await api("/api/agents")).agents.map((a: { status: string }) => a.status)).toEqual(["online"]),
+      { timeout: 20_000, interval: 100 },
+    );
+    const again = await startRun(1_000_000);
+    await watch(again.id, (_, over) => over);
+    expect((await getRun(again.id)).lanes[0]).toMatchObject({ status: "done" });
+  });
+});
