@@ -143,6 +143,7 @@ export async function createRun(deps: ApiDeps, input: unknown, allowStart: () =>
     repeats: body.repeats,
     warmup: body.warmup,
     created_at: now,
+    deadline_s: body.deadline_s,
   };
   const lanes: LaneSetup[] = planned.map((lane, index) => {
     const agent = agents[index];

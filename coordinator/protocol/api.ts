@@ -35,6 +35,8 @@ export const createRunSchema = z
     warmup: z.number().int().min(0).max(10).default(0),
     /** race lanes that fail preflight (engine unreachable, model missing) instead of skipping them */
     force: z.boolean().default(false),
+    /** the race ends this long after it starts, whatever is still running: 10 s to 24 h, default 4 h */
+    deadline_s: z.number().int().min(10).max(86_400).default(14_400),
     /** a finished run of the same workload to race against: its lanes replay beside the new ones as ghosts */
     ghost_run_id: z.string().min(1).max(100).optional(),
   })

@@ -57,6 +57,7 @@ export const jobErrorCodes = [
   "agent_absent",
   "agent_lost",
   "agent_revoked",
+  "deadline_exceeded",
   "coordinator_restarted",
   "rooms_unavailable",
   "cancelled",

@@ -30,6 +30,8 @@ export const runInfoSchema = z.object({
   warmup: z.number().int().min(0),
   /** milliseconds since the Unix epoch */
   created_at: z.number(),
+  /** the race ends this many seconds after it opens, whatever is still running (absent in older runs) */
+  deadline_s: z.number().int().positive().optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 

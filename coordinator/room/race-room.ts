@@ -65,6 +65,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   const lostTimers = new Map<string, () => void>();
   let state: RaceState | null = null;
   let cancelJoinTimer: (() => void) | null = null;
+  let cancelDeadline: (() => void) | null = null;
   const acks = createAckBatcher<JobTrack>({
     clock,
     tickMs,
@@ -210,6 +211,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   function finishIfDone(): void {
     gate.check();
     if (!state || !isLive() || !state.lanes.every(isTerminalLane)) return;
+    cancelDeadline?.();
     append({ type: "race-finish", status: state.lanes.some((lane) => lane.status === "done") ? "done" : "failed" });
     for (const cancel of lostTimers.values()) cancel();
     lostTimers.clear();
@@ -310,7 +312,30 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       });
     }
     cancelJoinTimer = clock.setTimeout(() => void queue.run(startRace), joinTimeoutMs);
+    if (setup.run.deadline_s !== undefined) {
+      const deadlineS = setup.run.deadline_s;
+      cancelDeadline = clock.setTimeout(() => void queue.run(() => endAtDeadline(deadlineS)), deadlineS * 1000);
+    }
     return { status: 200, body: { ok: true, seq: state.seq } };
+  }
+
+  /** the race ran past its deadline: what still runs is stopped on its agent and its lane ends */
+  function endAtDeadline(deadlineS: number): void {
+    if (!state || !isLive()) return;
+    for (const lane of state.lanes) {
+      if (isTerminalLane(lane)) continue;
+      const conn = agents.get(lane.agent_id);
+      if (conn) sendTo(conn, { type: "job-cancel", job_id: jobIdOf(lane.lane_id) });
+      append({
+        type: "lane-lost",
+        lane_id: lane.lane_id,
+        error: {
+          code: "deadline_exceeded",
+          message: `The race reached its deadline of ${deadlineS} s before this lane finished; start it with a longer deadline_s, or fewer repeats.`,
+        },
+      });
+    }
+    finishIfDone();
   }
 
   function cancelRace(): ControlReply {
@@ -353,6 +378,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     isIdle: () => !isLive() && !sinkBatcher.pending(),
     dispose() {
       cancelJoinTimer?.();
+      cancelDeadline?.();
       gate.dispose();
       clocks.dispose();
       acks.dispose();

@@ -70,6 +70,7 @@ describe("POST /api/runs", () => {
       repeats: 3,
       warmup: 1,
       created_at: testNow,
+      deadline_s: 14_400,
     });
     expect(open.setup.lanes[1]).toEqual({
       lane_id: "l1",
