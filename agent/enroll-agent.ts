@@ -6,7 +6,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type EnrollGrant, enrollGrantSchema } from "../coordinator/protocol/api.ts";
+import { apiErrorSchema, type EnrollGrant, enrollGrantSchema } from "../coordinator/protocol/api.ts";
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
 
 export interface EnrollOptions {
   stateDir: string;
@@ -22,12 +30,35 @@ export function credentialsFile(stateDir: string, name: string, coordinatorUrl: 
   return join(stateDir, `agent-${slug(name)}@${slug(new URL(coordinatorUrl).host)}.json`);
 }
 
+/**
+ * The saved key when the coordinator still takes it, else a fresh enrollment. A key the coordinator
+ * no longer knows (its data dir was reset) is replaced; a revoked one is an error that says what to do.
+ */
 export async function loadOrEnroll(options: EnrollOptions): Promise<EnrollGrant> {
   const file = credentialsFile(options.stateDir, options.name, options.coordinatorUrl);
-  if (existsSync(file)) {
-    const saved = enrollGrantSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    if (saved.success) return saved.data;
+  const saved = existsSync(file) ? enrollGrantSchema.safeParse(JSON.parse(readFileSync(file, "utf8"))) : null;
+  if (saved?.success) {
+    const status = await keyStatus(options, saved.data);
+    if (status === 403) {
+      throw new Error(
+        `The operator revoked this machine (${saved.data.agent_id}). To race it again, delete ${file} and start the agent again; it enrolls as a new machine.`,
+      );
+    }
+    if (status !== 401) return saved.data;
   }
+  return enroll(options, file);
+}
+
+/** How the coordinator answers a plain GET on the lab room with this key: 426 when good, 401 unknown, 403 revoked. */
+async function keyStatus(options: EnrollOptions, grant: EnrollGrant): Promise<number> {
+  const query = new URLSearchParams({ role: "agent", agent_id: grant.agent_id, key: grant.agent_key });
+  const url = new URL(`/parties/lab/main?${query}`, options.coordinatorUrl);
+  const response = await (options.fetch ?? fetch)(url);
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function enroll(options: EnrollOptions, file: string): Promise<EnrollGrant> {
   const url = new URL("/api/agents/enroll", options.coordinatorUrl);
   const response = await (options.fetch ?? fetch)(url, {
     method: "POST",
@@ -38,7 +69,10 @@ export async function loadOrEnroll(options: EnrollOptions): Promise<EnrollGrant>
   });
   if (!response.ok) {
     const detail = await response.text();
-    throw new Error(`The coordinator refused to enroll this agent (${response.status}): ${detail.slice(0, 500)}`);
+    const reason = apiErrorSchema.safeParse(safeJson(detail));
+    throw new Error(
+      `The coordinator at ${url.origin} refused to enroll this agent (${response.status}): ${reason.success ? reason.data.error.message : detail.slice(0, 500)}`,
+    );
   }
   const grant = enrollGrantSchema.parse(await response.json());
   mkdirSync(options.stateDir, { recursive: true });
