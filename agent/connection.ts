@@ -4,6 +4,7 @@
  * event in an outbox until the room acknowledges it, resending after a reconnect. Model pulls the
  * lab room asks for go to `onModelPull`; their progress comes back through `reportPull`.
  */
+import { join } from "node:path";
 import { PartySocket } from "partysocket";
 import { WebSocket } from "ws";
 import { defaultLabId } from "../coordinator/protocol/api.ts";
@@ -23,6 +24,11 @@ import { heartbeatWebSocket } from "./heartbeat-web-socket.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
 import type { Runner } from "./runner.ts";
 
+/** A job's unacknowledged events kept in memory before they move to disk. */
+export const outboxMemoryBytes = 4 * 1024 * 1024;
+/** How long a race socket may stay down before a job's kept events move to disk. */
+export const reconnectWindowMs = 30_000;
+
 export interface AgentConnectionOptions {
   /** http(s) URL of the coordinator */
   coordinatorUrl: string;
@@ -31,6 +37,8 @@ export interface AgentConnectionOptions {
   identity: AgentIdentity;
   runner: Runner;
   log: Logger;
+  /** where jobs' unacknowledged events go when they outgrow memory or an outage (kept-events.ts); none: memory only */
+  outboxDir?: string;
   /** milliseconds between heartbeat pings; default protocol/keep-alive.ts's */
   heartbeatMs?: number;
   /** the lab room asked for this model to be pulled */
@@ -73,6 +81,14 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     maxReconnectionDelay: 10_000,
   });
   const races = new Map<string, RaceLink>();
+  const spillOf = (jobId: string) =>
+    options.outboxDir
+      ? {
+          file: join(options.outboxDir, `${jobId.replace(/[^\w.-]/g, "_")}.ndjson`),
+          maxMemoryBytes: outboxMemoryBytes,
+          afterMs: reconnectWindowMs,
+        }
+      : null;
   const idleWaiters: Array<() => void> = [];
   /** races this process finished with; a repeated join for one of them is ignored */
   const left = new Set<string>();
@@ -146,7 +162,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
   function assign(link: RaceLink, runId: string, job: JobSpec, ackedSeq: number, send: (m: AgentToRace) => void): void {
     let outbox = link.outboxes.get(job.job_id);
     if (!outbox) {
-      outbox = createJobOutbox(job.job_id, () => settle(runId, job.job_id), ackedSeq);
+      outbox = createJobOutbox(job.job_id, () => settle(runId, job.job_id), ackedSeq, spillOf(job.job_id));
       link.outboxes.set(job.job_id, outbox);
       outbox.attach(send);
       if (ackedSeq === 0)

@@ -4,6 +4,7 @@
  */
 import type { JobEvent } from "../coordinator/protocol/job.ts";
 import type { AgentToRace } from "../coordinator/protocol/messages.ts";
+import { createKeptEvents, type SpillOptions } from "./kept-events.ts";
 
 export interface JobOutbox {
   readonly jobId: string;
@@ -21,9 +22,23 @@ export interface JobOutbox {
   settled(): boolean;
 }
 
-/** `heldByRoom`: events of this job the room already holds (from an earlier agent process); numbering continues after them. */
-export function createJobOutbox(jobId: string, onSettled: () => void, heldByRoom = 0): JobOutbox {
-  const kept = new Map<number, JobEvent>();
+export interface OutboxSpill extends SpillOptions {
+  /** how long the socket may be gone before the kept events move to disk (the reconnect window) */
+  afterMs: number;
+}
+
+/**
+ * `heldByRoom`: events of this job the room already holds (from an earlier agent process); numbering
+ * continues after them. `spill`: where kept events go on disk, past a memory bound or a long outage.
+ */
+export function createJobOutbox(
+  jobId: string,
+  onSettled: () => void,
+  heldByRoom = 0,
+  spill: OutboxSpill | null = null,
+): JobOutbox {
+  const kept = createKeptEvents(spill);
+  let cancelSpill: (() => void) | null = null;
   let seq = heldByRoom;
   let terminalSeq: number | null = null;
   let ackedSeq = heldByRoom;
@@ -35,24 +50,28 @@ export function createJobOutbox(jobId: string, onSettled: () => void, heldByRoom
     jobId,
     push(event) {
       seq += 1;
-      kept.set(seq, event);
+      kept.add(seq, event);
       if (event.type === "job-finish") terminalSeq = seq;
       transmit(seq, event);
     },
     ack(upTo) {
       if (upTo <= ackedSeq) return;
-      for (let n = ackedSeq + 1; n <= upTo; n++) kept.delete(n);
+      kept.dropThrough(upTo);
       ackedSeq = upTo;
       if (settled()) onSettled();
     },
     resendFrom(fromSeq) {
-      for (let n = Math.max(fromSeq, ackedSeq + 1); n <= seq; n++) {
-        const event = kept.get(n);
-        if (event) transmit(n, event);
-      }
+      for (const entry of kept.range(Math.max(fromSeq, ackedSeq + 1), seq)) transmit(entry.seq, entry.event);
     },
     attach(next) {
       send = next;
+      cancelSpill?.();
+      cancelSpill = null;
+      if (next === null && spill && !settled()) {
+        const timer = setTimeout(() => kept.spill(), spill.afterMs);
+        timer.unref();
+        cancelSpill = () => clearTimeout(timer);
+      }
     },
     lastSeq: () => seq,
     settled,

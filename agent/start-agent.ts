@@ -2,6 +2,8 @@
  * Brings an agent up: probes the machine and its backends, then dials out to the coordinator.
  * Used by the `agent` command and by local mode's embedded agent alike.
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 import { appVersion } from "../coordinator/protocol/app-version.ts";
@@ -60,6 +62,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   connection = createAgentConnection({
     coordinatorUrl: config.coordinatorUrl,
     agentKey,
+    outboxDir: resetOutboxDir(join(config.stateDir, "outbox", agentId)),
     identity: { agent_id: agentId, name: config.name, version: appVersion, hardware, backends: probes },
     runner,
     log,
@@ -75,4 +78,10 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       connection?.close();
     },
   };
+}
+
+/** A new agent process starts with an empty outbox: jobs of an earlier process end `agent_restarted`. */
+function resetOutboxDir(dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  return dir;
 }
