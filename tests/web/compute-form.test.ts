@@ -25,6 +25,7 @@ describe("parseComputeForm", () => {
         repeats: 3,
         warmup: 1,
         force: false,
+        deadline_s: 14_400,
       },
     });
   });

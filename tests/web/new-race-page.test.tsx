@@ -129,6 +129,7 @@ describe("NewRacePage", () => {
       repeats: 1,
       warmup: 0,
       force: false,
+      deadline_s: 14_400,
     });
     await vi.waitFor(() => expect(history.get()).toBe("/runs/r-9"));
     expect(host.querySelector('[data-testid="race-route"]')).not.toBeNull();
@@ -247,6 +248,7 @@ describe("NewRacePage for an llm race", () => {
       repeats: 3,
       warmup: 1,
       force: false,
+      deadline_s: 14_400,
     });
     await vi.waitFor(() => expect(history.get()).toBe("/runs/r-11"));
   });
