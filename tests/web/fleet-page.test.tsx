@@ -109,6 +109,39 @@ describe("FleetPage", () => {
     expect(fake.requests.map((r) => r.path)).not.toContain("/api/fleet/enrollment");
   });
 
+  it("revokes a machine after the operator confirms, and shows it revoked", async () => {
+    let revoked = false;
+    const confirm = vi.fn(() => true);
+    vi.stubGlobal("confirm", confirm);
+    const { host, fake } = mountFleet({
+      "GET /api/agents": () =>
+        jsonResponse(200, {
+          agents: [revoked ? { ...gpuBox, revoked_at: "2026-01-03T00:00:00.000Z" } : gpuBox, laptop],
+        }),
+      "POST /api/agents/a-gpu/revoke": () => {
+        revoked = true;
+        return jsonResponse(200, { agent: { ...gpuBox, revoked_at: "2026-01-03T00:00:00.000Z" } });
+      },
+    });
+    await vi.waitFor(() => expect(host.querySelectorAll('[data-testid="revoke-button"]')).toHaveLength(2));
+    machines(host)[0]?.querySelector<HTMLButtonElement>('[data-testid="revoke-button"]')?.click();
+    expect(confirm).toHaveBeenCalledWith(expect.stringContaining("Revoke gpu-box?"));
+    await vi.waitFor(() =>
+      expect(machines(host)[0]?.querySelector('[data-testid="machine-revoked"]')?.textContent).toBe("revoked"),
+    );
+    expect(fake.requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual(["/api/agents/a-gpu/revoke"]);
+    expect(machines(host)[0]?.querySelector('[data-testid="revoke-button"]')).toBeNull();
+    expect(machines(host)[0]?.querySelector('[data-testid="last-seen"]')?.textContent).toContain("revoked");
+  });
+
+  it("revokes nothing when the operator does not confirm", async () => {
+    vi.stubGlobal("confirm", () => false);
+    const { host, fake } = mountFleet();
+    await vi.waitFor(() => expect(host.querySelectorAll('[data-testid="revoke-button"]')).toHaveLength(2));
+    machines(host)[1]?.querySelector<HTMLButtonElement>('[data-testid="revoke-button"]')?.click();
+    expect(fake.requests.filter((r) => r.method === "POST")).toEqual([]);
+  });
+
   it("says so when no machine has connected", async () => {
     const { host } = mountFleet({ "GET /api/agents": () => jsonResponse(200, { agents: [] }) });
     await vi.waitFor(() => expect(host.textContent).toContain("No machines have connected yet."));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LaneState } from "../../coordinator/protocol/race-state.ts";
 import { LaneCard } from "../../web/src/components/lane-card.tsx";
+import { describeLaneStart, describeStartSkew } from "../../web/src/lib/describe-lane-start.ts";
 import { laneAheadOnMachine } from "../../web/src/lib/lane-waiting-turn.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
 import { mount } from "./mount.tsx";
@@ -81,5 +82,39 @@ describe("LaneCard", () => {
     expect(text(host, "lane-status")).toBe("pending");
     expect(text(host, "lane-waiting")).toBe("Waiting for its turn on this machine: llama3:8b is running there.");
     expect(text(mountCard(elsewhere), "lane-waiting")).toBeUndefined();
+  });
+
+  it("says how the lane started against the common start, what it ran after, and a late start", () => {
+    const base = finishedLane();
+    const first: LaneState = { ...base, lane_id: "first", model: "llama3:8b" };
+    const second: LaneState = {
+      ...base,
+      lane_id: "second",
+      start_skew_ms: 0.42,
+      start_skew_uncertainty_ms: 1,
+      ran_after: "first",
+      start_note: "started late: not ready within 120 s",
+    };
+    expect(describeLaneStart(second, [first, second])).toEqual([
+      "started +0.4 ms ± 1",
+      "ran after llama3:8b on this machine",
+      "started late: not ready within 120 s",
+    ]);
+    expect(describeStartSkew({ start_skew_ms: -2.25, start_skew_uncertainty_ms: null })).toBe(
+      "started −2.3 ms (clock not measured)",
+    );
+    expect(describeLaneStart({ ...base, start_skew_ms: null, ran_after: null, start_note: null }, [])).toEqual([]);
+    const host = mount(() => <LaneCard lane={second} lanes={[first, second]} repeats={1} warmup={0} place={2} />);
+    expect(text(host, "lane-start")).toBe(
+      "started +0.4 ms ± 1 · ran after llama3:8b on this machine · started late: not ready within 120 s",
+    );
+    expect(text(host, "lane-place")).toBe("🏁 2nd");
+  });
+
+  it("says which other race a pending lane's machine is busy with", () => {
+    const waiting: LaneState = { ...finishedLane(), status: "pending", results: [] };
+    const host = mount(() => <LaneCard lane={waiting} repeats={1} warmup={0} busyWith="race 3f2a9c1e (llm)" />);
+    expect(text(host, "lane-waiting")).toBe("Waiting for race 3f2a9c1e (llm) on this machine.");
+    expect(text(host, "lane-place")).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RaceState } from "../../coordinator/protocol/race-state.ts";
 import { SummaryTable } from "../../web/src/components/summary-table.tsx";
+import { formatGap } from "../../web/src/lib/gap-to-leader.ts";
+import { findProvenanceMismatches } from "../../web/src/lib/provenance-mismatch.ts";
 import { type RankedLane, rankLanes } from "../../web/src/lib/rank-lanes.ts";
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
 import { workloadView } from "../../web/src/workloads/registry.ts";
@@ -129,6 +131,7 @@ describe("rankLanes for an llm race", () => {
       "Machine",
       "Status",
       "Median gen tokens/s",
+      "Gap",
       "Min",
       "Max",
       "Stdev",
@@ -156,12 +159,57 @@ describe("SummaryTable", () => {
     const host = mount(() => <SummaryTable state={race()} />);
     const table = host.querySelector('[data-testid="summary-table"]');
     const headers = [...(table?.querySelectorAll("th") ?? [])].map((th) => th.textContent);
-    expect(headers).toEqual(["Place", "Machine", "Status", "Median elapsed", "Min", "Max", "Stdev", "Primes found"]);
+    expect(headers).toEqual([
+      "Place",
+      "Machine",
+      "Status",
+      "Median elapsed",
+      "Gap",
+      "Min",
+      "Max",
+      "Stdev",
+      "Primes found",
+    ]);
     const rows = [...host.querySelectorAll('[data-testid="summary-row"]')];
     expect(rows.map((row) => row.getAttribute("data-agent-name"))).toEqual(["beta", "alpha", "mocky"]);
     expect(rows.map((row) => row.querySelector('[data-testid="place"]')?.textContent)).toEqual(["1", "2", "—"]);
     expect(rows[0]?.querySelector('[data-testid="median"]')?.textContent).toBe("1.10 s");
+    expect(rows.map((row) => row.querySelector('[data-testid="gap"]')?.textContent)).toEqual([
+      "leader",
+      "+100 ms, 9.1 % slower",
+      "—",
+    ]);
+    expect(host.querySelector('[data-testid="provenance-mismatch"]')).toBeNull();
     expect(rows[2]?.textContent).toContain("mock");
     expect(rows[2]?.classList.contains("mock")).toBe(true);
+  });
+
+  it("marks a lane whose compute engine version differs from the other machines'", () => {
+    const state = race();
+    const versions: Record<string, string> = { alpha: "0.2.0", beta: "0.1.0", mocky: "0.1.0" };
+    const mixed: RaceState = {
+      ...state,
+      lanes: state.lanes.map((lane) => ({
+        ...lane,
+        provenance: lane.provenance && { ...lane.provenance, engine_version: versions[lane.agent_name] ?? null },
+      })),
+    };
+    const found = findProvenanceMismatches(mixed.lanes);
+    expect([...found.entries()]).toEqual([["lane-alpha", { field: "engine version", value: "0.2.0", usual: "0.1.0" }]]);
+    const host = mount(() => <SummaryTable state={mixed} />);
+    const marked = host.querySelector('[data-agent-name="alpha"] [data-testid="provenance-mismatch"]');
+    expect(marked?.textContent).toBe("⚠ engine version differs");
+    expect(host.querySelectorAll('[data-testid="provenance-mismatch"]')).toHaveLength(1);
+  });
+});
+
+describe("formatGap", () => {
+  const rate = { name: "gen_tokens_per_s", label: "Gen", higherIsBetter: true, format: (v: number) => `${v} tok/s` };
+  const time = { name: "elapsed_ms", label: "Elapsed", higherIsBetter: false, format: (v: number) => `${v} ms` };
+  it("reads like a race: how far behind and how much slower", () => {
+    expect(formatGap(time, 5000, 5530)).toBe("+530 ms, 11 % slower");
+    expect(formatGap(rate, 50, 45.5)).toBe("−4.5 tok/s, 9 % slower");
+    expect(formatGap(rate, 50, 50)).toBe("leader");
+    expect(formatGap(time, 0, 10)).toBe("+10 ms");
   });
 });

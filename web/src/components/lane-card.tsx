@@ -1,12 +1,16 @@
 // One machine's lane in a race: who runs it on which engine and model, its status, the workload's
 // own body (progress and result for compute, streamed text and speeds for llm), and the error that
-// stopped it, if any; a lane waiting for its machine says so.
+// stopped it, if any; a lane waiting for its machine says so. Once placed it shows its place with
+// a finish flag, and it says how its start went: the measured skew against the common start
+// instant, the lane it ran after on the same machine, a late start.
 
-import { Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import { workloadOfBackend } from "../../../coordinator/protocol/enums.ts";
 import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
+import { describeLaneStart } from "../lib/describe-lane-start.ts";
+import { ordinal } from "../lib/format.ts";
 import { isMockLane } from "../lib/rank-lanes.ts";
 import { workloadView } from "../workloads/registry.ts";
 import { StatusBadge } from "./status-badge.tsx";
@@ -18,8 +22,15 @@ export function LaneCard(props: {
   live?: LaneLive | null;
   /** the lane running on this lane's machine while this one waits (see laneAheadOnMachine) */
   waitingFor?: LaneState | null;
+  /** the race's other lanes (for "ran after") */
+  lanes?: readonly LaneState[];
+  /** 1, 2, ... once the lane is placed */
+  place?: number | null;
+  /** what the lane's machine is busy with outside this race, e.g. "race 3f2a… (llm)" */
+  busyWith?: string | null;
 }) {
   const view = () => workloadView(workloadOfBackend[props.lane.backend]);
+  const startLines = () => describeLaneStart(props.lane, props.lanes ?? []);
   return (
     <article class="lane-card" data-testid="lane-card" data-agent-name={props.lane.agent_name}>
       <header class="lane-head">
@@ -35,8 +46,38 @@ export function LaneCard(props: {
             </Show>
           </p>
         </div>
-        <StatusBadge status={props.lane.status} testId="lane-status" />
+        <div class="lane-badges">
+          <Show when={props.place}>
+            {(place) => (
+              <span class="place-badge" data-testid="lane-place" classList={{ winner: place() === 1 }}>
+                🏁 {ordinal(place())}
+              </span>
+            )}
+          </Show>
+          <StatusBadge status={props.lane.status} testId="lane-status" />
+        </div>
       </header>
+
+      <Show when={startLines().length > 0}>
+        <p class="muted lane-start" data-testid="lane-start">
+          <For each={startLines()}>
+            {(line, i) => (
+              <>
+                {i() > 0 ? " · " : ""}
+                {line}
+              </>
+            )}
+          </For>
+        </p>
+      </Show>
+
+      <Show when={!props.waitingFor && props.lane.status === "pending" && props.busyWith}>
+        {(busy) => (
+          <p class="muted lane-waiting" data-testid="lane-waiting">
+            Waiting for {busy()} on this machine.
+          </p>
+        )}
+      </Show>
 
       <Show when={props.waitingFor}>
         {(ahead) => (

@@ -1,8 +1,12 @@
 // The race's standings: one row per lane, placed by rankLanes on the chosen metric (the median of
 // the measured passes, with min, max and stdev when there are repeats), then the workload's own
-// result columns. Mock lanes are listed, marked, and never placed.
-import { For, Show } from "solid-js";
+// result columns. Mock lanes are listed, marked, and never placed; the gap to the leader reads
+// like a race ("+0.53 s, 9 % slower"); a lane whose model digest or engine version differs from
+// the other machines' is marked.
+import { createMemo, For, Show } from "solid-js";
 import type { RaceState } from "../../../coordinator/protocol/race-state.ts";
+import { gapsToLeader } from "../lib/gap-to-leader.ts";
+import { findProvenanceMismatches } from "../lib/provenance-mismatch.ts";
 import { type RankingMetric, rankLanes } from "../lib/rank-lanes.ts";
 import { workloadView } from "../workloads/registry.ts";
 import { StatusBadge } from "./status-badge.tsx";
@@ -16,7 +20,9 @@ export function SummaryTable(props: {
   const metric = (): RankingMetric | null =>
     props.metric === undefined ? (view()?.rankingMetrics(props.state.run.params)[0] ?? null) : props.metric;
   const columns = () => view()?.summaryColumns ?? [];
-  const rows = () => rankLanes(props.state, metric());
+  const rows = createMemo(() => rankLanes(props.state, metric()));
+  const gaps = createMemo(() => gapsToLeader(rows(), metric()));
+  const mismatches = createMemo(() => findProvenanceMismatches(props.state.lanes));
   const spread = () => metric() !== null && props.state.run.repeats > 1;
   const format = (value: number | undefined): string => {
     const chosen = metric();
@@ -37,6 +43,7 @@ export function SummaryTable(props: {
             <th>Status</th>
             <Show when={metric() !== null}>
               <th>{measureLabel()}</th>
+              <th>Gap</th>
               <Show when={spread()}>
                 <th>Min</th>
                 <th>Max</th>
@@ -58,12 +65,24 @@ export function SummaryTable(props: {
                       mock
                     </span>
                   </Show>
+                  <Show when={mismatches().get(row.lane.lane_id)}>
+                    {(mismatch) => (
+                      <span
+                        class="mismatch-tag"
+                        data-testid="provenance-mismatch"
+                        title={`This lane's ${mismatch().field} is ${mismatch().value}; the others ran ${mismatch().usual}, so its numbers compare a different build.`}
+                      >
+                        ⚠ {mismatch().field} differs
+                      </span>
+                    )}
+                  </Show>
                 </td>
                 <td>
                   <StatusBadge status={row.lane.status} />
                 </td>
                 <Show when={metric() !== null}>
                   <td data-testid="median">{format(row.measure?.median)}</td>
+                  <td data-testid="gap">{gaps().get(row.lane.lane_id) ?? "—"}</td>
                   <Show when={spread()}>
                     <td>{format(row.measure?.min)}</td>
                     <td>{format(row.measure?.max)}</td>

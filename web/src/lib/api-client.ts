@@ -93,6 +93,15 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
     async listAgents(): Promise<AgentView[]> {
       return (await json(z.object({ agents: z.array(agentViewSchema) }), "/api/agents")).agents;
     },
+    /** revokes a machine's key: it is disconnected at once and refused from then on (operator only) */
+    async revokeAgent(id: string): Promise<AgentView | null> {
+      const body = await json(
+        z.object({ agent: agentViewSchema.optional() }),
+        `/api/agents/${encodeURIComponent(id)}/revoke`,
+        { method: "POST" },
+      );
+      return body.agent ?? null;
+    },
     /** the agent token and the command that adds a machine (operator only) */
     async getEnrollment(): Promise<Enrollment> {
       return json(enrollmentSchema, "/api/fleet/enrollment");

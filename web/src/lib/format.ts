@@ -13,6 +13,14 @@ export function formatDecimal(value: number, fractionDigits = 1): string {
   return new Intl.NumberFormat("en-US", { maximumFractionDigits: fractionDigits }).format(value);
 }
 
+/** A place in words: 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd". */
+export function ordinal(place: number): string {
+  const tens = place % 100;
+  if (tens >= 11 && tens <= 13) return `${place}th`;
+  const suffixes: Record<number, string> = { 1: "st", 2: "nd", 3: "rd" };
+  return `${place}${suffixes[place % 10] ?? "th"}`;
+}
+
 /** Large rates in short form: 12_345_678 -> "12.3 M". */
 export function formatRate(perSecond: number): string {
   const units: [number, string][] = [

@@ -1,6 +1,7 @@
 // Every machine that has joined, with its status, when it was last seen and its hardware. The
-// operator also sees each machine's engines (with their errors and models) and how to add one.
-import { createResource, For, Show } from "solid-js";
+// operator also sees each machine's engines (with their errors and models) and how to add one, and
+// can revoke a machine (after confirming): it is disconnected and refused from then on.
+import { createResource, createSignal, For, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Gpu } from "../../../coordinator/protocol/hardware.ts";
 import { EngineList } from "../components/engine-list.tsx";
@@ -17,7 +18,7 @@ const describeGpu = (gpu: Gpu): string =>
 export function FleetPage() {
   useDocumentTitle(() => pageTitle("Fleet"));
   const session = useSession();
-  const [agents] = createResource(() => api.listAgents());
+  const [agents, { refetch }] = createResource(() => api.listAgents());
   return (
     <section>
       <h1>Fleet</h1>
@@ -29,7 +30,9 @@ export function FleetPage() {
       <Show when={agents.state === "ready"} fallback={<p class="muted">Loading…</p>}>
         <Show when={(agents() ?? []).length > 0} fallback={<p class="muted">No machines have connected yet.</p>}>
           <ul class="fleet-list">
-            <For each={agents()}>{(agent) => <MachineCard agent={agent} details={session.operator()} />}</For>
+            <For each={agents()}>
+              {(agent) => <MachineCard agent={agent} details={session.operator()} onRevoked={refetch} />}
+            </For>
           </ul>
         </Show>
       </Show>
@@ -40,16 +43,40 @@ export function FleetPage() {
   );
 }
 
-function MachineCard(props: { agent: AgentView; details: boolean }) {
+function MachineCard(props: { agent: AgentView; details: boolean; onRevoked(): void }) {
   const hw = () => props.agent.hardware;
+  const [revoking, setRevoking] = createSignal(false);
+  const [revokeError, setRevokeError] = createSignal<string | null>(null);
+  const revoke = async () => {
+    const question = `Revoke ${props.agent.name}? It is disconnected now, its running lanes end, and it cannot connect again until it is enrolled anew.`;
+    if (!window.confirm(question)) return;
+    setRevoking(true);
+    setRevokeError(null);
+    try {
+      await api.revokeAgent(props.agent.id);
+      props.onRevoked();
+    } catch (cause) {
+      setRevokeError(cause instanceof Error ? cause.message : String(cause));
+    } finally {
+      setRevoking(false);
+    }
+  };
   return (
-    <li class="fleet-card" data-testid="machine" data-agent-name={props.agent.name}>
+    <li
+      class="fleet-card"
+      classList={{ revoked: props.agent.revoked_at !== null }}
+      data-testid="machine"
+      data-agent-name={props.agent.name}
+    >
       <div class="agent-main">
         <h2 class="agent-name">{props.agent.name}</h2>
-        <StatusBadge status={props.agent.status} />
+        <Show when={props.agent.revoked_at} fallback={<StatusBadge status={props.agent.status} />}>
+          <StatusBadge status="revoked" testId="machine-revoked" />
+        </Show>
       </div>
       <p class="muted" data-testid="last-seen">
         last seen {formatTime(props.agent.last_seen_at)}
+        <Show when={props.agent.revoked_at}>{(at) => <> · revoked {formatTime(at())}</>}</Show>
       </p>
       <dl class="hardware" data-testid="hardware">
         <dt>CPU</dt>
@@ -70,6 +97,20 @@ function MachineCard(props: { agent: AgentView; details: boolean }) {
       <Show when={props.details}>
         <h3>Engines</h3>
         <EngineList backends={props.agent.backends} />
+        <Show when={props.agent.revoked_at === null}>
+          <div class="machine-actions">
+            <button type="button" class="danger" onClick={revoke} disabled={revoking()} data-testid="revoke-button">
+              Revoke machine
+            </button>
+          </div>
+        </Show>
+        <Show when={revokeError()}>
+          {(message) => (
+            <p class="error" role="alert">
+              {message()}
+            </p>
+          )}
+        </Show>
       </Show>
     </li>
   );

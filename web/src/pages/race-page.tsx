@@ -14,6 +14,8 @@ import { api, exportUrl } from "../lib/api-client.ts";
 import { formatTime } from "../lib/format.ts";
 import { laneAheadOnMachine } from "../lib/lane-waiting-turn.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
+import { findRacesElsewhere, machinesWaitingElsewhere } from "../lib/races-elsewhere.ts";
+import { rankLanes } from "../lib/rank-lanes.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
@@ -89,6 +91,19 @@ function RaceView(props: { run: RunView }) {
   const metrics = createMemo(() => workloadView(run.workload)?.rankingMetrics(run.params) ?? []);
   const [metricName, setMetricName] = createSignal<string | null>(null);
   const metric = () => metrics().find((choice) => choice.name === metricName()) ?? metrics()[0] ?? null;
+  const places = createMemo(() => {
+    const state = source.state();
+    const ranked = state ? rankLanes(state, metric()) : [];
+    return new Map(ranked.map((row) => [row.lane.lane_id, row.place]));
+  });
+  const waitingMachines = createMemo(
+    () => (live() ? machinesWaitingElsewhere(source.state()?.lanes ?? []).join(",") : ""),
+    "",
+  );
+  const [racesElsewhere] = createResource(
+    () => waitingMachines() || false,
+    (joined) => findRacesElsewhere(api, run.id, joined.split(",")),
+  );
   const cancel = async () => {
     if (!window.confirm("Cancel this race? Every machine stops where it is; the results so far are kept.")) return;
     setCancelError(null);
@@ -165,6 +180,9 @@ function RaceView(props: { run: RunView }) {
                     repeats={state().run.repeats}
                     warmup={state().run.warmup}
                     waitingFor={laneAheadOnMachine(lane, state().lanes)}
+                    lanes={state().lanes}
+                    place={places().get(lane.lane_id) ?? null}
+                    busyWith={racesElsewhere()?.get(lane.agent_id) ?? null}
                   />
                 )}
               </For>
