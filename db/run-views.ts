@@ -2,7 +2,7 @@
  * Reads of the run aggregate shaped for the API: the full `RunView` of one run (ISO times, lanes
  * with results and summaries) and the newest-first, cursor-paged list of runs with lanes in brief.
  */
-import { and, asc, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, or, type SQL } from "drizzle-orm";
 import type { LaneBrief, LaneView, RunList, RunView } from "../coordinator/protocol/api.ts";
 import type { RunStatus, Workload } from "../coordinator/protocol/enums.ts";
 import type { Result } from "../coordinator/protocol/race-state.ts";
@@ -24,6 +24,7 @@ function toRunHeader(run: typeof runs.$inferSelect, publicUrl: string): Omit<Run
     repeats: run.repeats,
     warmup: run.warmup,
     ghost_run_id: run.ghostRunId,
+    name: run.name,
     share_url: shareUrl(publicUrl, run.id),
     created_at: iso(run.createdAt),
     started_at: isoOrNull(run.startedAt),
@@ -84,6 +85,10 @@ export interface RunListQuery {
   agent?: string;
   /** runs with a lane that ran this model */
   model?: string;
+  /** runs created at or after this instant, ms since the Unix epoch */
+  since?: number;
+  /** runs created before this instant, ms since the Unix epoch */
+  until?: number;
   /** page size */
   limit: number;
   /** `next_cursor` of the previous page */
@@ -95,6 +100,8 @@ export function listRuns(db: Db, query: RunListQuery, publicUrl: string): RunLis
   const conditions: SQL[] = [];
   if (query.workload) conditions.push(eq(runs.workload, query.workload));
   if (query.status) conditions.push(eq(runs.status, query.status));
+  if (query.since !== undefined) conditions.push(gte(runs.createdAt, query.since));
+  if (query.until !== undefined) conditions.push(lt(runs.createdAt, query.until));
   const laneConditions: SQL[] = [];
   if (query.agent !== undefined) {
     const onAgent = or(eq(lanes.agentId, query.agent), eq(lanes.agentName, query.agent));

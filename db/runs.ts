@@ -17,6 +17,8 @@ export interface NewRun {
   lanes: readonly LaneSetup[];
   /** a finished run of the same workload to race against as ghost lanes */
   ghostRunId?: string | null;
+  /** the race's name as the operator gave it */
+  name?: string | null;
 }
 
 const laneSetupRow = (runId: string, lane: LaneSetup) => ({
@@ -31,7 +33,7 @@ const laneSetupRow = (runId: string, lane: LaneSetup) => ({
 });
 
 /** Stores a new run and its lanes, all pending. */
-export function insertRun(db: Db, { run, lanes: laneSetups, ghostRunId = null }: NewRun): void {
+export function insertRun(db: Db, { run, lanes: laneSetups, ghostRunId = null, name = null }: NewRun): void {
   db.transaction((tx) => {
     tx.insert(runs)
       .values({
@@ -42,6 +44,7 @@ export function insertRun(db: Db, { run, lanes: laneSetups, ghostRunId = null }:
         repeats: run.repeats,
         warmup: run.warmup,
         ghostRunId,
+        name,
         createdAt: run.created_at,
       })
       .run();

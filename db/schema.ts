@@ -42,6 +42,8 @@ export const runs = sqliteTable(
     stateSeq: integer("state_seq").notNull().default(0),
     /** a finished run this one races against, replayed as ghost lanes */
     ghostRunId: text("ghost_run_id"),
+    /** what the operator called the race, e.g. "M3 vs 4090, llama3 8b"; null when unnamed */
+    name: text("name"),
     /** milliseconds since the Unix epoch */
     createdAt: integer("created_at").notNull(),
     startedAt: integer("started_at"),

@@ -158,7 +158,7 @@ export async function createRun(deps: ApiDeps, input: unknown, allowStart: () =>
       params: lane.params,
     };
   });
-  insertRun(deps.db, { run, lanes, ghostRunId });
+  insertRun(deps.db, { run, lanes, ghostRunId, name: body.name || null });
   const setup: RaceSetup = { type: "race-setup", run, lanes };
   try {
     await deps.rooms.post("race", run.id, { type: "race-open", setup });

@@ -19,6 +19,20 @@ import { readJsonBody } from "./read-json-body.ts";
 
 const maxPage = 200;
 
+/** An ISO 8601 date ("2026-01-02") or time as ms since the Unix epoch, or a 400 naming the field. */
+const isoInstant = (field: string) =>
+  z
+    .string()
+    .max(40)
+    .transform((text, ctx) => {
+      const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+      if (Number.isNaN(ms)) {
+        ctx.addIssue({ code: "custom", message: `${field} must be an ISO 8601 date or time, e.g. 2026-01-02` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 const listQuerySchema = z.object({
   workload: workloadSchema.optional(),
   status: runStatusSchema.optional(),
@@ -32,6 +46,10 @@ const listQuerySchema = z.object({
     .max(maxPage, { error: `limit must be at most ${maxPage}` })
     .default(50),
   cursor: z.string().min(1).optional(),
+  /** runs created at or after this time: an ISO 8601 date or time */
+  since: isoInstant("since").optional(),
+  /** runs created before this time: an ISO 8601 date or time */
+  until: isoInstant("until").optional(),
 });
 
 async function cancelInRoom(deps: ApiDeps, id: string): Promise<void> {

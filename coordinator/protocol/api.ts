@@ -39,6 +39,8 @@ export const createRunSchema = z
     deadline_s: z.number().int().min(10).max(86_400).default(14_400),
     /** a finished run of the same workload to race against: its lanes replay beside the new ones as ghosts */
     ghost_run_id: z.string().min(1).max(100).optional(),
+    /** what to call the race in lists and headings, e.g. "M3 vs 4090, llama3 8b" */
+    name: z.string().trim().max(120, { error: "name must be at most 120 characters" }).optional(),
   })
   .refine((body) => (body.agents === undefined) !== (body.lanes === undefined), {
     message: "give either agents (a list of agent ids or names) or lanes, not both and not neither",
@@ -105,6 +107,8 @@ export const runViewSchema = z.object({
   warmup: z.number().int(),
   /** the stored run this one races against as ghost lanes, replayed from its timeline */
   ghost_run_id: z.string().nullable(),
+  /** the race's name as the operator gave it; null when unnamed */
+  name: z.string().nullable(),
   share_url: z.string(),
   created_at: z.string(),
   started_at: z.string().nullable(),

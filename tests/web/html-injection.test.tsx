@@ -24,6 +24,7 @@ describe("HTML injection", () => {
       repeats: 1,
       warmup: 0,
       ghost_run_id: null,
+      name: null,
       share_url: `/runs/${state.run.id}`,
       created_at: "2026-01-01T00:00:00.000Z",
       started_at: "2026-01-01T00:00:01.000Z",

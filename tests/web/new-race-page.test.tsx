@@ -32,6 +32,7 @@ const pendingRun = (id: string): RunView => ({
   repeats: 1,
   warmup: 0,
   ghost_run_id: null,
+  name: null,
   share_url: `/runs/${id}`,
   created_at: "2026-01-01T00:00:00.000Z",
   started_at: null,
@@ -138,8 +139,8 @@ describe("NewRacePage", () => {
   it("starts a drag race with the classic n and the chosen duration", async () => {
     const { host, fake } = mountPage(() => jsonResponse(201, { run: pendingRun("r-10") }));
     await pickDesk(host);
-    const preset = host.querySelector<HTMLSelectElement>("select");
-    if (!preset) throw new Error("no preset select");
+    const preset = host.querySelector<HTMLSelectElement>('select[name="race"]');
+    if (!preset) throw new Error("no race kind select");
     preset.value = "drag_race";
     preset.dispatchEvent(new Event("change", { bubbles: true }));
     expect(input(host, "n").value).toBe("1,000,000");
@@ -148,6 +149,23 @@ describe("NewRacePage", () => {
     await vi.waitFor(() => expect(fake.requests.some((r) => r.method === "POST")).toBe(true));
     expect(fake.requests.find((r) => r.method === "POST")?.body).toMatchObject({
       params: { algorithm: "segmented_sieve", n: 1_000_000, preset: "drag_race", duration_s: 2 },
+    });
+  });
+
+  it("fills algorithm and n from a preset, and sends the race name", async () => {
+    const { host, fake } = mountPage(() => jsonResponse(201, { run: pendingRun("r-11") }));
+    await pickDesk(host);
+    const preset = host.querySelector<HTMLSelectElement>('[data-testid="compute-preset"]');
+    if (!preset) throw new Error("no preset select");
+    preset.value = "trial";
+    preset.dispatchEvent(new Event("change", { bubbles: true }));
+    expect(input(host, "n").value).toBe("2,000,000");
+    type(input(host, "name"), "  Desk vs laptop  ");
+    host.querySelector<HTMLButtonElement>('[data-testid="race-button"]')?.click();
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.method === "POST")).toBe(true));
+    expect(fake.requests.find((r) => r.method === "POST")?.body).toMatchObject({
+      name: "Desk vs laptop",
+      params: { algorithm: "trial_division", n: 2_000_000 },
     });
   });
 

@@ -25,6 +25,7 @@ const runItem = (id: string): RunListItem => ({
   repeats: 1,
   warmup: 0,
   ghost_run_id: null,
+  name: null,
   share_url: `http://h/race/${id}`,
   created_at: "2026-01-01T00:00:00.000Z",
   started_at: null,

@@ -12,6 +12,7 @@ const item = (id: string, created: string): RunListItem => ({
   repeats: 1,
   warmup: 0,
   ghost_run_id: null,
+  name: null,
   share_url: `/runs/${id}`,
   created_at: created,
   started_at: created,

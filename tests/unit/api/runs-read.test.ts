@@ -55,6 +55,29 @@ describe("reading runs", () => {
     expect(llm).toEqual({ runs: [], next_cursor: null });
   });
 
+  it("filters runs by creation date with since and until, and names a bad date", async () => {
+    for (const [id, at, name] of [
+      ["jan", Date.parse("2026-01-05T12:00:00Z"), "January race"],
+      ["feb", Date.parse("2026-02-05T12:00:00Z"), null],
+    ] as const) {
+      insertRun(api.db, {
+        run: { id, workload: "compute", params: {}, repeats: 1, warmup: 0, created_at: at },
+        lanes: [],
+        name,
+      });
+    }
+    const ids = async (query: string) =>
+      ((await (await api.app.request(`/api/runs?${query}`)).json()).runs as { id: string }[]).map((r) => r.id);
+    expect(await ids("since=2026-01-03&until=2026-02-01")).toEqual(["jan"]);
+    expect(await ids("since=2026-02-01T00:00:00Z")).toEqual(["feb"]);
+    expect(await ids("until=2026-01-05T12:00:00Z")).toEqual(["run-1"]);
+    const listed = await (await api.app.request("/api/runs?since=2026-01-01")).json();
+    expect(listed.runs.map((r: { name: string | null }) => r.name)).toEqual([null, "January race", null]);
+    const bad = await api.app.request("/api/runs?since=yesterday");
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toContain("since must be an ISO 8601 date or time");
+  });
+
   it("filters runs by status, by an agent's id or name, and by model, all on the server", async () => {
     const lane = (laneId: string, agent: string, model: string | null) => ({
       lane_id: laneId,

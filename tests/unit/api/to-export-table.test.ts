@@ -11,6 +11,7 @@ const run = (workload: RunView["workload"], metrics: Record<string, string | num
   repeats: 1,
   warmup: 0,
   ghost_run_id: null,
+  name: null,
   share_url: "http://x/runs/r",
   created_at: "2026-01-01T00:00:00.000Z",
   started_at: null,

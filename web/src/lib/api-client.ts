@@ -41,6 +41,10 @@ export interface RunListQuery {
   /** agent id or name */
   agent?: string;
   model?: string;
+  /** ISO 8601: runs created at or after this instant */
+  since?: string;
+  /** ISO 8601: runs created before this instant */
+  until?: string;
   limit?: number;
   cursor?: string;
 }
@@ -133,6 +137,8 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
       if (query.status) search.set("status", query.status);
       if (query.agent) search.set("agent", query.agent);
       if (query.model) search.set("model", query.model);
+      if (query.since) search.set("since", query.since);
+      if (query.until) search.set("until", query.until);
       if (query.limit !== undefined) search.set("limit", String(query.limit));
       if (query.cursor) search.set("cursor", query.cursor);
       const suffix = search.size > 0 ? `?${search}` : "";

@@ -60,6 +60,7 @@ function NewRaceForm() {
   const [workload, setWorkload] = createSignal<Workload>("compute");
   const [error, setError] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
+  const [name, setName] = createSignal("");
   let build: (() => RunRequest) | null = null;
 
   const choose = (next: Workload) => {
@@ -78,7 +79,8 @@ function NewRaceForm() {
     }
     setSubmitting(true);
     try {
-      const run = await api.createRun(request.body);
+      const named = name().trim();
+      const run = await api.createRun(named ? { ...request.body, name: named } : request.body);
       navigate(`/runs/${encodeURIComponent(run.id)}`);
     } catch (cause) {
       setError(errorText(cause));
@@ -139,6 +141,17 @@ function NewRaceForm() {
             </Show>
           )}
         </Show>
+
+        <label class="race-name">
+          Race name <span class="muted">(optional)</span>
+          <input
+            name="name"
+            maxlength="120"
+            placeholder="e.g. M3 Max vs RTX 4090"
+            value={name()}
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
+        </label>
 
         <Show when={error()}>
           {(message) => (

@@ -85,7 +85,7 @@ function RaceView(props: { run: RunView }) {
   const [cancelling, setCancelling] = createSignal(false);
   const [deleting, setDeleting] = createSignal(false);
   const status = () => source.state()?.status ?? run.status;
-  useDocumentTitle(() => pageTitle(`${run.workload} race`, status()));
+  useDocumentTitle(() => pageTitle(run.name ?? `${run.workload} race`, status()));
   /** only a run followed over the room's socket is live; a stored one never offers controls */
   const live = () => store !== null && !terminalRunStatuses.includes(status());
   const metrics = createMemo(() => workloadView(run.workload)?.rankingMetrics(run.params) ?? []);
@@ -138,8 +138,17 @@ function RaceView(props: { run: RunView }) {
     <section class="race">
       <header class="race-head">
         <div>
-          <h1>
-            Race <code>{run.id}</code>
+          <h1 data-testid="race-title">
+            <Show
+              when={run.name}
+              fallback={
+                <>
+                  Race <code>{run.id}</code>
+                </>
+              }
+            >
+              {(name) => name()}
+            </Show>
           </h1>
           <p class="muted">
             {run.workload} · {describeRunParams(run.workload, run.params)} · {run.repeats} pass

@@ -13,6 +13,7 @@ import {
   hasRunFilters,
   parseRunFilters,
   type RunFilters,
+  runDateRange,
   runFilterKeys,
   runFiltersKey,
 } from "../lib/run-filters.ts";
@@ -55,7 +56,9 @@ export function RunsPage() {
     setLoading(true);
     setError(null);
     try {
-      const page = await api.listRuns({ ...filter, limit: pageSize, cursor: after ?? undefined });
+      const { since: _since, until: _until, ...rest } = filter;
+      const query = { ...rest, ...runDateRange(filter), limit: pageSize, cursor: after ?? undefined };
+      const page = await api.listRuns(query);
       if (key !== filtersKey()) return;
       setRuns((before) => (after === null ? page.runs : [...before, ...page.runs]));
       setCursor(page.next_cursor ?? null);
@@ -119,6 +122,24 @@ export function RunsPage() {
               placeholder="any"
               value={filters().model ?? ""}
               onChange={(event) => setFilter("model", event.currentTarget.value)}
+            />
+          </label>
+          <label>
+            From
+            <input
+              name="since"
+              type="date"
+              value={filters().since ?? ""}
+              onChange={(event) => setFilter("since", event.currentTarget.value)}
+            />
+          </label>
+          <label>
+            To
+            <input
+              name="until"
+              type="date"
+              value={filters().until ?? ""}
+              onChange={(event) => setFilter("until", event.currentTarget.value)}
             />
           </label>
         </div>
@@ -195,8 +216,20 @@ function RunRow(props: { run: RunListItem; onDelete?: () => void }) {
     <tr data-testid="run-row">
       <td>
         <A href={href()}>
-          {props.run.workload} <code>{props.run.id.slice(0, 8)}</code>
+          <Show
+            when={props.run.name}
+            fallback={
+              <>
+                {props.run.workload} <code>{props.run.id.slice(0, 8)}</code>
+              </>
+            }
+          >
+            {(name) => name()}
+          </Show>
         </A>
+        <Show when={props.run.name}>
+          <span class="muted"> · {props.run.workload}</span>
+        </Show>
       </td>
       <td>
         <StatusBadge status={props.run.status} />

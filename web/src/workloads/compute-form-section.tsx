@@ -1,9 +1,12 @@
 // The compute part of the new-race form: pick machines, then count primes <= n once or run the
 // drag race; checked with the protocol's schemas by parseComputeForm when the race button is pressed.
+// A preset fills in the algorithm and n (see compute-presets.ts).
 import { createSignal, For, Show } from "solid-js";
 import { type ComputeAlgorithm, computeAlgorithms, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
 import { AgentPicker } from "../components/agent-picker.tsx";
+import { api } from "../lib/api-client.ts";
 import { parseComputeForm } from "../lib/compute-form.ts";
+import { computePresetChoices, lastSieveRate, sizeForSeconds } from "../lib/compute-presets.ts";
 import { formatInteger, parseNumberInput } from "../lib/format.ts";
 import type { FormSectionProps } from "./registry.ts";
 
@@ -20,6 +23,8 @@ export function ComputeFormSection(props: FormSectionProps) {
   const [intervalText, setIntervalText] = createSignal("1");
   const [dragRace, setDragRace] = createSignal(false);
   const [durationText, setDurationText] = createSignal(String(dragRaceDefaults.duration_s));
+  const [presetId, setPresetId] = createSignal("custom");
+  const [presetNote, setPresetNote] = createSignal<string | null>(null);
 
   props.bind(() =>
     parseComputeForm({
@@ -50,6 +55,36 @@ export function ComputeFormSection(props: FormSectionProps) {
     if (!drag && n === dragRaceDefaults.n) setNText(formatInteger(defaultN));
   };
 
+  const applyPreset = async (id: string) => {
+    setPresetId(id);
+    setPresetNote(null);
+    const preset = computePresetChoices.find((choice) => choice.id === id);
+    if (!preset) return;
+    setDragRace(false);
+    setAlgorithm(preset.algorithm);
+    if (preset.n !== null) {
+      setNText(formatInteger(preset.n));
+      return;
+    }
+    const picked = props.agents.filter((agent) => selected().has(agent.id));
+    if (picked.length === 0) {
+      setPresetNote("Pick the machines first: n is sized so the slowest of them takes about 10 s.");
+      return;
+    }
+    const rates = new Map<string, number>();
+    for (const agent of picked) {
+      const rate = await lastSieveRate(api, agent.id).catch(() => null);
+      if (rate !== null) rates.set(agent.id, rate);
+    }
+    setNText(formatInteger(sizeForSeconds(picked, rates, 10)));
+    const guessed = picked.filter((agent) => !rates.has(agent.id)).map((agent) => agent.name);
+    setPresetNote(
+      guessed.length === 0
+        ? "Sized from each machine's last segmented-sieve race."
+        : `Sized from core counts for ${guessed.join(", ")} (no earlier segmented-sieve race); race once and pick this again for a closer fit.`,
+    );
+  };
+
   const tidyN = () => {
     const n = parseNumberInput(nText());
     if (n !== null && Number.isInteger(n)) setNText(formatInteger(n));
@@ -65,8 +100,21 @@ export function ComputeFormSection(props: FormSectionProps) {
       <fieldset class="params">
         <legend>Compute: count primes ≤ n</legend>
         <label>
+          Preset
+          <select
+            name="preset"
+            data-testid="compute-preset"
+            value={presetId()}
+            onChange={(event) => void applyPreset(event.currentTarget.value)}
+          >
+            <option value="custom">custom</option>
+            <For each={computePresetChoices}>{(choice) => <option value={choice.id}>{choice.label}</option>}</For>
+          </select>
+        </label>
+        <label>
           Race
           <select
+            name="race"
             value={dragRace() ? "drag_race" : "count"}
             onChange={(event) => choosePreset(event.currentTarget.value === "drag_race")}
           >
@@ -76,7 +124,13 @@ export function ComputeFormSection(props: FormSectionProps) {
         </label>
         <label>
           Algorithm
-          <select value={algorithm()} onChange={(event) => setAlgorithm(parseAlgorithm(event.currentTarget.value))}>
+          <select
+            value={algorithm()}
+            onChange={(event) => {
+              setPresetId("custom");
+              setAlgorithm(parseAlgorithm(event.currentTarget.value));
+            }}
+          >
             <For each={computeAlgorithms}>{(name) => <option value={name}>{name}</option>}</For>
           </select>
         </label>
@@ -86,10 +140,20 @@ export function ComputeFormSection(props: FormSectionProps) {
             name="n"
             inputmode="decimal"
             value={nText()}
-            onInput={(event) => setNText(event.currentTarget.value)}
+            onInput={(event) => {
+              setPresetId("custom");
+              setNText(event.currentTarget.value);
+            }}
             onBlur={tidyN}
           />
         </label>
+        <Show when={presetNote()}>
+          {(note) => (
+            <p class="muted preset-note" data-testid="preset-note">
+              {note()}
+            </p>
+          )}
+        </Show>
         <Show when={dragRace()}>
           <label>
             Duration (s)
