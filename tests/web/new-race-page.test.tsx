@@ -169,6 +169,24 @@ describe("NewRacePage", () => {
     });
   });
 
+  it("says before racing that a busy machine will wait and that revoked machines cannot be picked", async () => {
+    const revoked = { ...agent("a4", "old-box", "online"), revoked_at: "2026-01-01T00:00:00.000Z" };
+    const { host } = mountPage(
+      () => jsonResponse(500, {}),
+      [agent("a1", "desk", "busy"), agent("a2", "laptop", "offline"), revoked],
+    );
+    await vi.waitFor(() => expect(host.querySelectorAll('[data-testid="agent-option"]')).toHaveLength(3));
+    const boxes = [...host.querySelectorAll<HTMLInputElement>('[data-testid="agent-option"] input')];
+    expect(boxes.map((box) => box.disabled)).toEqual([false, true, true]);
+    expect(host.querySelector('[data-testid="preflight-banner"]')).toBeNull();
+    boxes[0]?.click();
+    await vi.waitFor(() =>
+      expect(host.querySelector('[data-testid="preflight-item"]')?.textContent).toBe(
+        "desk will wait: it is running another race; its lane starts when that ends.",
+      ),
+    );
+  });
+
   it("shows the API's error message, such as the operator-key hint on 401", async () => {
     const message = "This needs the operator key: open the /login?key=... link printed by `npm start`.";
     const { host } = mountPage(() => jsonResponse(401, { error: { code: "unauthorized", message } }));

@@ -1,5 +1,5 @@
 // The machines a race can run on: one checkbox per agent with its status and hardware. Offline
-// agents are shown but cannot be picked.
+// and revoked agents are shown but cannot be picked.
 import { For, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { describeHardware } from "../lib/describe-hardware.ts";
@@ -11,6 +11,8 @@ export interface AgentPickerProps {
   onToggle: (agentId: string, picked: boolean) => void;
 }
 
+const unavailable = (agent: AgentView): boolean => agent.status === "offline" || agent.revoked_at !== null;
+
 export function AgentPicker(props: AgentPickerProps) {
   return (
     <Show when={props.agents.length > 0} fallback={<p class="muted">No machines have connected yet.</p>}>
@@ -20,19 +22,19 @@ export function AgentPicker(props: AgentPickerProps) {
             <li>
               <label
                 class="agent-option"
-                classList={{ disabled: agent.status === "offline" }}
+                classList={{ disabled: unavailable(agent) }}
                 data-testid="agent-option"
                 data-agent-name={agent.name}
               >
                 <input
                   type="checkbox"
                   checked={props.selected.has(agent.id)}
-                  disabled={agent.status === "offline"}
+                  disabled={unavailable(agent)}
                   onChange={(event) => props.onToggle(agent.id, event.currentTarget.checked)}
                 />
                 <span class="agent-main">
                   <span class="agent-name">{agent.name}</span>
-                  <StatusBadge status={agent.status} />
+                  <StatusBadge status={agent.revoked_at ? "revoked" : agent.status} />
                 </span>
                 <span class="agent-hardware muted">{describeHardware(agent.hardware)}</span>
               </label>

@@ -4,6 +4,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { type ComputeAlgorithm, computeAlgorithms, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
 import { AgentPicker } from "../components/agent-picker.tsx";
+import { PreflightBanner, type PreflightItem } from "../components/preflight-banner.tsx";
 import { api } from "../lib/api-client.ts";
 import { parseComputeForm } from "../lib/compute-form.ts";
 import { computePresetChoices, lastSieveRate, sizeForSeconds } from "../lib/compute-presets.ts";
@@ -39,6 +40,23 @@ export function ComputeFormSection(props: FormSectionProps) {
       duration: durationText(),
     }),
   );
+
+  const preflightItems = (): PreflightItem[] =>
+    props.agents
+      .filter((agent) => selected().has(agent.id))
+      .flatMap((agent): PreflightItem[] => {
+        if (agent.status === "offline")
+          return [{ machine: agent.name, reason: "it went offline: start its agent again.", outcome: "skipped" }];
+        if (agent.status === "busy")
+          return [
+            {
+              machine: agent.name,
+              reason: "it is running another race; its lane starts when that ends.",
+              outcome: "waits",
+            },
+          ];
+        return [];
+      });
 
   const toggle = (agentId: string, picked: boolean) => {
     const next = new Set(selected());
@@ -96,6 +114,8 @@ export function ComputeFormSection(props: FormSectionProps) {
         <legend>Machines</legend>
         <AgentPicker agents={props.agents} selected={selected()} onToggle={toggle} />
       </fieldset>
+
+      <PreflightBanner items={preflightItems()} />
 
       <fieldset class="params">
         <legend>Compute: count primes ≤ n</legend>

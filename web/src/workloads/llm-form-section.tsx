@@ -1,11 +1,13 @@
 // The llm part of the new-race form: lanes picked as (machine, engine, model), several per machine
 // allowed, then the prompt and its parameters. Each field's mistake shows beside it, in the words
 // of the protocol's schema; lanes the preflight says cannot run stop the race before it is sent.
+
 import { createMemo, createSignal, For, Index, type JSX, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { llmPromptPresets } from "../../../coordinator/protocol/llm.ts";
 import { digestMismatches, preflightLane } from "../../../coordinator/protocol/preflight.ts";
 import { FitBadge } from "../components/fit-badge.tsx";
+import { PreflightBanner, type PreflightItem } from "../components/preflight-banner.tsx";
 import { parseNumberInput } from "../lib/format.ts";
 import { type LlmField, type LlmLaneChoice, parseLlmForm } from "../lib/llm-form.ts";
 import { LlmModelPicker } from "./llm-model-picker.tsx";
@@ -44,6 +46,13 @@ export function LlmFormSection(props: FormSectionProps) {
   const anyBlocked = () => checks().some((check) => check === null || !check.ready);
   /** the choice counts only while a lane fails the check (the box is hidden otherwise) */
   const forced = () => force() && anyBlocked();
+  const preflightItems = (): PreflightItem[] =>
+    checks().flatMap((check, i) => {
+      const lane = lanes()[i];
+      if (!lane || check === null || check.ready) return [];
+      const machine = `${agentById(lane.agent)?.name ?? lane.agent} (${lane.model})`;
+      return [{ machine, reason: check.problems.join(" "), outcome: forced() ? "raced" : "skipped" } as const];
+    });
   const mismatched = () => new Set(digestMismatches(checks().map((check) => ({ model: check?.model ?? null }))));
 
   const choosePreset = (name: string) => {
@@ -133,6 +142,8 @@ export function LlmFormSection(props: FormSectionProps) {
           </Show>
         </Show>
       </fieldset>
+
+      <PreflightBanner items={preflightItems()} />
 
       <fieldset class="params">
         <legend>Prompt and parameters</legend>
