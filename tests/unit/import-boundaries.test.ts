@@ -47,7 +47,11 @@ const rules: Array<{ dir: string; ours: string[]; packages: RegExp }> = [
     ours: ["agent", "coordinator/protocol"],
     packages: /^(node:|zod$|ws$|partysocket$|systeminformation$)/,
   },
-  { dir: "web/src", ours: ["web/src", "coordinator/protocol"], packages: /^(solid-js|@solidjs\/router$|zod$)/ },
+  {
+    dir: "web/src",
+    ours: ["web/src", "coordinator/protocol"],
+    packages: /^(solid-js|@solidjs\/router$|zod$|uplot($|\/))/,
+  },
 ];
 
 describe("import boundaries", () => {

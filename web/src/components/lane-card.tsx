@@ -13,6 +13,7 @@ import { describeLaneStart } from "../lib/describe-lane-start.ts";
 import { ordinal } from "../lib/format.ts";
 import { isMockLane } from "../lib/rank-lanes.ts";
 import { workloadView } from "../workloads/registry.ts";
+import { ElapsedClock } from "./elapsed-clock.tsx";
 import { StatusBadge } from "./status-badge.tsx";
 
 export function LaneCard(props: {
@@ -47,6 +48,7 @@ export function LaneCard(props: {
           </p>
         </div>
         <div class="lane-badges">
+          <ElapsedClock lane={props.lane} />
           <Show when={props.place}>
             {(place) => (
               <span class="place-badge" data-testid="lane-place" classList={{ winner: place() === 1 }}>

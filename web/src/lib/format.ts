@@ -48,6 +48,17 @@ export function formatDuration(ms: number): string {
   return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min ${rest} s`;
 }
 
+/** A race clock: 4230 -> "4.2 s", 83400 -> "1:23.4", 3723000 -> "1:02:03". */
+export function formatClock(ms: number): string {
+  const tenths = Math.floor(ms / 100);
+  const seconds = Math.floor(tenths / 10);
+  if (seconds < 60) return `${seconds}.${tenths % 10} s`;
+  const minutes = Math.floor(seconds / 60);
+  const pad = (value: number) => String(value).padStart(2, "0");
+  if (minutes < 60) return `${minutes}:${pad(seconds % 60)}.${tenths % 10}`;
+  return `${Math.floor(minutes / 60)}:${pad(minutes % 60)}:${pad(seconds % 60)}`;
+}
+
 /** Bytes in binary units: 17179869184 -> "16 GiB". */
 export function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -7,11 +7,21 @@ import {
   type StoredEvent,
 } from "../../../coordinator/protocol/race-state.ts";
 
-/** Folds the events in seq order; null when there is no race-setup to start from. */
-export function replayEvents(events: readonly StoredEvent[]): RaceState | null {
+/**
+ * Folds the events in seq order; null when there is no race-setup to start from. `observe` sees
+ * each event with the state after it (the speed chart records from it).
+ */
+export function replayEvents(
+  events: readonly StoredEvent[],
+  observe?: (stored: StoredEvent, state: RaceState) => void,
+): RaceState | null {
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  const setup = ordered.find((stored) => stored.event.type === "race-setup");
+  if (!setup || setup.event.type !== "race-setup") return null;
+  let state = createRaceState(setup.event);
   for (const stored of ordered) {
-    if (stored.event.type === "race-setup") return ordered.reduce(applyRaceEvent, createRaceState(stored.event));
+    state = applyRaceEvent(state, stored);
+    observe?.(stored, state);
   }
-  return null;
+  return state;
 }

@@ -8,6 +8,7 @@ import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { RaceState } from "../../../coordinator/protocol/race-state.ts";
 import { LaneCard } from "../components/lane-card.tsx";
 import { ShareBox } from "../components/share-box.tsx";
+import { SpeedChart } from "../components/speed-chart.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { SummaryTable } from "../components/summary-table.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
@@ -17,6 +18,7 @@ import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts"
 import { findRacesElsewhere, machinesWaitingElsewhere } from "../lib/races-elsewhere.ts";
 import { rankLanes } from "../lib/rank-lanes.ts";
 import { replayEvents } from "../lib/replay-events.ts";
+import { createSpeedRecorder, type SpeedSeries } from "../lib/speed-series.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
 import { useSession } from "../stores/session-store.tsx";
@@ -55,20 +57,24 @@ interface RaceSource {
   live(laneId: string): LaneLive | null;
   connection(): RaceConnection;
   error(): string | null;
+  speeds(): SpeedSeries;
 }
 
 /** A finished run: its events replayed once; the RunView stands in if it has none. */
 function replayedSource(run: RunView): RaceSource {
   const [state, setState] = createSignal<RaceState>(raceStateFromRun(run));
   const [error, setError] = createSignal<string | null>(null);
+  const recorder = createSpeedRecorder();
+  const [speeds, setSpeeds] = createSignal<SpeedSeries>(recorder.series());
   api.getRunEvents(run.id).then(
     (events) => {
-      const replayed = replayEvents(events);
+      const replayed = replayEvents(events, recorder.record);
       if (replayed) setState(withRunOutcome(replayed, run));
+      setSpeeds(recorder.series());
     },
     (cause: unknown) => setError(`Could not load the race's events: ${errorText(cause)}`),
   );
-  return { state, live: () => null, connection: () => "closed", error };
+  return { state, live: () => null, connection: () => "closed", error, speeds };
 }
 
 function RaceView(props: { run: RunView }) {
@@ -196,6 +202,7 @@ function RaceView(props: { run: RunView }) {
                 )}
               </For>
             </div>
+            <SpeedChart series={source.speeds()} lanes={state().lanes} />
             <div class="standings-head">
               <h2>Standings</h2>
               <Show when={metrics().length > 1}>

@@ -18,6 +18,7 @@ import {
   type RaceState,
   type StoredEvent,
 } from "../../../coordinator/protocol/race-state.ts";
+import { createSpeedRecorder, type SpeedSeries } from "../lib/speed-series.ts";
 import { foldTextPace, type TextPace, toPaceStats } from "../lib/text-pace.ts";
 
 export interface ViewerSocket {
@@ -54,6 +55,8 @@ export interface RaceStore {
   connection(): RaceConnection;
   /** the room's last error message, if any */
   error(): string | null;
+  /** each lane's speed over time since this page joined */
+  speeds(): SpeedSeries;
   close(): void;
 }
 
@@ -98,6 +101,8 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
   });
   const [connection, setConnection] = createSignal<RaceConnection>("connecting");
   const [error, setError] = createSignal<string | null>(null);
+  const speedRecorder = createSpeedRecorder();
+  const [speeds, setSpeeds] = createSignal<SpeedSeries>(speedRecorder.series());
 
   let current: RaceState | null = options.initial ?? null;
   let haveSnapshot = false;
@@ -126,6 +131,7 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
         break;
       }
       next = applyRaceEvent(next, stored);
+      speedRecorder.record(stored, next);
       const { event } = stored;
       if (event.type === "lane-event" && event.event.type === "job-text") {
         textPace.set(event.lane_id, foldTextPace(textPace.get(event.lane_id) ?? null, event.event));
@@ -186,7 +192,10 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
     batch(() => {
       if (becameLive) setConnection("live");
       if (nextError !== null) setError(nextError);
-      if (changed) setView("race", reconcile(next, { key: "lane_id", merge: false }));
+      if (changed) {
+        setView("race", reconcile(next, { key: "lane_id", merge: false }));
+        setSpeeds(speedRecorder.series());
+      }
       setView("live", reconcile(liveFigures(next)));
     });
   };
@@ -248,6 +257,7 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
     live: (laneId) => view.live[laneId] ?? null,
     connection,
     error,
+    speeds,
     close() {
       closed = true;
       pending = [];
