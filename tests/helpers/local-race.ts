@@ -14,8 +14,9 @@ import { silentLogger } from "../../coordinator/protocol/logger.ts";
 import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { parseServeConfig } from "../../coordinator/serve-config.ts";
 
-export async function startLocalRace(options: { agentNames: string[]; webDir?: string }) {
-  const dataDir = mkdtempSync(join(os.tmpdir(), "bench-race-test-"));
+/** `dataDir`: a data dir made beforehand (e.g. holding runs a restart finds unfinished); removed at stop. */
+export async function startLocalRace(options: { agentNames: string[]; webDir?: string; dataDir?: string }) {
+  const dataDir = options.dataDir ?? mkdtempSync(join(os.tmpdir(), "bench-race-test-"));
   const config = { ...parseServeConfig({ port: "0", "data-dir": dataDir, "no-agent": true }, {}) };
   const server = await startLocal(options.webDir ? { ...config, webDir: options.webDir } : config, silentLogger);
   const agents: RunningAgent[] = [];
