@@ -108,7 +108,7 @@ describe("LaneCard", () => {
     expect(text(host, "lane-start")).toBe(
       "started +0.4 ms ± 1 · ran after llama3:8b on this machine · started late: not ready within 120 s",
     );
-    expect(text(host, "lane-place")).toBe("🏁 2nd");
+    expect(text(host, "lane-place")).toBe("2nd");
   });
 
   it("says which other race a pending lane's machine is busy with", () => {

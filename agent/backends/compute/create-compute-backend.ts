@@ -128,6 +128,19 @@ function planTasks(params: ComputeParams, threads: number): SieveTask[] {
   return splitWheelRange(n, threads).map((range) => ({ kind: "count", algorithm, n, ...range }));
 }
 
+/** A count as people read it in a progress line: 1.5e9 -> "1.5 billion", 100e9 -> "100 billion", 2500 -> "2,500". */
+export function readableCount(value: number): string {
+  const scales: [number, string][] = [
+    [1e12, "trillion"],
+    [1e9, "billion"],
+    [1e6, "million"],
+  ];
+  for (const [size, word] of scales) {
+    if (value >= size) return `${Number((value / size).toFixed(value / size >= 100 ? 0 : 1))} ${word}`;
+  }
+  return Math.round(value).toLocaleString("en-US");
+}
+
 function progressEvent(params: ComputeParams, fractions: readonly number[], tasks: SieveTask[]): WorkloadEvent {
   // drag-race threads run side by side for the same time; count shares weigh by their size
   const weights = tasks.map((t) => (t.kind === "count" && t.toByte > t.fromByte ? t.toByte - t.fromByte : 1));
@@ -137,7 +150,7 @@ function progressEvent(params: ComputeParams, fractions: readonly number[], task
   const line =
     params.preset === "drag_race"
       ? `drag race: ${percent}% of ${params.duration_s ?? dragRaceDefaults.duration_s} s`
-      : `sieved ${(fraction * params.n).toExponential(1)} of ${params.n.toExponential(0)} (${percent}%)`;
+      : `sieved ${readableCount(fraction * params.n)} of ${readableCount(params.n)} (${percent}%)`;
   return { type: "progress", fraction, line };
 }
 

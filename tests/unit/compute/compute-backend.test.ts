@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WorkloadEvent } from "../../../agent/backends/backend.ts";
-import { createComputeBackend } from "../../../agent/backends/compute/create-compute-backend.ts";
+import { createComputeBackend, readableCount } from "../../../agent/backends/compute/create-compute-backend.ts";
 import { streamPass } from "../../../agent/backends/stream-pass.ts";
 import { knownPrimeCounts } from "../../../coordinator/protocol/compute.ts";
 
@@ -20,6 +20,16 @@ async function collect(params: Record<string, unknown>, onEvent?: (e: WorkloadEv
 const terminal = (events: WorkloadEvent[]) => events.filter((e) => e.type === "result" || e.type === "error");
 
 describe("compute backend", () => {
+  it("writes counts in progress lines as people read them", () => {
+    expect([1.5e9, 1e11, 2.5e7, 2500, 1e13].map(readableCount)).toEqual([
+      "1.5 billion",
+      "100 billion",
+      "25 million",
+      "2,500",
+      "10 trillion",
+    ]);
+  });
+
   it("probes as reachable and names its engine", async () => {
     const probe = await backend.probe(new AbortController().signal);
     expect(probe).toEqual({ reachable: true, version: "bench-race-sieve 1", models: [] });
@@ -98,7 +108,7 @@ describe("compute backend", () => {
     const events = await collect({ n: 1e10, threads: 2, progress_interval_s: 0.05 });
     const progress = events.filter((e) => e.type === "progress");
     expect(progress.length).toBeGreaterThan(2);
-    for (const p of progress) expect(p.type === "progress" && p.line).toMatch(/^sieved .* of 1e\+10 \(\d+%\)$/);
+    for (const p of progress) expect(p.type === "progress" && p.line).toMatch(/^sieved .* of 10 billion \(\d+%\)$/);
     expect(terminal(events)).toEqual([
       {
         type: "result",

@@ -1,5 +1,6 @@
-// A lane's elapsed clock from its start instant (the room's common start): ticking while the lane
-// runs, stopped at its end. Times are the room's clock; the browser's clock stands in for "now".
+// A running lane's elapsed clock from its start instant (the room's common start). Once the lane
+// ends its measured times say more than its wall time (which includes engine set-up between
+// passes), so the clock goes. The browser's clock stands in for the room's "now".
 import { createSignal, onCleanup, Show } from "solid-js";
 import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
 import { formatClock } from "../lib/format.ts";
@@ -14,18 +15,12 @@ export function ElapsedClock(props: { lane: LaneState; now?: () => number }) {
   const now = () => props.now?.() ?? tick();
   const elapsed = (): number | null => {
     const start = props.lane.start_at;
-    if (start === null) return null;
-    if (props.lane.status === "running") return Math.max(0, now() - start);
-    return props.lane.finished_at === null ? null : Math.max(0, props.lane.finished_at - start);
+    return start === null || props.lane.status !== "running" ? null : Math.max(0, now() - start);
   };
   return (
     <Show when={elapsed()}>
       {(ms) => (
-        <span
-          class="elapsed-clock"
-          data-testid="elapsed-clock"
-          classList={{ ticking: props.lane.status === "running" }}
-        >
+        <span class="elapsed-clock" data-testid="elapsed-clock" title="time since the common start">
           {formatClock(ms())}
         </span>
       )}

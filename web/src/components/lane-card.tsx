@@ -52,7 +52,7 @@ export function LaneCard(props: {
           <Show when={props.place}>
             {(place) => (
               <span class="place-badge" data-testid="lane-place" classList={{ winner: place() === 1 }}>
-                🏁 {ordinal(place())}
+                {ordinal(place())}
               </span>
             )}
           </Show>

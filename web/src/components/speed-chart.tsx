@@ -11,7 +11,8 @@ import { alignSpeeds, type SpeedSeries } from "../lib/speed-series.ts";
 /** Lane colours, in lane order; they stay readable on light and dark backgrounds. */
 export const laneColours = ["#2f6fed", "#e0631d", "#1f8f4e", "#b03ab8", "#c53030", "#0f8a8a", "#b7791f", "#5a5fd6"];
 
-export function SpeedChart(props: { series: SpeedSeries; lanes: readonly LaneState[] }) {
+/** `finished`: the race is over; a chart with no points is then left out instead of promised. */
+export function SpeedChart(props: { series: SpeedSeries; lanes: readonly LaneState[]; finished: boolean }) {
   let host: HTMLDivElement | undefined;
   let plot: uPlot | null = null;
   let shape = "";
@@ -44,7 +45,11 @@ export function SpeedChart(props: { series: SpeedSeries; lanes: readonly LaneSta
     const opts: uPlot.Options = {
       width,
       height: 220,
-      scales: { x: { time: false } },
+      // both axes from zero: lanes line up at the common start, and speeds compare by height
+      scales: {
+        x: { time: false, range: (_self, _min, max) => [0, Math.max(1, max)] },
+        y: { range: (_self, _min, max) => [0, Math.max(1, max) * 1.1] },
+      },
       axes: [
         { label: "seconds since the start", stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" } },
         {
@@ -56,7 +61,7 @@ export function SpeedChart(props: { series: SpeedSeries; lanes: readonly LaneSta
         },
       ],
       series: [
-        { label: "s", value: (_self, value) => (value === null ? "—" : `${value.toFixed(1)} s`) },
+        { label: "time", value: (_self, value) => (value === null ? "—" : `${value.toFixed(1)} s`) },
         ...props.series.lanes.map((lane) => ({
           label: nameOf(lane.lane_id),
           stroke: colourOf(lane.lane_id),
@@ -91,7 +96,7 @@ export function SpeedChart(props: { series: SpeedSeries; lanes: readonly LaneSta
   onCleanup(() => plot?.destroy());
 
   return (
-    <section class="speed-chart" data-testid="speed-chart">
+    <section class="speed-chart" data-testid="speed-chart" hidden={props.finished && !hasPoints()}>
       <h2>Speed over time</h2>
       <Show when={hasPoints()} fallback={<p class="muted">The chart fills in as the lanes report progress.</p>}>
         <Show when={unavailable()}>

@@ -57,8 +57,10 @@ export function SummaryTable(props: {
           <For each={rows()}>
             {(row) => (
               <tr data-testid="summary-row" data-agent-name={row.lane.agent_name} classList={{ mock: row.mock }}>
-                <td data-testid="place">{row.place ?? "—"}</td>
-                <td>
+                <td data-label="Place" data-testid="place">
+                  {row.place ?? "—"}
+                </td>
+                <td data-label="Machine" class="card-title">
                   {row.lane.agent_name}
                   <Show when={row.mock}>
                     <span class="mock-tag" title="Results from the mock engine are not ranked">
@@ -77,19 +79,23 @@ export function SummaryTable(props: {
                     )}
                   </Show>
                 </td>
-                <td>
+                <td data-label="Status">
                   <StatusBadge status={row.lane.status} />
                 </td>
                 <Show when={metric() !== null}>
-                  <td data-testid="median">{format(row.measure?.median)}</td>
-                  <td data-testid="gap">{gaps().get(row.lane.lane_id) ?? "—"}</td>
+                  <td data-label={measureLabel()} data-testid="median">
+                    {format(row.measure?.median)}
+                  </td>
+                  <td data-label="Gap" data-testid="gap">
+                    {gaps().get(row.lane.lane_id) ?? "—"}
+                  </td>
                   <Show when={spread()}>
-                    <td>{format(row.measure?.min)}</td>
-                    <td>{format(row.measure?.max)}</td>
-                    <td>{format(row.measure?.stdev)}</td>
+                    <td data-label="Min">{format(row.measure?.min)}</td>
+                    <td data-label="Max">{format(row.measure?.max)}</td>
+                    <td data-label="Stdev">{format(row.measure?.stdev)}</td>
                   </Show>
                 </Show>
-                <For each={columns()}>{(column) => <td>{column.value(row.lane)}</td>}</For>
+                <For each={columns()}>{(column) => <td data-label={column.label}>{column.value(row.lane)}</td>}</For>
               </tr>
             )}
           </For>

@@ -202,7 +202,11 @@ function RaceView(props: { run: RunView }) {
                 )}
               </For>
             </div>
-            <SpeedChart series={source.speeds()} lanes={state().lanes} />
+            <SpeedChart
+              series={source.speeds()}
+              lanes={state().lanes}
+              finished={terminalRunStatuses.includes(state().status)}
+            />
             <div class="standings-head">
               <h2>Standings</h2>
               <Show when={metrics().length > 1}>

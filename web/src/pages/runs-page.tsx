@@ -214,7 +214,7 @@ function RunRow(props: { run: RunListItem; onDelete?: () => void }) {
   const href = () => `/runs/${encodeURIComponent(props.run.id)}`;
   return (
     <tr data-testid="run-row">
-      <td>
+      <td data-label="Race" class="card-title">
         <A href={href()}>
           <Show
             when={props.run.name}
@@ -231,14 +231,14 @@ function RunRow(props: { run: RunListItem; onDelete?: () => void }) {
           <span class="muted"> · {props.run.workload}</span>
         </Show>
       </td>
-      <td>
+      <td data-label="Status">
         <StatusBadge status={props.run.status} />
       </td>
-      <td>{props.run.lanes.map((lane) => lane.agent_name).join(", ") || "—"}</td>
-      <td>{describeRunParams(props.run.workload, props.run.params)}</td>
-      <td>{formatTime(props.run.created_at)}</td>
-      <td>{took()}</td>
-      <td>
+      <td data-label="Machines">{props.run.lanes.map((lane) => lane.agent_name).join(", ") || "—"}</td>
+      <td data-label="Parameters">{describeRunParams(props.run.workload, props.run.params)}</td>
+      <td data-label="Created">{formatTime(props.run.created_at)}</td>
+      <td data-label="Took">{took()}</td>
+      <td data-label="Export">
         <span class="exports">
           <a href={exportUrl(props.run.id, "csv")} download="">
             CSV
