@@ -17,7 +17,7 @@ export function replayEvents(
 ): RaceState | null {
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
   const setup = ordered.find((stored) => stored.event.type === "race-setup");
-  if (!setup || setup.event.type !== "race-setup") return null;
+  if (setup?.event.type !== "race-setup") return null;
   let state = createRaceState(setup.event);
   for (const stored of ordered) {
     state = applyRaceEvent(state, stored);
