@@ -158,7 +158,21 @@ describe("RunsPage", () => {
     const { host, fake } = mountRuns("/runs", { "GET /api/session": () => jsonResponse(200, { operator: false }) });
     await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
     expect(fake.requests.map((r) => r.path)).toContain("/api/session");
-    expect(host.querySelectorAll("th")).toHaveLength(7);
+    expect(host.querySelectorAll("th")).toHaveLength(8);
     expect(host.querySelector('[data-testid="delete-run"]')).toBeNull();
+  });
+
+  it("offers Compare once two runs are ticked, with their ids in the link", async () => {
+    const { host } = mountRuns("/runs");
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(1));
+    host.querySelector<HTMLButtonElement>('[data-testid="older-button"]')?.click();
+    await vi.waitFor(() => expect(rows(host)).toHaveLength(2));
+    const picks = [...host.querySelectorAll<HTMLInputElement>('[data-testid="compare-pick"]')];
+    picks[0]?.click();
+    expect(host.querySelector('[data-testid="compare-link"]')).toBeNull();
+    picks[1]?.click();
+    expect(host.querySelector('[data-testid="compare-link"]')?.getAttribute("href")).toBe(
+      "/compare?ids=new-run,old-run",
+    );
   });
 });

@@ -2,6 +2,7 @@
 import { Route, Router } from "@solidjs/router";
 import { render } from "solid-js/web";
 import { AppLayout } from "./components/app-layout.tsx";
+import { ComparePage } from "./pages/compare-page.tsx";
 import { FleetPage } from "./pages/fleet-page.tsx";
 import { NewRacePage } from "./pages/new-race-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
@@ -17,6 +18,7 @@ if (root) {
         <Route path="/" component={NewRacePage} />
         <Route path="/runs" component={RunsPage} />
         <Route path="/runs/:id" component={RacePage} />
+        <Route path="/compare" component={ComparePage} />
         <Route path="/fleet" component={FleetPage} />
         <Route path="*" component={NotFoundPage} />
       </Router>

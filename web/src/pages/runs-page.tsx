@@ -1,6 +1,7 @@
 // Past races, newest first: filter by workload, status, machine and model (kept in the address, so
 // a filtered list can be shared or reloaded), page back with the API's cursor, open any race or
-// download its results and events; the operator can delete one (after confirming).
+// download its results and events; tick two or more to compare them; the operator can delete one
+// (after confirming).
 import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import type { RunListItem } from "../../../coordinator/protocol/api.ts";
@@ -38,6 +39,12 @@ export function RunsPage() {
   const [loading, setLoading] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const session = useSession();
+  const [picked, setPicked] = createSignal<readonly string[]>([]);
+  const togglePicked = (id: string, on: boolean) =>
+    setPicked((before) =>
+      on ? [...before.filter((other) => other !== id), id] : before.filter((other) => other !== id),
+    );
+  const compareHref = () => `/compare?ids=${picked().map(encodeURIComponent).join(",")}`;
 
   const remove = async (run: RunListItem) => {
     const what = `${run.workload} race ${run.id.slice(0, 8)}`;
@@ -171,6 +178,7 @@ export function RunsPage() {
           <table class="runs-table" data-testid="runs-table">
             <thead>
               <tr>
+                <th>Compare</th>
                 <th>Race</th>
                 <th>Status</th>
                 <th>Machines</th>
@@ -185,7 +193,14 @@ export function RunsPage() {
             </thead>
             <tbody>
               <For each={runs()}>
-                {(run) => <RunRow run={run} onDelete={session.operator() ? () => remove(run) : undefined} />}
+                {(run) => (
+                  <RunRow
+                    run={run}
+                    picked={picked().includes(run.id)}
+                    onPick={(on) => togglePicked(run.id, on)}
+                    onDelete={session.operator() ? () => remove(run) : undefined}
+                  />
+                )}
               </For>
             </tbody>
           </table>
@@ -193,6 +208,11 @@ export function RunsPage() {
       </Show>
 
       <div class="pager">
+        <Show when={picked().length >= 2}>
+          <A href={compareHref()} class="button-link" data-testid="compare-link">
+            Compare {picked().length} runs
+          </A>
+        </Show>
         <Show when={loading()}>
           <span class="muted">Loading…</span>
         </Show>
@@ -206,7 +226,7 @@ export function RunsPage() {
   );
 }
 
-function RunRow(props: { run: RunListItem; onDelete?: () => void }) {
+function RunRow(props: { run: RunListItem; picked: boolean; onPick(on: boolean): void; onDelete?: () => void }) {
   const took = () => {
     const { started_at, finished_at } = props.run;
     return started_at && finished_at ? formatDuration(Date.parse(finished_at) - Date.parse(started_at)) : "—";
@@ -214,6 +234,15 @@ function RunRow(props: { run: RunListItem; onDelete?: () => void }) {
   const href = () => `/runs/${encodeURIComponent(props.run.id)}`;
   return (
     <tr data-testid="run-row">
+      <td data-label="Compare">
+        <input
+          type="checkbox"
+          aria-label={`Compare ${props.run.name ?? props.run.id}`}
+          data-testid="compare-pick"
+          checked={props.picked}
+          onChange={(event) => props.onPick(event.currentTarget.checked)}
+        />
+      </td>
       <td data-label="Race" class="card-title">
         <A href={href()}>
           <Show
