@@ -9,7 +9,7 @@ describe("speed series", () => {
   it("turns compute progress into numbers per second since the lane's start instant", () => {
     const base = computeRaceEvents([{ name: "alpha", elapsed: [2000] }]);
     const setup = base.find((stored) => stored.event.type === "race-setup");
-    if (!setup || setup.event.type !== "race-setup") throw new Error("fixture has no setup");
+    if (setup?.event.type !== "race-setup") throw new Error("fixture has no setup");
     const n = setup.event.run.params.n;
     expect(typeof n).toBe("number");
     const t0 = 1_000_000;
