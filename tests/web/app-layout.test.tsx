@@ -31,7 +31,7 @@ describe("AppLayout", () => {
   it("gives the operator New race and a sign-out that turns the page into a spectator's", async () => {
     const { host, fake } = mountLayout({ "DELETE /api/session": () => jsonResponse(200, { operator: false }) });
     await vi.waitFor(() => expect(host.querySelector('[data-testid="sign-out"]')).not.toBeNull());
-    expect(navLinks(host)).toEqual(["New race", "Runs", "Fleet"]);
+    expect(navLinks(host)).toEqual(["New race", "Runs", "Fleet", "Settings"]);
     expect(host.querySelector('[data-testid="watching-badge"]')).toBeNull();
     host.querySelector<HTMLButtonElement>('[data-testid="sign-out"]')?.click();
     await vi.waitFor(() => expect(host.querySelector('[data-testid="watching-badge"]')).not.toBeNull());

@@ -8,6 +8,7 @@ import { NewRacePage } from "./pages/new-race-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
 import { RacePage } from "./pages/race-page.tsx";
 import { RunsPage } from "./pages/runs-page.tsx";
+import { SettingsPage } from "./pages/settings-page.tsx";
 import "./styles.css";
 
 const root = document.getElementById("root");
@@ -20,6 +21,7 @@ if (root) {
         <Route path="/runs/:id" component={RacePage} />
         <Route path="/compare" component={ComparePage} />
         <Route path="/fleet" component={FleetPage} />
+        <Route path="/settings" component={SettingsPage} />
         <Route path="*" component={NotFoundPage} />
       </Router>
     ),

@@ -28,6 +28,9 @@ function TopBar() {
         </Show>
         <A href="/runs">Runs</A>
         <A href="/fleet">Fleet</A>
+        <Show when={session.operator()}>
+          <A href="/settings">Settings</A>
+        </Show>
       </nav>
       <div class="session">
         <Show when={session.operator()}>

@@ -9,6 +9,7 @@ import { api } from "../lib/api-client.ts";
 import { parseComputeForm } from "../lib/compute-form.ts";
 import { computePresetChoices, lastSieveRate, sizeForSeconds } from "../lib/compute-presets.ts";
 import { formatInteger, parseNumberInput } from "../lib/format.ts";
+import { readLabSettings } from "../stores/lab-settings.ts";
 import type { FormSectionProps } from "./registry.ts";
 
 /** n of a single count unless the user types another. */
@@ -19,8 +20,9 @@ export function ComputeFormSection(props: FormSectionProps) {
   const [algorithm, setAlgorithm] = createSignal<ComputeAlgorithm>("segmented_sieve");
   const [nText, setNText] = createSignal(formatInteger(defaultN));
   const [threadsText, setThreadsText] = createSignal("");
-  const [repeatsText, setRepeatsText] = createSignal("1");
-  const [warmupText, setWarmupText] = createSignal("0");
+  const defaults = readLabSettings();
+  const [repeatsText, setRepeatsText] = createSignal(String(defaults.repeats));
+  const [warmupText, setWarmupText] = createSignal(String(defaults.warmup));
   const [intervalText, setIntervalText] = createSignal("1");
   const [dragRace, setDragRace] = createSignal(false);
   const [durationText, setDurationText] = createSignal(String(dragRaceDefaults.duration_s));

@@ -15,7 +15,7 @@ type PullView =
   | { phase: "failed"; error: string };
 
 /** "pulling dde5aa3fc5ff · 42%" */
-function describeProgress(state: ModelPullState | null): string {
+export function describeProgress(state: ModelPullState | null): string {
   if (!state) return "starting…";
   const { completed_bytes: done, total_bytes: total } = state;
   const percent = done !== null && total ? ` · ${Math.floor((done / total) * 100)}%` : "";
