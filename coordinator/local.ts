@@ -2,8 +2,10 @@
  * Local mode's composition root: one Node process with the API, the rooms (Node host), the
  * built web app and SQLite, and optionally an embedded agent for this machine.
  */
+
 import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
 import { join, relative } from "node:path";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
@@ -21,6 +23,7 @@ import { loadSecret } from "./load-secret.ts";
 import { apiErrorSchema } from "./protocol/api.ts";
 import { appVersion } from "./protocol/app-version.ts";
 import type { Logger } from "./protocol/logger.ts";
+import { reachableUrl } from "./reachable-url.ts";
 import { createLabRoom } from "./room/lab-room.ts";
 import { createRaceRoom } from "./room/race-room.ts";
 import { systemClock } from "./room/system-clock.ts";
@@ -110,7 +113,8 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  publicUrl ||= url;
+  // share links and the add-a-machine command name an address other machines can reach
+  publicUrl ||= reachableUrl({ url, host: config.host, port, interfaces: os.networkInterfaces() });
 
   return {
     url,

@@ -4,15 +4,7 @@
  * 0.0.0.0 the command names this machine's LAN address; bound to loopback it says how to open up.
  */
 import type { NetworkInterfaceInfo } from "node:os";
-
-/** The first non-internal IPv4 address, as `os.networkInterfaces()` lists them; null if none. */
-export function lanAddress(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string | null {
-  for (const entries of Object.values(interfaces)) {
-    const found = entries?.find((entry) => entry.family === "IPv4" && !entry.internal);
-    if (found) return found.address;
-  }
-  return null;
-}
+import { bindsAllInterfaces, lanAddress, reachableUrl } from "./reachable-url.ts";
 
 export interface ServeBannerInput {
   /** the URL the server listens on, e.g. http://127.0.0.1:8080 */
@@ -31,11 +23,9 @@ export interface ServeBannerInput {
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>;
 }
 
-const allInterfaces = new Set(["0.0.0.0", "::", "[::]"]);
-
 export function toServeBanner(input: ServeBannerInput): string {
-  const lan = allInterfaces.has(input.host) ? lanAddress(input.interfaces) : null;
-  const reachable = input.publicUrl || (lan ? `http://${lan}:${input.port}` : input.url);
+  const lan = bindsAllInterfaces(input.host) ? lanAddress(input.interfaces) : null;
+  const reachable = input.publicUrl || reachableUrl(input);
   const lines = [
     "",
     `bench-race is running (local mode, data in ${input.dataDir})`,
@@ -43,7 +33,7 @@ export function toServeBanner(input: ServeBannerInput): string {
     `  Agent enrollment token: ${input.agentToken}`,
     `  Add a machine:          npm run agent -- --coordinator ${reachable} --token ${input.agentToken} --name <machine name>`,
   ];
-  if (!input.publicUrl && !allInterfaces.has(input.host)) {
+  if (!input.publicUrl && !bindsAllInterfaces(input.host)) {
     lines.push(
       `  Serve the lab:          bound to ${input.host}, so only this machine can join; to let others in: npm start -- --host 0.0.0.0`,
     );

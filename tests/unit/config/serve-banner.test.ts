@@ -1,6 +1,7 @@
 import type { NetworkInterfaceInfo } from "node:os";
 import { describe, expect, it } from "vitest";
-import { lanAddress, type ServeBannerInput, toServeBanner } from "../../../coordinator/serve-banner.ts";
+import { lanAddress, reachableUrl } from "../../../coordinator/reachable-url.ts";
+import { type ServeBannerInput, toServeBanner } from "../../../coordinator/serve-banner.ts";
 
 const entry = (address: string, family: "IPv4" | "IPv6", internal: boolean): NetworkInterfaceInfo =>
   ({
@@ -38,6 +39,15 @@ describe("lanAddress", () => {
   });
   it("is null with loopback only", () => {
     expect(lanAddress({ lo: interfaces.lo })).toBeNull();
+  });
+});
+
+describe("reachableUrl", () => {
+  it("names the LAN address when bound to all interfaces, so share links work from other machines", () => {
+    const input = { url: "http://0.0.0.0:8080", host: "0.0.0.0", port: 8080, interfaces };
+    expect(reachableUrl(input)).toBe("http://192.168.1.23:8080");
+    expect(reachableUrl({ ...input, interfaces: { lo: interfaces.lo } })).toBe("http://0.0.0.0:8080");
+    expect(reachableUrl({ ...input, url: "http://127.0.0.1:8080", host: "127.0.0.1" })).toBe("http://127.0.0.1:8080");
   });
 });
 
