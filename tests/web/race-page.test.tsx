@@ -89,6 +89,30 @@ describe("RacePage", () => {
     ]);
   });
 
+  it("replays a finished race from its start at real speed, then shows it as it finished; full screen toggles", async () => {
+    const fake = createFakeFetch({
+      "GET /api/runs/run-1": () => jsonResponse(200, { run: finishedRunView() }),
+      "GET /api/runs/run-1/events": () => new Response(events.map((e) => JSON.stringify(e)).join("\n")),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const host = mountRacePage("/runs/run-1");
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="primes-found"]')).not.toBeNull());
+    const replay = host.querySelector<HTMLButtonElement>('[data-testid="replay-button"]');
+    expect(replay?.textContent).toBe("Replay at real speed");
+    replay?.click();
+    expect(replay?.textContent).toBe("Stop replay");
+    expect(host.querySelectorAll('[data-testid="primes-found"]')).toHaveLength(0);
+    await vi.waitFor(() => expect(replay?.textContent).toBe("Replay at real speed"), { timeout: 5000 });
+    expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done");
+    expect(host.querySelectorAll('[data-testid="primes-found"]')).toHaveLength(2);
+
+    const wall = host.querySelector<HTMLButtonElement>('[data-testid="wall-button"]');
+    wall?.click();
+    expect(host.querySelector(".race")?.classList.contains("race-wall")).toBe(true);
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+    expect(host.querySelector(".race")?.classList.contains("race-wall")).toBe(false);
+  });
+
   it("opens a run interrupted by a restart as interrupted, with each lane's error and no controls", async () => {
     const cutShort = events.slice(0, 4);
     const error = {

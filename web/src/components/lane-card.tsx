@@ -29,17 +29,43 @@ export function LaneCard(props: {
   place?: number | null;
   /** what the lane's machine is busy with outside this race, e.g. "race 3f2a… (llm)" */
   busyWith?: string | null;
+  /** a lane of a ghost race replayed beside the live one */
+  ghost?: boolean;
 }) {
   const view = () => workloadView(workloadOfBackend[props.lane.backend]);
   const startLines = () => describeLaneStart(props.lane, props.lanes ?? []);
   return (
-    <article class="lane-card" data-testid="lane-card" data-agent-name={props.lane.agent_name}>
+    <article
+      class="lane-card"
+      classList={{ ghost: props.ghost === true }}
+      data-testid={props.ghost ? "ghost-lane" : "lane-card"}
+      data-agent-name={props.lane.agent_name}
+    >
       <header class="lane-head">
         <div>
           <h3>{props.lane.agent_name}</h3>
           <p class="muted">
             {props.lane.backend}
             <Show when={props.lane.model}>{(model) => <> · {model()}</>}</Show>
+            <Show when={props.lane.provenance}>
+              {(provenance) => (
+                <>
+                  <span class="engine-tag" data-testid="engine-badge">
+                    {provenance().engine}
+                    {provenance().engine_version ? ` ${provenance().engine_version}` : ""}
+                  </span>
+                  <Show when={provenance().remote_engine}>
+                    <span
+                      class="engine-tag remote"
+                      data-testid="remote-badge"
+                      title={`The engine runs on ${provenance().engine_host ?? "another host"}, not on this machine`}
+                    >
+                      remote
+                    </span>
+                  </Show>
+                </>
+              )}
+            </Show>
             <Show when={isMockLane(props.lane)}>
               <span class="mock-tag" title="Results from the mock engine are not ranked">
                 mock

@@ -1,5 +1,7 @@
 // The live race page, which is also the share link: a finished run is rebuilt by replaying its
-// stored events; a live one follows the race room's snapshot and deltas over a WebSocket.
+// stored events (and can be replayed at real speed); a live one follows the race room's snapshot
+// and deltas over a WebSocket, with its ghost race (if any) replayed beside it. Full screen turns
+// the page into a wall display; Esc leaves it.
 import { useNavigate, useParams } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
@@ -20,8 +22,10 @@ import { rankLanes } from "../lib/rank-lanes.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { createSpeedRecorder, type SpeedSeries } from "../lib/speed-series.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
-import { createRaceStore, type RaceConnection, viewerUrl } from "../stores/race-store.ts";
+import { createGhostRace } from "../stores/ghost-race.ts";
+import { createRaceStore, type RaceConnection, type RaceStore, viewerUrl } from "../stores/race-store.ts";
 import { useSession } from "../stores/session-store.tsx";
+import { createStoredRace, type RaceSource, type StoredRace } from "../stores/stored-race.ts";
 import { describeRunParams, workloadView } from "../workloads/registry.ts";
 
 const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
@@ -52,38 +56,35 @@ export function RacePage() {
   );
 }
 
-interface RaceSource {
-  state(): RaceState | null;
-  live(laneId: string): LaneLive | null;
-  connection(): RaceConnection;
-  error(): string | null;
-  speeds(): SpeedSeries;
-}
-
-/** A finished run: its events replayed once; the RunView stands in if it has none. */
-function replayedSource(run: RunView): RaceSource {
-  const [state, setState] = createSignal<RaceState>(raceStateFromRun(run));
-  const [error, setError] = createSignal<string | null>(null);
-  const recorder = createSpeedRecorder();
-  const [speeds, setSpeeds] = createSignal<SpeedSeries>(recorder.series());
-  api.getRunEvents(run.id).then(
-    (events) => {
-      const replayed = replayEvents(events, recorder.record);
-      if (replayed) setState(withRunOutcome(replayed, run));
-      setSpeeds(recorder.series());
-    },
-    (cause: unknown) => setError(`Could not load the race's events: ${errorText(cause)}`),
-  );
-  return { state, live: () => null, connection: () => "closed", error, speeds };
+/** A live run follows the race room (closed with the page); a finished one is read from its stored events. */
+function openRace(run: RunView): { kind: "live"; store: RaceStore } | { kind: "stored"; stored: StoredRace } {
+  if (terminalRunStatuses.includes(run.status)) return { kind: "stored", stored: createStoredRace(run) };
+  const store = createRaceStore({ url: viewerUrl(run.id), initial: raceStateFromRun(run) });
+  onCleanup(() => store.close());
+  return { kind: "live", store };
 }
 
 function RaceView(props: { run: RunView }) {
   const run = props.run;
-  const store = terminalRunStatuses.includes(run.status)
-    ? null
-    : createRaceStore({ url: viewerUrl(run.id), initial: raceStateFromRun(run) });
-  if (store) onCleanup(() => store.close());
-  const source: RaceSource = store ?? replayedSource(run);
+  const opened = openRace(run);
+  const store = opened.kind === "live" ? opened.store : null;
+  const stored = opened.kind === "stored" ? opened.stored : null;
+  const source: RaceSource = opened.kind === "live" ? opened.store : opened.stored;
+
+  const ghost =
+    run.ghost_run_id && store ? createGhostRace(run.ghost_run_id, () => source.state()?.started_at ?? null) : null;
+  const [wall, setWall] = createSignal(false);
+  const toggleWall = () => {
+    const next = !wall();
+    setWall(next);
+    if (next) void document.documentElement.requestFullscreen?.().catch(() => undefined);
+    else if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+  };
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === "Escape" && wall()) toggleWall();
+  };
+  document.addEventListener("keydown", onKey);
+  onCleanup(() => document.removeEventListener("keydown", onKey));
 
   const session = useSession();
   const navigate = useNavigate();
@@ -141,7 +142,7 @@ function RaceView(props: { run: RunView }) {
   };
 
   return (
-    <section class="race">
+    <section class="race" classList={{ "race-wall": wall() }}>
       <header class="race-head">
         <div>
           <h1 data-testid="race-title">
@@ -172,6 +173,20 @@ function RaceView(props: { run: RunView }) {
           <Show when={live()}>
             <span class="muted connection">{connectionText(source.connection())}</span>
           </Show>
+          <Show when={stored}>
+            {(finished) => (
+              <button
+                type="button"
+                data-testid="replay-button"
+                onClick={() => (finished().replaying() ? finished().stopReplay() : finished().replay())}
+              >
+                {finished().replaying() ? "Stop replay" : "Replay at real speed"}
+              </button>
+            )}
+          </Show>
+          <button type="button" data-testid="wall-button" onClick={toggleWall} aria-pressed={wall()}>
+            {wall() ? "Leave full screen" : "Full screen"}
+          </button>
         </div>
       </header>
 
@@ -202,6 +217,32 @@ function RaceView(props: { run: RunView }) {
                 )}
               </For>
             </div>
+            <Show when={ghost?.state()}>
+              {(ghostState) => (
+                <div class="ghost-lanes" data-testid="ghost-lanes">
+                  <h2>Ghost: race {run.ghost_run_id?.slice(0, 8)} replayed from its start</h2>
+                  <div class="lanes">
+                    <For each={ghostState().lanes}>
+                      {(lane) => (
+                        <LaneCard
+                          lane={lane}
+                          repeats={ghostState().run.repeats}
+                          warmup={ghostState().run.warmup}
+                          ghost
+                        />
+                      )}
+                    </For>
+                  </div>
+                </div>
+              )}
+            </Show>
+            <Show when={ghost?.error()}>
+              {(message) => (
+                <p class="error" role="alert">
+                  {message()}
+                </p>
+              )}
+            </Show>
             <SpeedChart
               series={source.speeds()}
               lanes={state().lanes}

@@ -1,0 +1,93 @@
+// A finished race as the race page shows it: its stored events folded once (the RunView stands in
+// if it has none), and on request replayed at real speed from the start, chart and all.
+import { createSignal, onCleanup } from "solid-js";
+import type { RunView } from "../../../coordinator/protocol/api.ts";
+import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
+import type { RaceState, StoredEvent } from "../../../coordinator/protocol/race-state.ts";
+import { api } from "../lib/api-client.ts";
+import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
+import { replayEvents } from "../lib/replay-events.ts";
+import { createSpeedRecorder, type SpeedSeries } from "../lib/speed-series.ts";
+import { startTimedReplay } from "../lib/timed-replay.ts";
+import type { RaceConnection } from "./race-store.ts";
+
+/** What the race page reads a race from: the live store, or a stored race. */
+export interface RaceSource {
+  state(): RaceState | null;
+  live(laneId: string): LaneLive | null;
+  connection(): RaceConnection;
+  error(): string | null;
+  speeds(): SpeedSeries;
+}
+
+export interface StoredRace extends RaceSource {
+  /** plays the race again from its start at real speed; false when there are no events to play */
+  replay(): boolean;
+  /** true while a replay plays */
+  replaying(): boolean;
+  stopReplay(): void;
+}
+
+const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
+
+export function createStoredRace(run: RunView): StoredRace {
+  const [state, setState] = createSignal<RaceState>(raceStateFromRun(run));
+  const [error, setError] = createSignal<string | null>(null);
+  const [speeds, setSpeeds] = createSignal<SpeedSeries>(createSpeedRecorder().series());
+  const [replaying, setReplaying] = createSignal(false);
+  let events: StoredEvent[] = [];
+  let stop: (() => void) | null = null;
+
+  const showFinished = () => {
+    const recorder = createSpeedRecorder();
+    const replayed = replayEvents(events, recorder.record);
+    if (replayed) setState(withRunOutcome(replayed, run));
+    setSpeeds(recorder.series());
+  };
+
+  api.getRunEvents(run.id).then(
+    (loaded) => {
+      events = loaded;
+      showFinished();
+    },
+    (cause: unknown) => setError(`Could not load the race's events: ${errorText(cause)}`),
+  );
+
+  const stopReplay = () => {
+    stop?.();
+    stop = null;
+    if (replaying()) {
+      setReplaying(false);
+      showFinished();
+    }
+  };
+  onCleanup(() => stop?.());
+
+  return {
+    state,
+    live: () => null,
+    connection: () => "closed",
+    error,
+    speeds,
+    replaying,
+    stopReplay,
+    replay() {
+      if (events.length === 0) return false;
+      stop?.();
+      const recorder = createSpeedRecorder();
+      const last = Math.max(...events.map((event) => event.seq));
+      setReplaying(true);
+      stop = startTimedReplay({
+        events,
+        startAt: Date.now(),
+        onState: (next, folded) => {
+          for (const stored of folded) recorder.record(stored, next);
+          setState(next);
+          setSpeeds(recorder.series());
+          if (folded.some((stored) => stored.seq === last)) stopReplay();
+        },
+      });
+      return true;
+    },
+  };
+}
