@@ -7,13 +7,17 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { parseAgentConfig, parseEngineFlags } from "./agent/agent-config.ts";
 import { startAgent } from "./agent/start-agent.ts";
+import { toCloudBanner } from "./coordinator/cloud-banner.ts";
+import { startCloud } from "./coordinator/cloud.ts";
 import { startLocal } from "./coordinator/local.ts";
-import { createLogger } from "./coordinator/protocol/logger.ts";
+import { healthSchema } from "./coordinator/protocol/api.ts";
+import { createLogger, type LogFormat, type Logger } from "./coordinator/protocol/logger.ts";
 import { toServeBanner } from "./coordinator/serve-banner.ts";
-import { parseServeConfig } from "./coordinator/serve-config.ts";
+import { parseServeConfig, type ServeConfig } from "./coordinator/serve-config.ts";
 
 const usage = `Usage:
   bench-race serve [--port 8080] [--host 127.0.0.1] [--data-dir data] [--public-url URL] [--no-agent] [engines]
+  bench-race serve --cloud       the API and database only, for rooms on PartyKit (BENCH_ROOMS_URL, BENCH_SINK_SECRET)
   bench-race agent --coordinator http://HOST:PORT --token TOKEN [--name NAME] [--state-dir DIR] [engines]
 
 Engines (the agent always offers compute and the mock engine; with no flags it probes Ollama at
@@ -24,6 +28,7 @@ Engines (the agent always offers compute and the mock engine; with no flags it p
   --llamacpp-threads N CPU threads of the embedded llama.cpp (default: the machine's math cores)
 
 Environment: PORT, HOST, BENCH_DATA_DIR, BENCH_OPERATOR_KEY, BENCH_AGENT_TOKEN, BENCH_PUBLIC_URL,
+BENCH_AGENT_KEY_SECRET, BENCH_ROOMS_URL, BENCH_SINK_SECRET, BENCH_LOG_FORMAT (text or json),
 BENCH_COORDINATOR_URL, BENCH_AGENT_NAME, BENCH_AGENT_STATE_DIR, BENCH_OLLAMA_URL, BENCH_OPENAI_URL,
 BENCH_GGUF_DIR, BENCH_LLAMACPP_THREADS.`;
 
@@ -43,11 +48,13 @@ async function serve(args: string[]): Promise<void> {
       "data-dir": { type: "string" },
       "public-url": { type: "string" },
       "no-agent": { type: "boolean" },
+      cloud: { type: "boolean" },
       ...engineOptions,
     },
   });
   const config = parseServeConfig(values, process.env);
-  const log = createLogger("serve");
+  const log = createLogger("serve", { format: config.logFormat });
+  if (config.cloud) return serveCloud(config, log);
   const server = await startLocal(config, log);
   const agent = config.embeddedAgent
     ? await startAgent(
@@ -58,7 +65,7 @@ async function serve(args: string[]): Promise<void> {
           stateDir: config.dataDir,
           engines: parseEngineFlags(values, process.env),
         },
-        createLogger("agent"),
+        createLogger("agent", { format: config.logFormat }),
       )
     : null;
   process.stdout.write(
@@ -83,6 +90,25 @@ async function serve(args: string[]): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
+async function serveCloud(config: ServeConfig, log: Logger): Promise<void> {
+  const server = await startCloud(config, log);
+  process.stdout.write(
+    toCloudBanner({
+      url: server.url,
+      publicUrl: server.publicUrl,
+      operatorKey: server.operatorKey,
+      agentToken: server.agentToken,
+      dataDir: config.dataDir,
+    }),
+  );
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
 async function agent(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -100,7 +126,7 @@ async function agent(args: string[]): Promise<void> {
     return;
   }
   const config = parseAgentConfig(values, process.env);
-  const log = createLogger(`agent:${config.name}`);
+  const log = createLogger(`agent:${config.name}`, { format: logFormatOf(process.env) });
   await checkCoordinator(config.coordinatorUrl);
   const running = await startAgent(config, log);
   await running.connection.welcomed;
@@ -113,16 +139,25 @@ async function agent(args: string[]): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
-/** Fails fast with a clear message when the coordinator is unreachable (enrollment checks the token). */
+const logFormatOf = (env: Record<string, string | undefined>): LogFormat =>
+  env.BENCH_LOG_FORMAT === "json" ? "json" : "text";
+
+/**
+ * Fails fast with a clear message when the coordinator is unreachable or is not bench-race (local
+ * mode, or the PartyKit front door that forwards /api/health to the API); enrollment checks the token.
+ */
 async function checkCoordinator(url: string): Promise<void> {
-  const health = await fetch(new URL("/api/health", url)).catch((err: unknown) => {
+  const health = await fetch(new URL("/api/health", url), { signal: AbortSignal.timeout(10_000) }).catch(
+    (err: unknown) => {
+      throw new Error(
+        `The coordinator at ${url} is not reachable (${causeOf(err)}). Check the URL and that it is running.`,
+      );
+    },
+  );
+  const body = health.ok ? healthSchema.safeParse(await health.json().catch(() => null)) : null;
+  if (!body?.success)
     throw new Error(
-      `The coordinator at ${url} is not reachable (${causeOf(err)}). Check the URL and that it is running.`,
-    );
-  });
-  if (!health.ok)
-    throw new Error(
-      `The coordinator at ${url} answered ${health.status} to /api/health. Is this a bench-race coordinator?`,
+      `${url} answered ${health.status} to /api/health without bench-race's health: give --coordinator the URL of a bench-race coordinator (local mode, or the PartyKit front door of cloud mode).`,
     );
 }
 

@@ -28,6 +28,14 @@ export const serveConfigSchema = z.object({
   embeddedAgent: z.boolean().default(true),
   /** folder of the built web app */
   webDir: z.string().default("web/dist"),
+  /** cloud mode: the API and database only, for rooms hosted on PartyKit */
+  cloud: z.boolean().default(false),
+  /** cloud mode: where the rooms are (the PartyKit deployment or `partykit dev`) */
+  roomsUrl: z.url({ error: "BENCH_ROOMS_URL must be a URL like https://bench-race.you.partykit.dev" }).optional(),
+  /** cloud mode: the secret rooms and API share for control and sinks */
+  sinkSecret: z.string().min(32, { error: "BENCH_SINK_SECRET must be at least 32 characters" }).optional(),
+  /** how log lines look: text for a terminal, json (one object a line) for a service */
+  logFormat: z.enum(["text", "json"], { error: "BENCH_LOG_FORMAT must be text or json" }).default("text"),
 });
 export type ServeConfig = z.infer<typeof serveConfigSchema>;
 
@@ -37,6 +45,7 @@ export interface ServeFlags {
   "data-dir"?: string;
   "public-url"?: string;
   "no-agent"?: boolean;
+  cloud?: boolean;
 }
 
 export function parseServeConfig(flags: ServeFlags, env: Record<string, string | undefined>): ServeConfig {
@@ -48,7 +57,16 @@ export function parseServeConfig(flags: ServeFlags, env: Record<string, string |
     agentToken: env.BENCH_AGENT_TOKEN || undefined,
     agentKeySecret: env.BENCH_AGENT_KEY_SECRET || undefined,
     publicUrl: flags["public-url"] ?? (env.BENCH_PUBLIC_URL || undefined),
-    embeddedAgent: !flags["no-agent"],
+    embeddedAgent: !flags["no-agent"] && !flags.cloud,
+    cloud: flags.cloud ?? false,
+    roomsUrl: env.BENCH_ROOMS_URL || undefined,
+    sinkSecret: env.BENCH_SINK_SECRET || undefined,
+    logFormat: env.BENCH_LOG_FORMAT || undefined,
   });
+  if (config.cloud && (!config.roomsUrl || !config.sinkSecret)) {
+    throw new Error(
+      "serve --cloud needs BENCH_ROOMS_URL (the PartyKit URL of the rooms) and BENCH_SINK_SECRET (the same secret the rooms have); see docs/deploy.md.",
+    );
+  }
   return { ...config, dataDir: resolve(config.dataDir), webDir: resolve(config.webDir) };
 }
