@@ -26,7 +26,8 @@ export function createHttpRoomClient(options: HttpRoomClientOptions): RoomClient
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       }).catch((error: unknown) => {
-        const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+        const cause =
+          error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
         throw new ApiError(
           502,
           "rooms_unreachable",

@@ -13,7 +13,9 @@ export async function frontDoor(req: Party.Request, lobby: Party.FetchLobby): Pr
   const url = new URL(req.url);
   if (url.pathname.startsWith("/api/internal/")) {
     return Response.json(
-      { error: { code: "not_found", message: "Room sinks reach the API at BENCH_API_URL, not through the front door." } },
+      {
+        error: { code: "not_found", message: "Room sinks reach the API at BENCH_API_URL, not through the front door." },
+      },
       { status: 404 },
     );
   }

@@ -205,7 +205,11 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
           void queue.run(() => {
             lostTimers.delete(agentId);
             if (agents.has(agentId)) return;
-            loseLanes(agentId, "agent_lost", `Agent ${name} disconnected and did not come back within ${agentLostMs / 1000} s.`);
+            loseLanes(
+              agentId,
+              "agent_lost",
+              `Agent ${name} disconnected and did not come back within ${agentLostMs / 1000} s.`,
+            );
             finishIfDone();
           }),
         agentLostMs,
@@ -377,7 +381,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     if (!isLive()) return;
     log.info("race restored from room storage", { run_id: roomId, seq: restored.seq });
     armDeadline(setup, first.at);
-    if (restored.status === "pending") cancelJoinTimer = clock.setTimeout(() => void queue.run(startRace), joinTimeoutMs);
+    if (restored.status === "pending")
+      cancelJoinTimer = clock.setTimeout(() => void queue.run(startRace), joinTimeoutMs);
     else gate.open();
     for (const agentId of new Set(restored.lanes.map((lane) => lane.agent_id))) awaitAgent(agentId);
   }
