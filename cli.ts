@@ -2,10 +2,13 @@
  * The `bench-race` command: `serve` (local mode, with an embedded agent) and `agent` (dial out
  * to a coordinator). One top-level catch turns every start-up error into a message and exit 1.
  */
+import { existsSync } from "node:fs";
 import os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { parseAgentConfig, parseEngineFlags } from "./agent/agent-config.ts";
+import { defaultEngineUrls, parseAgentConfig, parseEngineFlags } from "./agent/agent-config.ts";
 import { startAgent } from "./agent/start-agent.ts";
 import { startCloud } from "./coordinator/cloud.ts";
 import { toCloudBanner } from "./coordinator/cloud-banner.ts";
@@ -14,11 +17,16 @@ import { healthSchema } from "./coordinator/protocol/api.ts";
 import { createLogger, type LogFormat, type Logger } from "./coordinator/protocol/logger.ts";
 import { toServeBanner } from "./coordinator/serve-banner.ts";
 import { parseServeConfig, type ServeConfig } from "./coordinator/serve-config.ts";
+import { runDoctor, toDoctorReport } from "./ops/doctor.ts";
+import { runService } from "./ops/service.ts";
+import pkg from "./package.json" with { type: "json" };
 
 const usage = `Usage:
   bench-race serve [--port 8080] [--host 127.0.0.1] [--data-dir data] [--public-url URL] [--no-agent] [engines]
   bench-race serve --cloud       the API and database only, for rooms on PartyKit (BENCH_ROOMS_URL, BENCH_SINK_SECRET)
   bench-race agent --coordinator http://HOST:PORT --token TOKEN [--name NAME] [--state-dir DIR] [engines]
+  bench-race service start|stop|status [coordinator|agent] [--dir DIR] [--json] [-- serve or agent options]
+  bench-race doctor [--port 8080] [--host 127.0.0.1] [--data-dir data] [--coordinator URL] [--json] [engines]
 
 Engines (the agent always offers compute and the mock engine; with no flags it probes Ollama at
 127.0.0.1:11434 and LM Studio at 127.0.0.1:1234 and offers what answers):
@@ -168,10 +176,63 @@ const causeOf = (err: unknown): string =>
       ? err.message
       : String(err);
 
+async function service(args: string[]): Promise<void> {
+  process.exitCode = await runService(args, {
+    commandOf: (target, passed) => ({
+      command: process.execPath,
+      args: [
+        fileURLToPath(new URL("./bin/bench-race.mjs", import.meta.url)),
+        target === "coordinator" ? "serve" : "agent",
+        ...passed,
+      ],
+    }),
+    env: process.env,
+    write: (text) => process.stdout.write(text),
+  });
+}
+
+async function doctor(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "data-dir": { type: "string" },
+      coordinator: { type: "string" },
+      json: { type: "boolean" },
+      ...engineOptions,
+    },
+  });
+  const config = parseServeConfig({ ...values, "no-agent": true }, process.env);
+  const engines = parseEngineFlags(values, process.env);
+  const webIndex = join(config.webDir, "index.html");
+  const checks = await runDoctor({
+    nodeVersion: process.versions.node,
+    requiredNode: pkg.engines.node,
+    dataDir: config.dataDir,
+    host: config.host,
+    port: config.port,
+    webIndex,
+    webIndexExists: existsSync(webIndex),
+    ollamaUrl: engines.ollamaUrl ?? defaultEngineUrls.ollama,
+    openaiUrl: engines.openaiUrl ?? defaultEngineUrls.openai,
+    coordinatorUrl: values.coordinator ?? process.env.BENCH_COORDINATOR_URL,
+    loadDatabaseDriver: async () => {
+      const { default: Database } = await import("better-sqlite3");
+      new Database(":memory:").close();
+    },
+    fetch,
+  });
+  process.stdout.write(values.json ? `${JSON.stringify({ checks })}\n` : toDoctorReport(checks));
+  process.exitCode = checks.some((check) => check.status === "fail") ? 1 : 0;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === "serve") return serve(rest);
   if (command === "agent") return agent(rest);
+  if (command === "service") return service(rest);
+  if (command === "doctor") return doctor(rest);
   process.stdout.write(`${usage}\n`);
   if (command !== undefined && command !== "help" && command !== "--help")
     throw new Error(`Unknown command "${command}".`);
