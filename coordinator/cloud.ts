@@ -5,10 +5,10 @@
  * interrupted or offline: the rooms keep the events they could not store and send them again.
  */
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { openDatabase } from "../db/client.ts";
+import { parseDatabaseUrl } from "../db/database-url.ts";
 import { liveRunsOfAgent } from "../db/runs.ts";
 import { createApi } from "./api/create-api.ts";
 import { createHttpRoomClient } from "./api/http-room-client.ts";
@@ -31,7 +31,7 @@ export interface CloudServer {
 export async function startCloud(config: ServeConfig, log: Logger): Promise<CloudServer> {
   const { roomsUrl, sinkSecret } = config;
   if (!roomsUrl || !sinkSecret) throw new Error("serve --cloud needs BENCH_ROOMS_URL and BENCH_SINK_SECRET.");
-  const database = openDatabase(join(config.dataDir, "bench-race.db"));
+  const database = openDatabase(parseDatabaseUrl(config.databaseUrl, config.dataDir, config.databaseAuthToken));
   const { db } = database;
   const operatorKey = loadSecret(config.dataDir, "operator.key", config.operatorKey);
   const agentToken = loadSecret(config.dataDir, "agent.token", config.agentToken);

@@ -11,6 +11,7 @@ import { Hono } from "hono";
 import { WebSocketServer } from "ws";
 import { applyFleetChange, isAgentRevoked, markAllAgentsOffline } from "../db/agents.ts";
 import { openDatabase } from "../db/client.ts";
+import { parseDatabaseUrl } from "../db/database-url.ts";
 import { applyRunBatch, liveRunsOfAgent, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
 import { createApi } from "./api/create-api.ts";
 import type { RoomClient } from "./api/room-client.ts";
@@ -34,7 +35,7 @@ export interface LocalServer {
 }
 
 export async function startLocal(config: ServeConfig, log: Logger): Promise<LocalServer> {
-  const database = openDatabase(join(config.dataDir, "bench-race.db"));
+  const database = openDatabase(parseDatabaseUrl(config.databaseUrl, config.dataDir, config.databaseAuthToken));
   const { db } = database;
   markAllAgentsOffline(db);
   const interrupted = markUnfinishedRunsInterrupted(db, Date.now());

@@ -34,6 +34,10 @@ export const serveConfigSchema = z.object({
   roomsUrl: z.url({ error: "BENCH_ROOMS_URL must be a URL like https://bench-race.you.partykit.dev" }).optional(),
   /** cloud mode: the secret rooms and API share for control and sinks */
   sinkSecret: z.string().min(32, { error: "BENCH_SINK_SECRET must be at least 32 characters" }).optional(),
+  /** DATABASE_URL: unset for SQLite in the data dir, file:PATH or libsql://HOST for libSQL (db/database-url.ts) */
+  databaseUrl: z.string().optional(),
+  /** DATABASE_AUTH_TOKEN: the managed libSQL database's token */
+  databaseAuthToken: z.string().optional(),
   /** how log lines look: text for a terminal, json (one object a line) for a service */
   logFormat: z.enum(["text", "json"], { error: "BENCH_LOG_FORMAT must be text or json" }).default("text"),
 });
@@ -62,6 +66,8 @@ export function parseServeConfig(flags: ServeFlags, env: Record<string, string |
     roomsUrl: env.BENCH_ROOMS_URL || undefined,
     sinkSecret: env.BENCH_SINK_SECRET || undefined,
     logFormat: env.BENCH_LOG_FORMAT || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
   });
   if (config.cloud && (!config.roomsUrl || !config.sinkSecret)) {
     throw new Error(
