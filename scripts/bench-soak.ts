@@ -5,13 +5,14 @@
  * come and go, and samples the server process's RSS every 10 s from /proc. Options: --minutes 10
  * (at most 30), --viewers 30. Linux only (it reads /proc).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { WebSocket } from "ws";
 import { runViewSchema } from "../coordinator/protocol/api.ts";
+import { startAgentProcess } from "./start-agent-process.ts";
 import { startServeProcess } from "./start-serve-process.ts";
 
 const { values } = parseArgs({
@@ -80,14 +81,7 @@ async function main(): Promise<void> {
   const pid = server.child.pid ?? 0;
   const stateDir = mkdtempSync(join(os.tmpdir(), "bench-soak-agents-"));
   const agents: ChildProcess[] = names.map((name) =>
-    spawn(
-      process.execPath,
-      ["--import", "tsx", "cli.ts", "agent", "--coordinator", server.url, "--token", agentToken, "--name", name],
-      {
-        env: { ...process.env, BENCH_AGENT_STATE_DIR: join(stateDir, name) },
-        stdio: ["ignore", "ignore", "inherit"],
-      },
-    ),
+    startAgentProcess({ coordinatorUrl: server.url, agentToken, name, stateDir }),
   );
   const samples: Array<{ minute: number; rss: number }> = [];
   const started = performance.now();

@@ -5,13 +5,13 @@
  * converted to room time, minus the start instant), the spread between machines in one race, and
  * the clock offsets and uncertainties the room measured. Options: --agents 3 --races 10.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type RunView, runViewSchema } from "../coordinator/protocol/api.ts";
 import { nearestRank } from "../coordinator/protocol/summary.ts";
+import { startAgentProcess } from "./start-agent-process.ts";
 import { startServeProcess } from "./start-serve-process.ts";
 
 const { values } = parseArgs({
@@ -21,14 +21,6 @@ const agentCount = Math.min(16, Number(values.agents));
 const raceCount = Math.min(100, Number(values.races));
 const operatorKey = "bench-start-operator-key-0000000";
 const agentToken = "bench-start-agent-token-00000000";
-
-function startAgentProcess(url: string, name: string, stateDir: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    ["--import", "tsx", "cli.ts", "agent", "--coordinator", url, "--token", agentToken, "--name", name],
-    { env: { ...process.env, BENCH_AGENT_STATE_DIR: join(stateDir, name) }, stdio: ["ignore", "ignore", "inherit"] },
-  );
-}
 
 async function api(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
   const response = await fetch(`${url}${path}`, {
@@ -74,7 +66,7 @@ async function main(): Promise<void> {
   const server = await startServeProcess({ operatorKey, agentToken });
   const stateDir = mkdtempSync(join(os.tmpdir(), "bench-start-agents-"));
   const names = Array.from({ length: agentCount }, (_, i) => `start-${i + 1}`);
-  const agents = names.map((name) => startAgentProcess(server.url, name, stateDir));
+  const agents = names.map((name) => startAgentProcess({ coordinatorUrl: server.url, agentToken, name, stateDir }));
   try {
     await waitFor("every agent to connect", async () => {
       const { agents: seen } = (await api(server.url, "/api/agents")) as { agents: Array<{ status: string }> };
