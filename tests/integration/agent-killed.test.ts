@@ -8,28 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
-import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { startAgentProcess } from "../../scripts/start-agent-process.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
-
-/** resolves when a spectator sees the lane of `laneId` report progress */
-async function laneProgressed(serverUrl: string, runId: string, laneId: string): Promise<void> {
-  const viewer = new WebSocket(`${serverUrl.replace("http", "ws")}/parties/race/${runId}`);
-  await new Promise<void>((resolve) => {
-    viewer.on("message", (data) => {
-      const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-      const progressed =
-        message.type === "race-delta" &&
-        message.events.some(
-          (e) => e.event.type === "lane-event" && e.event.lane_id === laneId && e.event.event.type === "job-progress",
-        );
-      if (progressed) resolve();
-    });
-  });
-  viewer.close();
-}
+import { waitForProgress } from "../helpers/wait-for-progress.ts";
 
 describe("an agent process killed mid-job", () => {
   const stateDir = mkdtempSync(join(os.tmpdir(), "bench-killed-agents-"));
@@ -66,7 +48,7 @@ describe("an agent process killed mid-job", () => {
     });
     const lab2Lane = run.lanes.find((lane) => lane.agent_name === "lab-2");
     if (!lab2Lane) throw new Error("no lane for lab-2");
-    await laneProgressed(race.server.url, run.id, lab2Lane.lane_id);
+    await waitForProgress(race.server.url, run.id, lab2Lane.lane_id);
     const exited = new Promise((resolve) => child?.once("exit", resolve));
     child?.kill("SIGKILL");
     await exited;
