@@ -40,6 +40,12 @@ export const serveConfigSchema = z.object({
   databaseAuthToken: z.string().optional(),
   /** how log lines look: text for a terminal, json (one object a line) for a service */
   logFormat: z.enum(["text", "json"], { error: "BENCH_LOG_FORMAT must be text or json" }).default("text"),
+  /** how long a disconnected agent has to come back before its running lanes are lost */
+  agentLostS: z.coerce
+    .number({ error: "BENCH_AGENT_LOST_S must be a number of seconds" })
+    .min(1, { error: "BENCH_AGENT_LOST_S must be 1..3600 seconds" })
+    .max(3600, { error: "BENCH_AGENT_LOST_S must be 1..3600 seconds" })
+    .default(60),
 });
 export type ServeConfig = z.infer<typeof serveConfigSchema>;
 
@@ -68,6 +74,7 @@ export function parseServeConfig(flags: ServeFlags, env: Record<string, string |
     logFormat: env.BENCH_LOG_FORMAT || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
+    agentLostS: env.BENCH_AGENT_LOST_S || undefined,
   });
   if (config.cloud && (!config.roomsUrl || !config.sinkSecret)) {
     throw new Error(
