@@ -2,17 +2,20 @@
  * Cloud mode end to end: the rooms under real `partykit dev`, the API in this process
  * (`serve --cloud`), two real agents that know only the PartyKit URL (the front door), and the
  * stored run checked through the API. A second race survives `partykit dev` restarting mid-race
- * (the room's memory is lost; its storage on disk is not), as a Durable Object eviction would.
+ * (the room's memory is lost; its storage on disk is not), as a Durable Object eviction would,
+ * and a third survives the API going away mid-race.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { WebSocket } from "ws";
 import { type RunningAgent, startAgent } from "../../agent/start-agent.ts";
 import { type CloudServer, startCloud } from "../../coordinator/cloud.ts";
 import { type RunView, runViewSchema } from "../../coordinator/protocol/api.ts";
 import { silentLogger } from "../../coordinator/protocol/logger.ts";
+import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { parseServeConfig } from "../../coordinator/serve-config.ts";
 import { freePort, type PartykitDev, startPartykitDev } from "../helpers/partykit-dev.ts";
@@ -25,6 +28,20 @@ describe("a compute race with the rooms on partykit dev and the API in cloud mod
   const sinkSecret = secret();
   const agentKeySecret = secret();
   let roomsPort = 0;
+  let apiPort = 0;
+  /** the API on its fixed port, so the rooms find it again after a restart */
+  const startApi = () =>
+    startCloud(
+      parseServeConfig(
+        { port: String(apiPort), host: "127.0.0.1", "data-dir": join(dir, "api"), cloud: true },
+        {
+          BENCH_ROOMS_URL: `http://127.0.0.1:${roomsPort}`,
+          BENCH_SINK_SECRET: sinkSecret,
+          BENCH_AGENT_KEY_SECRET: agentKeySecret,
+        },
+      ),
+      silentLogger,
+    );
   let rooms: PartykitDev;
   let api: CloudServer;
   const agents: RunningAgent[] = [];
@@ -64,15 +81,8 @@ describe("a compute race with the rooms on partykit dev and the API in cloud mod
     mkdirSync(webDir);
     writeFileSync(join(webDir, "index.html"), "<!doctype html><title>bench-race web app</title>");
     roomsPort = await freePort();
-    const config = parseServeConfig(
-      { port: "0", host: "127.0.0.1", "data-dir": join(dir, "api"), cloud: true },
-      {
-        BENCH_ROOMS_URL: `http://127.0.0.1:${roomsPort}`,
-        BENCH_SINK_SECRET: sinkSecret,
-        BENCH_AGENT_KEY_SECRET: agentKeySecret,
-      },
-    );
-    api = await startCloud(config, silentLogger);
+    apiPort = await freePort();
+    api = await startApi();
     rooms = await startRooms();
     for (const name of ["lab-1", "lab-2"]) {
       const agent = await startAgent(
@@ -191,5 +201,49 @@ describe("a compute race with the rooms on partykit dev and the API in cloud mod
       .map((line) => storedEventSchema.parse(JSON.parse(line)));
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.event.type === "race-finish")).toHaveLength(1);
+  });
+
+  it("loses nothing when the API restarts mid-race: the room keeps the events and writes them once it is back", async () => {
+    const run = await startRun({
+      workload: "compute",
+      agents: ["lab-1", "lab-2"],
+      params: { preset: "drag_race", n: 1_000_000, duration_s: 3, threads: 1 },
+      repeats: 1,
+      warmup: 0,
+    });
+    await vi.waitFor(
+      async () => {
+        const text = await (await call(`/api/runs/${run.id}/events`)).text();
+        if (!text.includes('"lane-event"')) throw new Error("no lane event yet");
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    await api.close();
+    // the race goes on without the API; its end reaches the room while nothing stores it
+    const watcher = new WebSocket(`${rooms.url.replace("http", "ws")}/parties/race/${run.id}`);
+    await new Promise<void>((resolve, reject) => {
+      watcher.on("error", reject);
+      watcher.on("message", (data) => {
+        const message = raceToViewerSchema.parse(JSON.parse(String(data)));
+        const finished =
+          (message.type === "race-snapshot" && message.state.finished_at !== null) ||
+          (message.type === "race-delta" && message.events.some((e) => e.event.type === "race-finish"));
+        if (finished) resolve();
+      });
+    });
+    watcher.close();
+    api = await startApi();
+    const done = await stored(run.id);
+    expect(done.status).toBe("done");
+    expect(done.lanes.map((lane) => [lane.status, lane.results.length])).toEqual([
+      ["done", 1],
+      ["done", 1],
+    ]);
+    const events = (await (await call(`/api/runs/${run.id}/events`)).text())
+      .trim()
+      .split("\n")
+      .map((line) => storedEventSchema.parse(JSON.parse(line)));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)?.event).toEqual({ type: "race-finish", status: "done" });
   });
 });
