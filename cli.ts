@@ -9,11 +9,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { defaultEngineUrls, parseAgentConfig, parseEngineFlags } from "./agent/agent-config.ts";
+import { checkCoordinator } from "./agent/check-coordinator.ts";
 import { startAgent } from "./agent/start-agent.ts";
 import { startCloud } from "./coordinator/cloud.ts";
 import { toCloudBanner } from "./coordinator/cloud-banner.ts";
 import { startLocal } from "./coordinator/local.ts";
-import { healthSchema } from "./coordinator/protocol/api.ts";
 import { createLogger, type LogFormat, type Logger } from "./coordinator/protocol/logger.ts";
 import { toServeBanner } from "./coordinator/serve-banner.ts";
 import { parseServeConfig, type ServeConfig } from "./coordinator/serve-config.ts";
@@ -149,32 +149,6 @@ async function agent(args: string[]): Promise<void> {
 
 const logFormatOf = (env: Record<string, string | undefined>): LogFormat =>
   env.BENCH_LOG_FORMAT === "json" ? "json" : "text";
-
-/**
- * Fails fast with a clear message when the coordinator is unreachable or is not bench-race (local
- * mode, or the PartyKit front door that forwards /api/health to the API); enrollment checks the token.
- */
-async function checkCoordinator(url: string): Promise<void> {
-  const health = await fetch(new URL("/api/health", url), { signal: AbortSignal.timeout(10_000) }).catch(
-    (err: unknown) => {
-      throw new Error(
-        `The coordinator at ${url} is not reachable (${causeOf(err)}). Check the URL and that it is running.`,
-      );
-    },
-  );
-  const body = health.ok ? healthSchema.safeParse(await health.json().catch(() => null)) : null;
-  if (!body?.success)
-    throw new Error(
-      `${url} answered ${health.status} to /api/health without bench-race's health: give --coordinator the URL of a bench-race coordinator (local mode, or the PartyKit front door of cloud mode).`,
-    );
-}
-
-const causeOf = (err: unknown): string =>
-  err instanceof Error && err.cause instanceof Error
-    ? err.cause.message
-    : err instanceof Error
-      ? err.message
-      : String(err);
 
 async function service(args: string[]): Promise<void> {
   process.exitCode = await runService(args, {
