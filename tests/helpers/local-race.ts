@@ -15,9 +15,15 @@ import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { parseServeConfig } from "../../coordinator/serve-config.ts";
 
 /** `dataDir`: a data dir made beforehand (e.g. holding runs a restart finds unfinished); removed at stop. */
-export async function startLocalRace(options: { agentNames: string[]; webDir?: string; dataDir?: string }) {
+export async function startLocalRace(options: {
+  agentNames: string[];
+  webDir?: string;
+  /** serve's environment (BENCH_AGENT_LOST_S, ...) */
+  env?: Record<string, string>;
+  dataDir?: string;
+}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(os.tmpdir(), "bench-race-test-"));
-  const config = { ...parseServeConfig({ port: "0", "data-dir": dataDir, "no-agent": true }, {}) };
+  const config = { ...parseServeConfig({ port: "0", "data-dir": dataDir, "no-agent": true }, options.env ?? {}) };
   const server = await startLocal(options.webDir ? { ...config, webDir: options.webDir } : config, silentLogger);
   const agents: RunningAgent[] = [];
   /**
