@@ -52,6 +52,7 @@ describe("the dashboard, driven in a browser", () => {
   let browser: Browser;
   let operator: Page;
   const pageErrors: string[] = [];
+  let finishedUrl = "";
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -80,6 +81,7 @@ describe("the dashboard, driven in a browser", () => {
     await operator.locator('input[name="name"]').fill("Lab one vs lab two");
     await operator.getByTestId("race-button").click();
     await operator.waitForURL(/\/runs\/[^/]+$/);
+    finishedUrl = operator.url();
     await operator.getByTestId("run-status").filter({ hasText: "done" }).waitFor({ timeout: 60_000 });
     expect(await operator.getByTestId("race-title").textContent()).toBe("Lab one vs lab two");
     expect(await operator.title()).toBe("Lab one vs lab two · done · bench-race");
@@ -156,6 +158,27 @@ describe("the dashboard, driven in a browser", () => {
     await operator.getByTestId("runs-empty").waitFor();
     expect(await operator.getByTestId("runs-empty").textContent()).toContain("No interrupted runs.");
     expect((await race.api(`/api/runs/${cutRunId}`)).status).toBe(404);
+  });
+
+  it("fits a 360 px phone in dark mode with no sideways scrolling", async () => {
+    const phone = await (
+      await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "dark" })
+    ).newPage();
+    for (const [url, shot] of [
+      [finishedUrl, "phone-finished-race.png"],
+      [`${race.server.url}/runs`, "phone-runs.png"],
+    ] as const) {
+      await phone.goto(url);
+      await phone.locator("main h1").waitFor();
+      await phone
+        .getByTestId(shot === "phone-runs.png" ? "run-row" : "summary-row")
+        .first()
+        .waitFor();
+      const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+      expect(width).toBeLessThanOrEqual(360);
+      await phone.screenshot({ path: join(artifacts, shot), fullPage: true });
+    }
+    await phone.context().close();
   });
 
   it("shows the fleet with hardware and the add-a-machine command", async () => {
