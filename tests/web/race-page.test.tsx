@@ -98,11 +98,11 @@ describe("RacePage", () => {
     const host = mountRacePage("/runs/run-1");
     await vi.waitFor(() => expect(host.querySelector('[data-testid="primes-found"]')).not.toBeNull());
     const replay = host.querySelector<HTMLButtonElement>('[data-testid="replay-button"]');
-    expect(replay?.textContent).toBe("Replay at real speed");
+    expect(replay?.textContent).toBe("Replay");
     replay?.click();
     expect(replay?.textContent).toBe("Stop replay");
     expect(host.querySelectorAll('[data-testid="primes-found"]')).toHaveLength(0);
-    await vi.waitFor(() => expect(replay?.textContent).toBe("Replay at real speed"), { timeout: 5000 });
+    await vi.waitFor(() => expect(replay?.textContent).toBe("Replay"), { timeout: 5000 });
     expect(host.querySelector('[data-testid="run-status"]')?.textContent).toBe("done");
     expect(host.querySelectorAll('[data-testid="primes-found"]')).toHaveLength(2);
 

@@ -174,9 +174,10 @@ function RaceView(props: { run: RunView }) {
               <button
                 type="button"
                 data-testid="replay-button"
+                title="Play the race again from its start, at the speed it ran"
                 onClick={() => (finished().replaying() ? finished().stopReplay() : finished().replay())}
               >
-                {finished().replaying() ? "Stop replay" : "Replay at real speed"}
+                {finished().replaying() ? "Stop replay" : "Replay"}
               </button>
             )}
           </Show>
