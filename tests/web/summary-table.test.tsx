@@ -127,7 +127,7 @@ describe("rankLanes for an llm race", () => {
     const host = mount(() => <SummaryTable state={llmRace()} />);
     const headers = [...host.querySelectorAll("th")].map((th) => th.textContent);
     expect(headers).toEqual([
-      "Place",
+      "Place ▲",
       "Machine",
       "Status",
       "Median gen tokens/s",
@@ -160,7 +160,7 @@ describe("SummaryTable", () => {
     const table = host.querySelector('[data-testid="summary-table"]');
     const headers = [...(table?.querySelectorAll("th") ?? [])].map((th) => th.textContent);
     expect(headers).toEqual([
-      "Place",
+      "Place ▲",
       "Machine",
       "Status",
       "Median elapsed",
@@ -200,6 +200,24 @@ describe("SummaryTable", () => {
     const marked = host.querySelector('[data-agent-name="alpha"] [data-testid="provenance-mismatch"]');
     expect(marked?.textContent).toBe("⚠ engine version differs");
     expect(host.querySelectorAll('[data-testid="provenance-mismatch"]')).toHaveLength(1);
+  });
+});
+
+describe("sorting the standings", () => {
+  it("sorts by a clicked column, the other way on a second click, rows without values last", () => {
+    const host = mount(() => <SummaryTable state={race()} />);
+    const order = () =>
+      [...host.querySelectorAll('[data-testid="summary-row"]')].map((row) => row.getAttribute("data-agent-name"));
+    expect(order()).toEqual(["beta", "alpha", "mocky"]);
+    host.querySelector<HTMLButtonElement>('[data-testid="sort-machine"]')?.click();
+    expect(order()).toEqual(["alpha", "beta", "mocky"]);
+    host.querySelector<HTMLButtonElement>('[data-testid="sort-machine"]')?.click();
+    expect(order()).toEqual(["mocky", "beta", "alpha"]);
+    host.querySelector<HTMLButtonElement>('[data-testid="sort-max"]')?.click();
+    expect(order()).toEqual(["beta", "alpha", "mocky"]);
+    host.querySelector<HTMLButtonElement>('[data-testid="sort-max"]')?.click();
+    expect(order()).toEqual(["alpha", "beta", "mocky"]);
+    expect(host.querySelector('th[aria-sort="descending"]')?.textContent).toBe("Max ▼");
   });
 });
 

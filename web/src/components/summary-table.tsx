@@ -2,12 +2,13 @@
 // the measured passes, with min, max and stdev when there are repeats), then the workload's own
 // result columns. Mock lanes are listed, marked, and never placed; the gap to the leader reads
 // like a race ("+0.53 s, 9 % slower"); a lane whose model digest or engine version differs from
-// the other machines' is marked.
-import { createMemo, For, Show } from "solid-js";
+// the other machines' is marked. Clicking a column heading sorts by it (again: the other way).
+import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
 import type { RaceState } from "../../../coordinator/protocol/race-state.ts";
 import { gapsToLeader } from "../lib/gap-to-leader.ts";
 import { findProvenanceMismatches } from "../lib/provenance-mismatch.ts";
 import { type RankingMetric, rankLanes } from "../lib/rank-lanes.ts";
+import { nextSort, type StandingsSort, type StandingsSortKey, sortStandings } from "../lib/sort-standings.ts";
 import { workloadView } from "../workloads/registry.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
@@ -20,8 +21,24 @@ export function SummaryTable(props: {
   const metric = (): RankingMetric | null =>
     props.metric === undefined ? (view()?.rankingMetrics(props.state.run.params)[0] ?? null) : props.metric;
   const columns = () => view()?.summaryColumns ?? [];
-  const rows = createMemo(() => rankLanes(props.state, metric()));
-  const gaps = createMemo(() => gapsToLeader(rows(), metric()));
+  const ranked = createMemo(() => rankLanes(props.state, metric()));
+  const gaps = createMemo(() => gapsToLeader(ranked(), metric()));
+  const [sort, setSort] = createSignal<StandingsSort>({ key: "place", descending: false });
+  const rows = createMemo(() => sortStandings(ranked(), sort()));
+  /** a heading that sorts the table by `key` */
+  const SortHead = (head: { key: StandingsSortKey; children: JSX.Element }) => (
+    <th aria-sort={sort().key === head.key ? (sort().descending ? "descending" : "ascending") : "none"}>
+      <button
+        type="button"
+        class="sort-head"
+        data-testid={`sort-${head.key}`}
+        onClick={() => setSort(nextSort(sort(), head.key))}
+      >
+        {head.children}
+        {sort().key === head.key ? (sort().descending ? " ▼" : " ▲") : ""}
+      </button>
+    </th>
+  );
   const mismatches = createMemo(() => findProvenanceMismatches(props.state.lanes));
   const spread = () => metric() !== null && props.state.run.repeats > 1;
   const format = (value: number | undefined): string => {
@@ -38,16 +55,16 @@ export function SummaryTable(props: {
       <table class="summary-table" data-testid="summary-table">
         <thead>
           <tr>
-            <th>Place</th>
-            <th>Machine</th>
+            <SortHead key="place">Place</SortHead>
+            <SortHead key="machine">Machine</SortHead>
             <th>Status</th>
             <Show when={metric() !== null}>
-              <th>{measureLabel()}</th>
+              <SortHead key="median">{measureLabel()}</SortHead>
               <th>Gap</th>
               <Show when={spread()}>
-                <th>Min</th>
-                <th>Max</th>
-                <th>Stdev</th>
+                <SortHead key="min">Min</SortHead>
+                <SortHead key="max">Max</SortHead>
+                <SortHead key="stdev">Stdev</SortHead>
               </Show>
             </Show>
             <For each={columns()}>{(column) => <th>{column.label}</th>}</For>
