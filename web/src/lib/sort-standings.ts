@@ -10,7 +10,7 @@ export interface StandingsSort {
   descending: boolean;
 }
 
-const valueOf = (row: RankedLane, key: StandingsSortKey): number | string | null => {
+const sortValue = (row: RankedLane, key: StandingsSortKey): number | string | null => {
   switch (key) {
     case "place":
       return row.place;
@@ -24,7 +24,7 @@ const valueOf = (row: RankedLane, key: StandingsSortKey): number | string | null
 /** A sorted copy; ties keep their standings order. */
 export function sortStandings(rows: readonly RankedLane[], sort: StandingsSort): RankedLane[] {
   return rows
-    .map((row, order) => ({ row, order, value: valueOf(row, sort.key) }))
+    .map((row, order) => ({ row, order, value: sortValue(row, sort.key) }))
     .sort((a, b) => {
       if (a.value === null || b.value === null)
         return (a.value === null ? 1 : 0) - (b.value === null ? 1 : 0) || a.order - b.order;
