@@ -2,11 +2,12 @@
 // stored events (and can be replayed at real speed); a live one follows the race room's snapshot
 // and deltas over a WebSocket, with its ghost race (if any) replayed beside it. Full screen turns
 // the page into a wall display; Esc leaves it.
-import { useNavigate, useParams } from "@solidjs/router";
+import { useParams } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
 import { terminalRunStatuses } from "../../../coordinator/protocol/enums.ts";
 import { LaneCard } from "../components/lane-card.tsx";
+import { RaceControls } from "../components/race-controls.tsx";
 import { ShareBox } from "../components/share-box.tsx";
 import { SpeedChart } from "../components/speed-chart.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
@@ -83,10 +84,6 @@ function RaceView(props: { run: RunView }) {
   onCleanup(() => document.removeEventListener("keydown", onKey));
 
   const session = useSession();
-  const navigate = useNavigate();
-  const [cancelError, setCancelError] = createSignal<string | null>(null);
-  const [cancelling, setCancelling] = createSignal(false);
-  const [deleting, setDeleting] = createSignal(false);
   const status = () => source.state()?.status ?? run.status;
   useDocumentTitle(() => pageTitle(run.name ?? `${run.workload} race`, status()));
   /** only a run followed over the room's socket is live; a stored one never offers controls */
@@ -107,35 +104,6 @@ function RaceView(props: { run: RunView }) {
     () => waitingMachines() || false,
     (joined) => findRacesElsewhere(api, run.id, joined.split(",")),
   );
-  const cancel = async () => {
-    if (!window.confirm("Cancel this race? Every machine stops where it is; the results so far are kept.")) return;
-    setCancelError(null);
-    setCancelling(true);
-    try {
-      await api.cancelRun(run.id);
-    } catch (cause) {
-      setCancelError(errorText(cause));
-    } finally {
-      setCancelling(false);
-    }
-  };
-
-  const remove = async () => {
-    const question = live()
-      ? "Delete this race? It is still running: it is cancelled, and its results and events are deleted."
-      : "Delete this race with its results and events? The share link stops working.";
-    if (!window.confirm(question)) return;
-    setCancelError(null);
-    setDeleting(true);
-    try {
-      await api.deleteRun(run.id);
-      navigate("/runs");
-    } catch (cause) {
-      setCancelError(errorText(cause));
-    } finally {
-      setDeleting(false);
-    }
-  };
 
   return (
     <section class="race" classList={{ "race-wall": wall() }}>
@@ -277,23 +245,7 @@ function RaceView(props: { run: RunView }) {
           </a>
         </div>
         <Show when={session.operator()}>
-          <div class="cancel">
-            <Show when={live()}>
-              <button type="button" class="danger" onClick={cancel} disabled={cancelling()} data-testid="cancel-button">
-                Cancel race
-              </button>
-            </Show>
-            <button type="button" onClick={remove} disabled={deleting()} data-testid="delete-button">
-              Delete race
-            </button>
-            <Show when={cancelError()}>
-              {(message) => (
-                <p class="error" role="alert">
-                  {message()}
-                </p>
-              )}
-            </Show>
-          </div>
+          <RaceControls runId={run.id} live={live()} />
         </Show>
       </div>
     </section>
