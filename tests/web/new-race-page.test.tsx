@@ -187,6 +187,24 @@ describe("NewRacePage", () => {
     );
   });
 
+  it("races against the ghost named in the address", async () => {
+    const fake = createFakeFetch({
+      "GET /api/agents": () =>
+        jsonResponse(200, { agents: [agent("a1", "desk", "online"), agent("a2", "laptop", "offline")] }),
+      "GET /api/runs/g1": () => jsonResponse(200, { run: { ...pendingRun("g1"), status: "done", name: "Last week" } }),
+      "POST /api/runs": () => jsonResponse(201, { run: pendingRun("r-12") }),
+    });
+    vi.stubGlobal("fetch", fake.fetchFn);
+    const { host } = mountRoutes("/?ghost=g1", { "/": NewRacePage, "/runs/:id": () => <p>race</p> });
+    await vi.waitFor(() =>
+      expect(host.querySelector('[data-testid="ghost-choice"]')?.textContent).toContain("Last week"),
+    );
+    await pickDesk(host);
+    host.querySelector<HTMLButtonElement>('[data-testid="race-button"]')?.click();
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.method === "POST")).toBe(true));
+    expect(fake.requests.find((r) => r.method === "POST")?.body).toMatchObject({ ghost_run_id: "g1", agents: ["a1"] });
+  });
+
   it("shows the API's error message, such as the operator-key hint on 401", async () => {
     const message = "This needs the operator key: open the /login?key=... link printed by `npm start`.";
     const { host } = mountPage(() => jsonResponse(401, { error: { code: "unauthorized", message } }));

@@ -1,8 +1,9 @@
 // Starts a race: choose the workload, fill in its section of the form (from the workload registry),
 // POST /api/runs, then open the race page. Each section checks its fields with the protocol's
-// schemas first; the API still checks everything, and its errors are shown as sent.
-import { A, useNavigate } from "@solidjs/router";
-import { createMemo, createResource, createSignal, For, onCleanup, Show } from "solid-js";
+// schemas first; the API still checks everything, and its errors are shown as sent. Opened with
+// ?ghost=<run id> (from a finished race), the new race races against that run's ghost.
+import { A, useNavigate, useSearchParams } from "@solidjs/router";
+import { createEffect, createMemo, createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Workload } from "../../../coordinator/protocol/enums.ts";
@@ -58,6 +59,15 @@ function NewRaceForm() {
   );
 
   const [workload, setWorkload] = createSignal<Workload>("compute");
+  const [search, setSearch] = useSearchParams<{ ghost?: string }>();
+  const [ghost] = createResource(
+    () => search.ghost || false,
+    (id) => api.getRun(id),
+  );
+  createEffect(() => {
+    const chosen = ghost();
+    if (chosen && chosen.workload !== workload()) setWorkload(chosen.workload);
+  });
   const [error, setError] = createSignal<string | null>(null);
   const [submitting, setSubmitting] = createSignal(false);
   const [name, setName] = createSignal("");
@@ -80,7 +90,12 @@ function NewRaceForm() {
     setSubmitting(true);
     try {
       const named = name().trim();
-      const run = await api.createRun(named ? { ...request.body, name: named } : request.body);
+      const ghostRunId = ghost()?.id;
+      const run = await api.createRun({
+        ...request.body,
+        ...(named ? { name: named } : {}),
+        ...(ghostRunId ? { ghost_run_id: ghostRunId } : {}),
+      });
       navigate(`/runs/${encodeURIComponent(run.id)}`);
     } catch (cause) {
       setError(errorText(cause));
@@ -142,6 +157,27 @@ function NewRaceForm() {
           )}
         </Show>
 
+        <Show when={ghost()}>
+          {(chosen) => (
+            <p class="ghost-choice" data-testid="ghost-choice">
+              Racing against the ghost of{" "}
+              <A href={`/runs/${encodeURIComponent(chosen().id)}`}>
+                {chosen().name ?? `race ${chosen().id.slice(0, 8)}`}
+              </A>{" "}
+              ({chosen().workload}): its lanes replay beside this race from the same start.{" "}
+              <button type="button" class="link" onClick={() => setSearch({ ghost: undefined })}>
+                No ghost
+              </button>
+            </p>
+          )}
+        </Show>
+        <Show when={ghost.error}>
+          {(cause) => (
+            <p class="error" role="alert">
+              The ghost race could not be loaded ({errorText(cause())}); start without it or pick another.
+            </p>
+          )}
+        </Show>
         <label class="race-name">
           Race name <span class="muted">(optional)</span>
           <input

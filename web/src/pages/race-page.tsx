@@ -2,7 +2,7 @@
 // stored events (and can be replayed at real speed); a live one follows the race room's snapshot
 // and deltas over a WebSocket, with its ghost race (if any) replayed beside it. Full screen turns
 // the page into a wall display; Esc leaves it.
-import { useParams } from "@solidjs/router";
+import { A, useParams } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
 import { terminalRunStatuses } from "../../../coordinator/protocol/enums.ts";
@@ -148,6 +148,11 @@ function RaceView(props: { run: RunView }) {
                 {finished().replaying() ? "Stop replay" : "Replay"}
               </button>
             )}
+          </Show>
+          <Show when={stored && session.operator() && status() === "done"}>
+            <A class="button-link" href={`/?ghost=${encodeURIComponent(run.id)}`} data-testid="race-ghost-link">
+              Race its ghost
+            </A>
           </Show>
           <button type="button" data-testid="wall-button" onClick={toggleWall} aria-pressed={wall()}>
             {wall() ? "Leave full screen" : "Full screen"}
