@@ -98,16 +98,20 @@ describe("the dashboard, driven in a browser", () => {
     expect(await operator.getByTestId("cancel-button").count()).toBe(0);
   });
 
-  it("shows a live race with its clock and chart, and gives a spectator no controls", async () => {
+  it("shows a live race with its clock, chart and the ghost of the first race, and gives a spectator no controls", async () => {
     // long enough to stay live while the pages are looked at; cancelled at the end
+    const ghostRunId = finishedUrl.split("/").pop();
     const run = await race.startRun({
       workload: "compute",
       agents: ["lab-1", "lab-2"],
       params: { n: 2e11, threads: 1 },
+      ghost_run_id: ghostRunId,
     });
     await operator.goto(run.share_url);
     await operator.getByTestId("run-status").filter({ hasText: "running" }).waitFor({ timeout: 30_000 });
     await operator.getByTestId("elapsed-clock").first().waitFor();
+    await operator.getByTestId("ghost-lane").nth(1).waitFor();
+    expect(await operator.getByTestId("ghost-lanes").locator("h2").textContent()).toContain(ghostRunId?.slice(0, 8));
     await operator.locator(".speed-chart canvas").first().waitFor({ timeout: 30_000 });
     await operator.screenshot({ path: join(artifacts, "live-race.png"), fullPage: true });
 
