@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { LaneState } from "../../coordinator/protocol/race-state.ts";
 import { LaneCard } from "../../web/src/components/lane-card.tsx";
 import { describeLaneStart, describeStartSkew } from "../../web/src/lib/describe-lane-start.ts";
@@ -116,5 +116,18 @@ describe("LaneCard", () => {
     const host = mount(() => <LaneCard lane={waiting} repeats={1} warmup={0} busyWith="race 3f2a9c1e (llm)" />);
     expect(text(host, "lane-waiting")).toBe("Waiting for race 3f2a9c1e (llm) on this machine.");
     expect(text(host, "lane-place")).toBeUndefined();
+  });
+
+  it("runs a running lane's clock from its start instant, on the replay's time for a ghost", () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      const running: LaneState = { ...finishedLane(), status: "running", start_at: 1_000_000 - 12_300, results: [] };
+      expect(text(mountCard(running), "elapsed-clock")).toBe("12.3 s");
+      const ghost = mount(() => <LaneCard lane={running} repeats={1} warmup={0} ghost clockShiftMs={10_000} />);
+      expect(text(ghost, "elapsed-clock")).toBe("2.3 s");
+      expect(text(mountCard(finishedLane()), "elapsed-clock")).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

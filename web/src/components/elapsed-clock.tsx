@@ -8,11 +8,12 @@ import { formatClock } from "../lib/format.ts";
 /** How often a running clock redraws, in milliseconds. */
 const tickMs = 100;
 
-export function ElapsedClock(props: { lane: LaneState; now?: () => number }) {
+/** `shiftMs`: how far the lane's own clock lags the browser's (a ghost replayed from an earlier race) */
+export function ElapsedClock(props: { lane: LaneState; shiftMs?: number }) {
   const [tick, setTick] = createSignal(Date.now());
   const timer = setInterval(() => setTick(Date.now()), tickMs);
   onCleanup(() => clearInterval(timer));
-  const now = () => props.now?.() ?? tick();
+  const now = () => tick() - (props.shiftMs ?? 0);
   const elapsed = (): number | null => {
     const start = props.lane.start_at;
     return start === null || props.lane.status !== "running" ? null : Math.max(0, now() - start);

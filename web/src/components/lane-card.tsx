@@ -31,6 +31,8 @@ export function LaneCard(props: {
   busyWith?: string | null;
   /** a lane of a ghost race replayed beside the live one */
   ghost?: boolean;
+  /** for a ghost lane: how far its race's clock lags this one's, in milliseconds */
+  clockShiftMs?: number;
 }) {
   const view = () => workloadView(workloadOfBackend[props.lane.backend]);
   const startLines = () => describeLaneStart(props.lane, props.lanes ?? []);
@@ -74,7 +76,7 @@ export function LaneCard(props: {
           </p>
         </div>
         <div class="lane-badges">
-          <ElapsedClock lane={props.lane} />
+          <ElapsedClock lane={props.lane} shiftMs={props.clockShiftMs} />
           <Show when={props.place}>
             {(place) => (
               <span class="place-badge" data-testid="lane-place" classList={{ winner: place() === 1 }}>

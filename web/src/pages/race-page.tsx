@@ -183,6 +183,7 @@ function RaceView(props: { run: RunView }) {
                     lanes={state().lanes}
                     place={places().get(lane.lane_id) ?? null}
                     busyWith={racesElsewhere()?.get(lane.agent_id) ?? null}
+                    clockShiftMs={stored?.clockShiftMs()}
                   />
                 )}
               </For>
@@ -199,6 +200,7 @@ function RaceView(props: { run: RunView }) {
                           repeats={ghostState().run.repeats}
                           warmup={ghostState().run.warmup}
                           ghost
+                          clockShiftMs={ghost?.clockShiftMs()}
                         />
                       )}
                     </For>

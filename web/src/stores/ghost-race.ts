@@ -5,10 +5,12 @@
 import { createEffect, createSignal, onCleanup } from "solid-js";
 import type { RaceState, StoredEvent } from "../../../coordinator/protocol/race-state.ts";
 import { api } from "../lib/api-client.ts";
-import { startTimedReplay } from "../lib/timed-replay.ts";
+import { raceStartOf, startTimedReplay } from "../lib/timed-replay.ts";
 
 export interface GhostRace {
   state(): RaceState | null;
+  /** the live start minus the ghost race's start, ms: add it to a ghost time to get the replay's time */
+  clockShiftMs(): number;
   error(): string | null;
 }
 
@@ -17,6 +19,7 @@ export function createGhostRace(ghostRunId: string, startedAt: () => number | nu
   const [events, setEvents] = createSignal<StoredEvent[] | null>(null);
   const [state, setState] = createSignal<RaceState | null>(null);
   const [error, setError] = createSignal<string | null>(null);
+  const [clockShiftMs, setClockShiftMs] = createSignal(0);
   api
     .getRunEvents(ghostRunId)
     .then(setEvents, (cause: unknown) =>
@@ -27,9 +30,11 @@ export function createGhostRace(ghostRunId: string, startedAt: () => number | nu
   createEffect(() => {
     const loaded = events();
     const start = startedAt();
-    if (!loaded || start === null) return;
+    const origin = loaded ? raceStartOf(loaded) : null;
+    if (!loaded || start === null || origin === null) return;
+    setClockShiftMs(start - origin);
     const stop = startTimedReplay({ events: loaded, startAt: start, onState: (next) => setState(next) });
     onCleanup(stop);
   });
-  return { state, error };
+  return { state, clockShiftMs, error };
 }

@@ -8,7 +8,7 @@ import { api } from "../lib/api-client.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { createSpeedRecorder, type SpeedSeries } from "../lib/speed-series.ts";
-import { startTimedReplay } from "../lib/timed-replay.ts";
+import { raceStartOf, startTimedReplay } from "../lib/timed-replay.ts";
 import type { RaceConnection } from "./race-store.ts";
 
 /** What the race page reads a race from: the live store, or a stored race. */
@@ -25,6 +25,8 @@ export interface StoredRace extends RaceSource {
   replay(): boolean;
   /** true while a replay plays */
   replaying(): boolean;
+  /** while replaying: the replay's start minus the race's start, ms (lane clocks run on the replay's time) */
+  clockShiftMs(): number;
   stopReplay(): void;
 }
 
@@ -35,6 +37,7 @@ export function createStoredRace(run: RunView): StoredRace {
   const [error, setError] = createSignal<string | null>(null);
   const [speeds, setSpeeds] = createSignal<SpeedSeries>(createSpeedRecorder().series());
   const [replaying, setReplaying] = createSignal(false);
+  const [clockShiftMs, setClockShiftMs] = createSignal(0);
   let events: StoredEvent[] = [];
   let stop: (() => void) | null = null;
 
@@ -70,16 +73,19 @@ export function createStoredRace(run: RunView): StoredRace {
     error,
     speeds,
     replaying,
+    clockShiftMs,
     stopReplay,
     replay() {
       if (events.length === 0) return false;
       stop?.();
       const recorder = createSpeedRecorder();
       const last = Math.max(...events.map((event) => event.seq));
+      const startAt = Date.now();
+      setClockShiftMs(startAt - (raceStartOf(events) ?? startAt));
       setReplaying(true);
       stop = startTimedReplay({
         events,
-        startAt: Date.now(),
+        startAt,
         onState: (next, folded) => {
           for (const stored of folded) recorder.record(stored, next);
           setState(next);
