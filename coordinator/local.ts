@@ -47,7 +47,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   const agentKeySecret = loadSecret(config.dataDir, "agent-key.secret", config.agentKeySecret);
 
   const host = createNodeRoomHost({
-    agentCheck: { agentKeySecret, isRevoked: (agentId) => isAgentRevoked(db, agentId) },
+    agentCheck: { agentKeySecret, isRevoked: (agentId) => isAgentRevoked(db, agentId), operatorKey },
     log,
     runExists: (runId) => runExists(db, runId),
     createRoom: (party, roomId) =>

@@ -6,7 +6,7 @@ import type { FleetChange, RunBatch } from "../protocol/api.ts";
 import type { Logger } from "../protocol/logger.ts";
 
 /** Who is on the other end of a socket, settled by the host at connect time. */
-export type ConnectionRole = { role: "agent"; agentId: string } | { role: "viewer" };
+export type ConnectionRole = { role: "agent"; agentId: string } | { role: "viewer" } | { role: "operator" };
 
 export interface RoomConnection {
   /** unique per socket */

@@ -30,6 +30,7 @@ import { createHeldJobEvents, type HeldJobEvents } from "./held-job-events.ts";
 import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createRateLimit } from "./rate-limit.ts";
+import { createRunSamples } from "./run-samples.ts";
 import { createRunSinkBatcher } from "./run-sink-batcher.ts";
 import { createSerialQueue } from "./serial-queue.ts";
 import { createStartGate, type LaneGo } from "./start-gate.ts";
@@ -61,6 +62,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   const viewers = createViewerBroadcast(clock, tickMs);
   const snapshotRequests = createRateLimit(clock, snapshotRequestIntervalMs);
   const jobs = new Map<string, JobTrack>();
+  const samples = createRunSamples();
   const joined = new Set<string>();
   const lostTimers = new Map<string, () => void>();
   let state: RaceState | null = null;
@@ -278,6 +280,15 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       onJobLive(agentId, message);
       return;
     }
+    if (message.type === "runtime-sample") {
+      // kept over the race's window only, from the race's own machines, stamped with the room's clock
+      if (!isLive() || lanesOf(agentId).length === 0) return;
+      const sample = { ...message.sample, agent_id: agentId, at: clock.now() };
+      samples.add(sample);
+      viewers.sample(sample);
+      sinkBatcher.addSample(sample);
+      return;
+    }
     if (message.type === "clock-pong") {
       clocks.pong(agentId, message.ping_id, message.agent_at, receivedAt);
       return;
@@ -390,7 +401,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     flushed: () => queue.run(sinkBatcher.flush),
     onConnect: (conn) =>
       queue.run(() => {
-        if (conn.who.role === "viewer") {
+        if (conn.who.role !== "agent") {
           if (!state) {
             // a room with no race holds nothing to watch: the spectator is not kept (nor its memory)
             refuse(conn, "no_race", `Race ${roomId} is not live here. Finished races open from the runs list.`);
@@ -400,7 +411,10 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
           // the frame under way goes out first: the snapshot then already holds its events
           viewers.flush();
           viewers.add(conn);
-          viewers.send(conn, JSON.stringify({ type: "race-snapshot", state } satisfies RaceToViewer));
+          viewers.send(
+            conn,
+            JSON.stringify({ type: "race-snapshot", state, samples: samples.latest() } satisfies RaceToViewer),
+          );
           return;
         }
         const agentId = conn.who.agentId;
@@ -432,7 +446,10 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
           );
         } else if (state) {
           viewers.flush();
-          viewers.send(conn, JSON.stringify({ type: "race-snapshot", state } satisfies RaceToViewer));
+          viewers.send(
+            conn,
+            JSON.stringify({ type: "race-snapshot", state, samples: samples.latest() } satisfies RaceToViewer),
+          );
         }
       });
     },

@@ -12,7 +12,7 @@ import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { useSession } from "../stores/session-store.tsx";
 
 const describeGpu = (gpu: Gpu): string =>
-  gpu.vram_bytes > 0 && !gpu.unified_memory ? `${gpu.name} (${formatBytes(gpu.vram_bytes)})` : gpu.name;
+  gpu.vram_bytes && !gpu.unified_memory ? `${gpu.name} (${formatBytes(gpu.vram_bytes)})` : gpu.name;
 
 export function FleetPage() {
   useDocumentTitle(() => pageTitle("Fleet"));
