@@ -22,6 +22,7 @@ Engines (the agent always offers compute and the mock engine; with no flags it p
   --openai-url URL     race this OpenAI-compatible server (llama.cpp's llama-server, vLLM, LM Studio)
   --gguf-dir DIR       race the GGUF files in DIR with the embedded llama.cpp (npm run llamacpp:install)
   --llamacpp-threads N CPU threads of the embedded llama.cpp (default: the machine's math cores)
+  --powermetrics       macOS: measure Apple CPU/GPU energy with powermetrics (run the agent as root)
 
 Environment: PORT, HOST, BENCH_DATA_DIR, BENCH_OPERATOR_KEY, BENCH_AGENT_TOKEN, BENCH_PUBLIC_URL,
 BENCH_COORDINATOR_URL, BENCH_AGENT_NAME, BENCH_AGENT_STATE_DIR, BENCH_OLLAMA_URL, BENCH_OPENAI_URL,
@@ -32,6 +33,7 @@ const engineOptions = {
   "openai-url": { type: "string" },
   "gguf-dir": { type: "string" },
   "llamacpp-threads": { type: "string" },
+  powermetrics: { type: "boolean" },
 } as const;
 
 async function serve(args: string[]): Promise<void> {

@@ -19,6 +19,7 @@ import {
   type ModelPullProgress,
   raceToAgentSchema,
 } from "../coordinator/protocol/messages.ts";
+import type { RuntimeSample } from "../coordinator/protocol/runtime-sample.ts";
 import { agentClockNow } from "./agent-clock.ts";
 import { heartbeatWebSocket } from "./heartbeat-web-socket.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
@@ -50,6 +51,8 @@ export interface AgentConnection {
   setBusy(busy: boolean): void;
   /** volatile: sent only while the lab socket is open */
   reportPull(progress: ModelPullProgress): void;
+  /** volatile: one runtime sample to the lab room and to every race room this agent is in, where open */
+  reportSample(sample: RuntimeSample): void;
   /** replaces the backends this agent reports and says hello again with them */
   updateBackends(backends: Backends): void;
   /** resolves when the lab room has welcomed this agent */
@@ -221,6 +224,11 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     },
     reportPull(progress) {
       if (lab.readyState === WebSocket.OPEN) sendLab(progress);
+    },
+    reportSample(sample) {
+      const text = JSON.stringify({ type: "runtime-sample", sample } satisfies AgentToLab);
+      if (lab.readyState === WebSocket.OPEN) lab.send(text);
+      for (const link of races.values()) if (link.socket.readyState === WebSocket.OPEN) link.socket.send(text);
     },
     updateBackends(backends) {
       identity = { ...identity, backends };
