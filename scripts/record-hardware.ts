@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createLogger } from "../coordinator/protocol/logger.ts";
 import { hardwareIdOf } from "../agent/probes/hardware-id.ts";
 import { nvidiaGpuFields } from "../agent/probes/parse-nvidia-smi.ts";
 import { rocmDiscoveryArgs } from "../agent/probes/parse-rocm-smi.ts";
@@ -15,6 +14,7 @@ import { runProbeCommand } from "../agent/probes/run-probe-command.ts";
 import { createSampler } from "../agent/sampler/create-sampler.ts";
 import { openSamplerSources } from "../agent/sampler/open-sampler-sources.ts";
 import { nvidiaSampleArgs } from "../agent/sampler/start-nvidia-sampler.ts";
+import { createLogger } from "../coordinator/protocol/logger.ts";
 
 const { values } = parseArgs({ options: { out: { type: "string" }, seconds: { type: "string" } } });
 const out = values.out ?? "hardware-record";
@@ -23,7 +23,10 @@ mkdirSync(out, { recursive: true });
 const log = createLogger("record-hardware");
 
 const raw = {
-  "nvidia-smi-discovery.csv": ["nvidia-smi", [`--query-gpu=${nvidiaGpuFields.join(",")}`, "--format=csv,noheader,nounits"]],
+  "nvidia-smi-discovery.csv": [
+    "nvidia-smi",
+    [`--query-gpu=${nvidiaGpuFields.join(",")}`, "--format=csv,noheader,nounits"],
+  ],
   "nvidia-smi-version.txt": ["nvidia-smi", ["--version"]],
   "nvidia-smi-sample.csv": ["nvidia-smi", nvidiaSampleArgs.slice(0, 2)],
   "rocm-smi-discovery.json": ["rocm-smi", rocmDiscoveryArgs],
@@ -34,10 +37,17 @@ for (const [file, [command, args]] of Object.entries(raw)) {
 }
 
 const hardware = await probeHardware(log);
-writeFileSync(join(out, "hardware.json"), `${JSON.stringify({ hardware_id: hardwareIdOf(hardware), hardware }, null, 2)}\n`);
+writeFileSync(
+  join(out, "hardware.json"),
+  `${JSON.stringify({ hardware_id: hardwareIdOf(hardware), hardware }, null, 2)}\n`,
+);
 
 const now = () => performance.now();
-const sampler = createSampler({ sources: openSamplerSources(hardware, log, now), now, clockOrigin: performance.timeOrigin });
+const sampler = createSampler({
+  sources: openSamplerSources(hardware, log, now),
+  now,
+  clockOrigin: performance.timeOrigin,
+});
 const started = now();
 const cpuBefore = process.cpuUsage();
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 200));
