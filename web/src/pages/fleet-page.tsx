@@ -1,10 +1,12 @@
 // Every machine that has joined, with its status, when it was last seen and its hardware. The
-// operator also sees each machine's engines (with their errors and models) and how to add one.
-import { createResource, For, Show } from "solid-js";
+// operator also sees each machine's engines (with their errors and models), edits its overrides
+// of discovery, and sees how to add one. A figure discovery could not read says "unknown" and why.
+import { createResource, createSignal, For, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Gpu } from "../../../coordinator/protocol/hardware.ts";
 import { EngineList } from "../components/engine-list.tsx";
 import { EnrollmentBox } from "../components/enrollment-box.tsx";
+import { OverridesEditor } from "../components/overrides-editor.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { api } from "../lib/api-client.ts";
 import { formatBytes, formatTime } from "../lib/format.ts";
@@ -40,12 +42,27 @@ export function FleetPage() {
   );
 }
 
+/** "unknown" with the probe's reason as a tooltip */
+function Unknown(props: { reason: string | undefined }) {
+  return (
+    <span class="muted" title={props.reason ?? "not reported"}>
+      unknown
+    </span>
+  );
+}
+
 function MachineCard(props: { agent: AgentView; details: boolean }) {
   const hw = () => props.agent.hardware;
+  const [overrides, setOverrides] = createSignal(props.agent.overrides ?? null);
+  const [editing, setEditing] = createSignal(false);
+  const overridden = (field: "memory_bytes" | "cpu_physical_cores" | "gpu_vram_bytes") => {
+    const value = overrides()?.[field];
+    return value === null || value === undefined ? null : value;
+  };
   return (
     <li class="fleet-card" data-testid="machine" data-agent-name={props.agent.name}>
       <div class="agent-main">
-        <h2 class="agent-name">{props.agent.name}</h2>
+        <h2 class="agent-name">{overrides()?.label ?? props.agent.name}</h2>
         <StatusBadge status={props.agent.status} />
       </div>
       <p class="muted" data-testid="last-seen">
@@ -56,21 +73,72 @@ function MachineCard(props: { agent: AgentView; details: boolean }) {
         <dd>{hw().cpu_model}</dd>
         <dt>Cores</dt>
         <dd>
-          {hw().cpu_cores} logical, {hw().cpu_physical_cores} physical
+          {hw().cpu_cores} logical,{" "}
+          <Show
+            when={overridden("cpu_physical_cores") ?? hw().cpu_physical_cores}
+            fallback={<Unknown reason={hw().unknown?.cpu_physical_cores} />}
+          >
+            {(physical) => physical()}
+          </Show>{" "}
+          physical
+          <OverrideTag on={overridden("cpu_physical_cores") !== null} />
         </dd>
         <dt>Memory</dt>
-        <dd>{formatBytes(hw().memory_bytes)}</dd>
+        <dd>
+          {formatBytes(overridden("memory_bytes") ?? hw().memory_bytes)}
+          <OverrideTag on={overridden("memory_bytes") !== null} />
+        </dd>
         <dt>GPUs</dt>
-        <dd>{hw().gpus.length > 0 ? hw().gpus.map(describeGpu).join(", ") : "none"}</dd>
+        <dd>
+          <Show
+            when={hw().gpus.length > 0}
+            fallback={hw().unknown?.gpus ? <Unknown reason={hw().unknown?.gpus} /> : "none"}
+          >
+            {hw().gpus.map(describeGpu).join(", ")}
+          </Show>
+          <Show when={overridden("gpu_vram_bytes")}>
+            {(vram) => (
+              <>
+                {" "}
+                ({formatBytes(vram())} each)
+                <OverrideTag on={true} />
+              </>
+            )}
+          </Show>
+        </dd>
         <dt>System</dt>
         <dd>
           {hw().os} {hw().arch}
         </dd>
       </dl>
+      <Show when={overrides()?.notes}>{(notes) => <p class="muted">{notes()}</p>}</Show>
       <Show when={props.details}>
         <h3>Engines</h3>
         <EngineList backends={props.agent.backends} />
+        <button type="button" class="link" onClick={() => setEditing(!editing())} data-testid="edit-overrides">
+          {editing() ? "Close overrides" : "Override hardware"}
+        </button>
+        <Show when={editing()}>
+          <OverridesEditor
+            agentId={props.agent.id}
+            overrides={overrides()}
+            onSaved={(saved) => {
+              setOverrides(saved);
+              setEditing(false);
+            }}
+          />
+        </Show>
       </Show>
     </li>
+  );
+}
+
+function OverrideTag(props: { on: boolean }) {
+  return (
+    <Show when={props.on}>
+      <span class="override-tag muted" title="set by the operator; fit checks use it instead of what the agent found">
+        (override)
+      </span>
+    </Show>
   );
 }
