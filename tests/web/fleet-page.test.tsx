@@ -109,6 +109,44 @@ describe("FleetPage", () => {
     expect(fake.requests.map((r) => r.path)).not.toContain("/api/fleet/enrollment");
   });
 
+  it("lets the operator override memory and shows the override, and names unknown figures", async () => {
+    const unknownCores: AgentView = {
+      ...laptop,
+      hardware: { ...laptop.hardware, cpu_physical_cores: null, unknown: { cpu_physical_cores: "probe timed out" } },
+    };
+    const saved = {
+      label: "rack 2",
+      notes: null,
+      memory_bytes: 128 * 1024 ** 3,
+      cpu_physical_cores: null,
+      gpu_vram_bytes: null,
+      gpu_unified_memory: null,
+    };
+    const { host, fake } = mountFleet({
+      "GET /api/agents": () => jsonResponse(200, { agents: [gpuBox, unknownCores] }),
+      "PUT /api/agents/a-gpu/overrides": () => jsonResponse(200, { overrides: saved }),
+    });
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="edit-overrides"]')).not.toBeNull());
+    const [box, lap] = machines(host);
+    expect(lap?.querySelector('[data-testid="hardware"]')?.textContent).toContain("32 logical, unknown physical");
+    expect(lap?.querySelector('[title="probe timed out"]')?.textContent).toBe("unknown");
+    box?.querySelector<HTMLButtonElement>('[data-testid="edit-overrides"]')?.click();
+    const form = box?.querySelector<HTMLFormElement>('[data-testid="overrides-form"]');
+    const input = (name: string) => form?.querySelector<HTMLInputElement>(`[name="${name}"]`);
+    for (const [name, value] of [
+      ["label", "rack 2"],
+      ["memory_gib", "128"],
+    ] as const) {
+      const field = input(name);
+      if (field) field.value = value;
+      field?.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    form?.requestSubmit();
+    await vi.waitFor(() => expect(box?.querySelector(".agent-name")?.textContent).toBe("rack 2"));
+    expect(fake.requests.find((r) => r.method === "PUT")?.body).toEqual({ overrides: saved });
+    expect(box?.querySelector('[data-testid="hardware"]')?.textContent).toContain("Memory128 GiB(override)");
+  });
+
   it("says so when no machine has connected", async () => {
     const { host } = mountFleet({ "GET /api/agents": () => jsonResponse(200, { agents: [] }) });
     await vi.waitFor(() => expect(host.textContent).toContain("No machines have connected yet."));
