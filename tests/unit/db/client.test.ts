@@ -17,7 +17,11 @@ describe("openDatabase", () => {
     const first = openDatabase(file);
     expect(first.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(first.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
-    first.sqlite.prepare("INSERT INTO agents (id, name, version, status, hardware, backends, last_seen_at) VALUES ('a', 'box', '1', 'online', '{}', '{}', 1)").run();
+    first.sqlite
+      .prepare(
+        "INSERT INTO agents (id, name, version, status, hardware, backends, last_seen_at) VALUES ('a', 'box', '1', 'online', '{}', '{}', 1)",
+      )
+      .run();
     first.close();
     const second = openDatabase(file);
     expect(second.sqlite.prepare("SELECT name FROM agents").pluck().all()).toEqual(["box"]);
