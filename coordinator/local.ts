@@ -15,6 +15,7 @@ import { openDatabase } from "../db/client.ts";
 import { applyRunBatch, liveRunsOfAgent, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
 import { ApiError } from "./api/api-error.ts";
 import { createApi } from "./api/create-api.ts";
+import { createSocketOperatorCheck } from "./api/operator-auth.ts";
 import type { RoomClient } from "./api/room-client.ts";
 import { createNodeRoomHost, type NodeRoomHost, roomSocketServerOptions } from "./hosts/node.ts";
 import { loadSecret } from "./load-secret.ts";
@@ -47,7 +48,11 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   const agentKeySecret = loadSecret(config.dataDir, "agent-key.secret", config.agentKeySecret);
 
   const host = createNodeRoomHost({
-    agentCheck: { agentKeySecret, isRevoked: (agentId) => isAgentRevoked(db, agentId), operatorKey },
+    agentCheck: {
+      agentKeySecret,
+      isRevoked: (agentId) => isAgentRevoked(db, agentId),
+      isOperator: createSocketOperatorCheck(operatorKey),
+    },
     log,
     runExists: (runId) => runExists(db, runId),
     createRoom: (party, roomId) =>

@@ -111,7 +111,12 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
         if (!isPartyName(party) || !roomIdPattern.test(roomId)) {
           return c.json({ error: { code: "not_found", message: `No party ${party} with room ${roomId}.` } }, 404);
         }
-        const decision = await authorizeConnection(party, new URL(c.req.url), options.agentCheck);
+        const decision = await authorizeConnection(
+          party,
+          new URL(c.req.url),
+          options.agentCheck,
+          c.req.header("cookie") ?? null,
+        );
         if (!decision.ok)
           return c.json({ error: { code: "unauthorized", message: decision.message } }, decision.status);
         if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {

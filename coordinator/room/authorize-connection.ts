@@ -2,8 +2,8 @@
  * Decides at connect time who a socket belongs to, from its URL alone, so that both hosts refuse
  * a wrong or revoked agent before the upgrade and before any message is handled. Agents present
  * `?role=agent&agent_id=..&key=..` with the key they got at enrollment (agent-key.ts); operators
- * `?role=operator&key=<operator key>` to watch the lab's fleet live; anything else is a spectator,
- * and spectators may only watch races.
+ * `?role=operator` with `&key=<operator key>` or the dashboard's operator cookie, to watch the
+ * lab's fleet live; anything else is a spectator, and spectators may only watch races.
  */
 import { deriveAgentKey } from "../protocol/agent-key.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
@@ -22,13 +22,21 @@ export interface AgentCheck {
   agentKeySecret: string;
   /** true for an agent the operator revoked; hosts without the fleet's records say false */
   isRevoked(agentId: string): boolean;
-  /** the operator key; hosts without it refuse operator sockets */
-  operatorKey?: string;
+  /**
+   * whether the socket comes from the operator: the `key` query parameter or the request's Cookie
+   * header, checked by the composition root; hosts without it refuse operator sockets
+   */
+  isOperator?(key: string | null, cookieHeader: string | null): boolean;
 }
 
 export const agentIdPattern = /^[\w.:-]{1,100}$/;
 
-export async function authorizeConnection(party: PartyName, url: URL, check: AgentCheck): Promise<ConnectionDecision> {
+export async function authorizeConnection(
+  party: PartyName,
+  url: URL,
+  check: AgentCheck,
+  cookieHeader: string | null = null,
+): Promise<ConnectionDecision> {
   const role = url.searchParams.get("role") ?? "viewer";
   if (role === "agent") {
     const key = url.searchParams.get("key") ?? "";
@@ -54,7 +62,7 @@ export async function authorizeConnection(party: PartyName, url: URL, check: Age
     return { ok: true, who: { role: "agent", agentId } };
   }
   if (role === "operator") {
-    if (!check.operatorKey || !safeEqual(url.searchParams.get("key") ?? "", check.operatorKey)) {
+    if (!check.isOperator?.(url.searchParams.get("key"), cookieHeader)) {
       return {
         ok: false,
         status: 401,

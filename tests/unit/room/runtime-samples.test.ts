@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createSocketOperatorCheck, operatorSessionValue } from "../../../coordinator/api/operator-auth.ts";
 import { silentLogger } from "../../../coordinator/protocol/logger.ts";
 import type { AgentIdentity } from "../../../coordinator/protocol/messages.ts";
 import type { RuntimeSample } from "../../../coordinator/protocol/runtime-sample.ts";
@@ -101,7 +102,11 @@ describe("lab room for operators", () => {
     const viewer = createFakeConnection({ role: "viewer" });
     await room.onConnect(viewer);
     expect(viewer.closed?.code).toBe(4003);
-    const check = { agentKeySecret: "s", isRevoked: () => false, operatorKey: "op-key" };
+    const check = {
+      agentKeySecret: "s",
+      isRevoked: () => false,
+      isOperator: createSocketOperatorCheck("op-key"),
+    };
     const url = (query: string) => new URL(`http://x/parties/lab/main?${query}`);
     expect(await authorizeConnection("lab", url("role=operator&key=op-key"), check)).toEqual({
       ok: true,
@@ -111,8 +116,16 @@ describe("lab room for operators", () => {
       ok: false,
       status: 401,
     });
+    const cookie = `theme=dark; bench_operator=${operatorSessionValue("op-key")}`;
+    expect(await authorizeConnection("lab", url("role=operator"), check, cookie)).toEqual({
+      ok: true,
+      who: { role: "operator" },
+    });
+    expect(await authorizeConnection("lab", url("role=operator"), check, "bench_operator=op-key")).toMatchObject({
+      ok: false,
+    });
     expect(
-      await authorizeConnection("lab", url("role=operator&key=op-key"), { ...check, operatorKey: undefined }),
+      await authorizeConnection("lab", url("role=operator&key=op-key"), { ...check, isOperator: undefined }),
     ).toMatchObject({
       ok: false,
       status: 401,
