@@ -45,7 +45,28 @@ const laptop: AgentView = {
   backends: {},
 };
 
+/** A stand-in for the browser's WebSocket: records the sockets the page opens and lets a test answer. */
+class FakeWebSocket {
+  static opened: FakeWebSocket[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  closed = false;
+  constructor(readonly url: string) {
+    FakeWebSocket.opened.push(this);
+  }
+  send() {}
+  close() {
+    this.closed = true;
+  }
+  receive(message: unknown) {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+}
+
 function mountFleet(routes: Record<string, FakeRoute> = {}) {
+  FakeWebSocket.opened = [];
+  vi.stubGlobal("WebSocket", FakeWebSocket);
   const fake = createFakeFetch({
     "GET /api/agents": () => jsonResponse(200, { agents: [gpuBox, laptop] }),
     "GET /api/fleet/enrollment": () =>
@@ -107,6 +128,7 @@ describe("FleetPage", () => {
     expect(host.textContent).not.toContain("10.0.0.5");
     expect(host.querySelector('[data-testid="enrollment"]')).toBeNull();
     expect(fake.requests.map((r) => r.path)).not.toContain("/api/fleet/enrollment");
+    expect(FakeWebSocket.opened).toEqual([]);
   });
 
   it("lets the operator override memory and shows the override, and names unknown figures", async () => {
@@ -145,6 +167,35 @@ describe("FleetPage", () => {
     await vi.waitFor(() => expect(box?.querySelector(".agent-name")?.textContent).toBe("rack 2"));
     expect(fake.requests.find((r) => r.method === "PUT")?.body).toEqual({ overrides: saved });
     expect(box?.querySelector('[data-testid="hardware"]')?.textContent).toContain("Memory128 GiB(override)");
+  });
+
+  it("shows the operator each machine's live figures from the lab room", async () => {
+    const { host } = mountFleet();
+    await vi.waitFor(() => expect(FakeWebSocket.opened).toHaveLength(1));
+    expect(FakeWebSocket.opened[0]?.url).toBe(`ws://${window.location.host}/parties/lab/main?role=operator`);
+    const sample = {
+      agent_id: "a-gpu",
+      at: 1,
+      cpu_percent: 12.4,
+      memory_used_bytes: 3 * 1024 ** 3,
+      gpus: [{ index: 0, util_percent: 97, vram_used_bytes: 1, power_w: 420.2, temp_c: 60 }],
+    };
+    FakeWebSocket.opened[0]?.receive({
+      type: "lab-fleet",
+      agents: [{ agent_id: "a-gpu", name: "gpu-box", status: "busy" }],
+      samples: [sample],
+    });
+    const [box, lap] = machines(host);
+    await vi.waitFor(() =>
+      expect(box?.querySelector('[data-testid="live-figures"]')?.textContent).toBe(
+        "now: CPU 12 % · memory 3 GiB · GPU 0: 97 %, 420 W, 60 °C",
+      ),
+    );
+    expect(lap?.querySelector('[data-testid="live-figures"]')).toBeNull();
+    FakeWebSocket.opened[0]?.receive({ type: "fleet-sample", sample: { ...sample, cpu_percent: 80 } });
+    await vi.waitFor(() =>
+      expect(box?.querySelector('[data-testid="live-figures"]')?.textContent).toContain("CPU 80 %"),
+    );
   });
 
   it("says so when no machine has connected", async () => {

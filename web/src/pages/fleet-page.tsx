@@ -1,9 +1,10 @@
 // Every machine that has joined, with its status, when it was last seen and its hardware. The
 // operator also sees each machine's engines (with their errors and models), edits its overrides
 // of discovery, and sees how to add one. A figure discovery could not read says "unknown" and why.
-import { createResource, createSignal, For, Show } from "solid-js";
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Gpu } from "../../../coordinator/protocol/hardware.ts";
+import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { EngineList } from "../components/engine-list.tsx";
 import { EnrollmentBox } from "../components/enrollment-box.tsx";
 import { OverridesEditor } from "../components/overrides-editor.tsx";
@@ -11,6 +12,7 @@ import { StatusBadge } from "../components/status-badge.tsx";
 import { api } from "../lib/api-client.ts";
 import { formatBytes, formatTime } from "../lib/format.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
+import { createFleetStream, type FleetStream } from "../stores/fleet-stream.ts";
 import { useSession } from "../stores/session-store.tsx";
 
 const describeGpu = (gpu: Gpu): string =>
@@ -20,6 +22,13 @@ export function FleetPage() {
   useDocumentTitle(() => pageTitle("Fleet"));
   const session = useSession();
   const [agents] = createResource(() => api.listAgents());
+  // only the operator may watch the lab room: machines' live figures
+  const [stream, setStream] = createSignal<FleetStream | null>(null);
+  createEffect(() => {
+    if (!session.operator() || stream()) return;
+    setStream(createFleetStream());
+  });
+  onCleanup(() => stream()?.close());
   return (
     <section>
       <h1>Fleet</h1>
@@ -31,7 +40,11 @@ export function FleetPage() {
       <Show when={agents.state === "ready"} fallback={<p class="muted">Loading…</p>}>
         <Show when={(agents() ?? []).length > 0} fallback={<p class="muted">No machines have connected yet.</p>}>
           <ul class="fleet-list">
-            <For each={agents()}>{(agent) => <MachineCard agent={agent} details={session.operator()} />}</For>
+            <For each={agents()}>
+              {(agent) => (
+                <MachineCard agent={agent} details={session.operator()} sample={stream()?.sample(agent.id) ?? null} />
+              )}
+            </For>
           </ul>
         </Show>
       </Show>
@@ -51,7 +64,31 @@ function Unknown(props: { reason: string | undefined }) {
   );
 }
 
-function MachineCard(props: { agent: AgentView; details: boolean }) {
+/** "CPU 12 % · memory 3.0 GiB · GPU 0: 97 %, 420 W, 60 °C" */
+function describeSample(sample: MachineSample): string {
+  const parts = [
+    sample.cpu_percent === null ? null : `CPU ${Math.round(sample.cpu_percent)} %`,
+    sample.memory_used_bytes === null ? null : `memory ${formatBytes(sample.memory_used_bytes)}`,
+    ...sample.gpus.map((gpu) =>
+      [
+        `GPU ${gpu.index}:`,
+        [
+          gpu.util_percent === null ? null : `${Math.round(gpu.util_percent)} %`,
+          gpu.power_w === null ? null : `${Math.round(gpu.power_w)} W`,
+          gpu.temp_c === null ? null : `${Math.round(gpu.temp_c)} °C`,
+        ]
+          .filter(Boolean)
+          .join(", "),
+      ].join(" "),
+    ),
+    sample.cpu_power_w === null || sample.cpu_power_w === undefined
+      ? null
+      : `CPU package ${Math.round(sample.cpu_power_w)} W`,
+  ];
+  return parts.filter(Boolean).join(" · ");
+}
+
+function MachineCard(props: { agent: AgentView; details: boolean; sample: MachineSample | null }) {
   const hw = () => props.agent.hardware;
   const [overrides, setOverrides] = createSignal(props.agent.overrides ?? null);
   const [editing, setEditing] = createSignal(false);
@@ -111,6 +148,13 @@ function MachineCard(props: { agent: AgentView; details: boolean }) {
           {hw().os} {hw().arch}
         </dd>
       </dl>
+      <Show when={props.sample}>
+        {(sample) => (
+          <p class="muted" data-testid="live-figures">
+            now: {describeSample(sample())}
+          </p>
+        )}
+      </Show>
       <Show when={overrides()?.notes}>{(notes) => <p class="muted">{notes()}</p>}</Show>
       <Show when={props.details}>
         <h3>Engines</h3>
