@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { WebSocket } from "ws";
+import { operatorSessionValue } from "../../coordinator/api/operator-auth.ts";
 import { energySources } from "../../coordinator/protocol/enums.ts";
+import { type LabToOperator, labToOperatorSchema } from "../../coordinator/protocol/messages.ts";
 import { machineSampleSchema } from "../../coordinator/protocol/runtime-sample.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
 
@@ -47,5 +50,26 @@ describe("runtime samples and energy through local mode", () => {
     const hardware = (await race.listAgents())[0]?.hardware;
     const snapshot = await (await race.api(`/api/agents/hardware/${stored.lanes[0]?.provenance?.hardware_id}`)).json();
     expect(snapshot.hardware).toEqual(hardware);
+  });
+
+  it("lets the operator's browser watch the lab room with its cookie, and refuses a spectator", async () => {
+    const url = `${race.server.url.replace("http", "ws")}/parties/lab/main?role=operator`;
+    const cookie = `bench_operator=${operatorSessionValue(race.server.operatorKey)}`;
+    const operator = new WebSocket(url, { headers: { cookie } });
+    const first = await new Promise<LabToOperator>((resolve, reject) => {
+      operator.once("message", (data) => resolve(labToOperatorSchema.parse(JSON.parse(String(data)))));
+      operator.once("error", reject);
+    });
+    operator.close();
+    expect(first.type === "lab-fleet" && first.agents.map((agent) => agent.name)).toEqual(["lab-1"]);
+    const spectator = new WebSocket(url);
+    // the refused upgrade is the outcome under test; closing after it reports an error we expect
+    spectator.on("error", () => {});
+    const status = await new Promise<number | undefined>((resolve) => {
+      spectator.once("unexpected-response", (_req, res) => resolve(res.statusCode));
+      spectator.once("open", () => resolve(101));
+    });
+    spectator.terminate();
+    expect(status).toBe(401);
   });
 });
