@@ -44,6 +44,8 @@ export interface AgentConnectionOptions {
   heartbeatMs?: number;
   /** the lab room asked for this model to be pulled */
   onModelPull?(model: string): void;
+  /** the lab room asked for the hardware to be probed again */
+  onHardwareProbe?(): void;
 }
 
 export interface AgentConnection {
@@ -55,6 +57,8 @@ export interface AgentConnection {
   reportSample(sample: RuntimeSample): void;
   /** replaces the backends this agent reports and says hello again with them */
   updateBackends(backends: Backends): void;
+  /** replaces the hardware this agent reports (a new probe) and says hello again with it */
+  updateHardware(hardware: AgentIdentity["hardware"], hardwareId: string): void;
   /** resolves when the lab room has welcomed this agent */
   welcomed: Promise<void>;
   /** resolves once no race is left to report to (every job's events acknowledged) */
@@ -119,6 +123,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
       markWelcomed();
     } else if (parsed.type === "race-join") joinRace(parsed.run_id);
     else if (parsed.type === "model-pull") options.onModelPull?.(parsed.model);
+    else if (parsed.type === "hardware-probe") options.onHardwareProbe?.();
     else log.warn("the lab room refused a message", { code: parsed.code, message: parsed.message });
   });
 
@@ -232,6 +237,10 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     },
     updateBackends(backends) {
       identity = { ...identity, backends };
+      if (lab.readyState === WebSocket.OPEN) sendLab({ type: "agent-hello", agent: identity });
+    },
+    updateHardware(hardware, hardwareId) {
+      identity = { ...identity, hardware, hardware_id: hardwareId };
       if (lab.readyState === WebSocket.OPEN) sendLab({ type: "agent-hello", agent: identity });
     },
     close() {

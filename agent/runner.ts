@@ -27,7 +27,8 @@ export interface RunnerOptions {
   schedule?: (fn: () => void, ms: number) => () => void;
   agentVersion: string;
   os: string;
-  hardwareId: string;
+  /** the hardware snapshot's id; a function where the agent may probe its hardware again */
+  hardwareId: string | (() => string);
   log: Logger;
   /** told when the runner starts or stops having work */
   onBusyChange?: (busy: boolean) => void;
@@ -245,7 +246,7 @@ export function createRunner(options: RunnerOptions): Runner {
     return {
       agent_version: options.agentVersion,
       os: options.os,
-      hardware_id: options.hardwareId,
+      hardware_id: typeof options.hardwareId === "string" ? options.hardwareId : options.hardwareId(),
       ...prepared.engine,
       params: job.params,
     };

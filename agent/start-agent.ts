@@ -46,13 +46,13 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     now,
     clockOrigin: performance.timeOrigin,
   });
-  const hardwareId = hardwareIdOf(hardware);
+  let hardwareId = hardwareIdOf(hardware);
   const runner = createRunner({
     backends,
     now,
     agentVersion: appVersion,
     os: hardware.os,
-    hardwareId,
+    hardwareId: () => hardwareId,
     log,
     energy: sampler.energy,
     onBusyChange: (busy) => connection?.setBusy(busy),
@@ -85,6 +85,12 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     runner,
     log,
     onModelPull: (model) => puller.pull(model),
+    // a new probe: later results point at the new snapshot, earlier ones keep theirs
+    onHardwareProbe: () =>
+      void probeHardware(log).then((probed) => {
+        hardwareId = hardwareIdOf(probed);
+        connection?.updateHardware(probed, hardwareId);
+      }),
   });
   sampler.onSample((sample) => connection?.reportSample(sample));
   return {

@@ -95,6 +95,15 @@ export function createAgentsRoutes(
     return c.json(grant, 201);
   });
 
+  /** asks a machine to probe its hardware again; it reports what it finds with its next hello */
+  app.post("/:id/probe", operatorOnly, async (c) => {
+    const id = c.req.param("id");
+    if (findAgentOverrides(deps.db, id) === undefined)
+      throw new ApiError(404, "not_found", `No agent ${id}; check the id on the Fleet page.`);
+    const reply = await askLab(deps, { type: "lab-probe", agent_ids: [id] });
+    return c.json(labDispatchResultSchema.parse(reply), 202);
+  });
+
   app.get("/:id/overrides", operatorOnly, (c) => {
     const id = c.req.param("id");
     const overrides = findAgentOverrides(deps.db, id);

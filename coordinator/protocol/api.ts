@@ -197,6 +197,8 @@ export const labControlSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("lab-pull"), agent_ids: z.array(z.string()), model: ollamaModelNameSchema }),
   /** the latest progress of recent pulls; answered with a `ModelPullList` */
   z.object({ type: z.literal("lab-pulls") }),
+  /** send `hardware-probe` to each of these agents; answered like `lab-dispatch` */
+  z.object({ type: z.literal("lab-probe"), agent_ids: z.array(z.string()) }),
 ]);
 export type LabControl = z.infer<typeof labControlSchema>;
 

@@ -76,6 +76,8 @@ export const labToAgentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("race-join"), run_id: z.string() }),
   /** pull this model into the agent's Ollama; the agent answers with `model-pull-progress` */
   z.object({ type: z.literal("model-pull"), model: z.string().min(1).max(200) }),
+  /** probe the machine's hardware again; the agent answers with `agent-hello` carrying what it found */
+  z.object({ type: z.literal("hardware-probe") }),
   errorMessageSchema,
 ]);
 export type LabToAgent = z.infer<typeof labToAgentSchema>;

@@ -172,6 +172,17 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         if (!parsed.ok) return parsed.reply;
         const control = parsed.data;
         if (control.type === "lab-pulls") return { status: 200, body: { pulls: [...pulls.values()] } };
+        if (control.type === "lab-probe") {
+          const probed: LabDispatchResult = { reached: [], missing: [] };
+          for (const agentId of control.agent_ids) {
+            const presence = present.get(agentId);
+            if (presence?.identity) {
+              send(presence.conn, { type: "hardware-probe" });
+              probed.reached.push(agentId);
+            } else probed.missing.push(agentId);
+          }
+          return { status: 200, body: probed };
+        }
         const result: LabDispatchResult = { reached: [], missing: [] };
         for (const agentId of control.agent_ids) {
           const presence = present.get(agentId);

@@ -72,4 +72,19 @@ describe("runtime samples and energy through local mode", () => {
     spectator.terminate();
     expect(status).toBe(401);
   });
+
+  it("has a machine probe its hardware again on the operator's request and report it", async () => {
+    const before = (await race.listAgents())[0];
+    const agentId = race.agents[0]?.agentId;
+    const res = await race.api(`/api/agents/${agentId}/probe`, { method: "POST" });
+    expect(await res.json()).toEqual({ reached: [agentId], missing: [] });
+    await vi.waitFor(
+      async () => {
+        const after = (await race.listAgents())[0];
+        expect(Date.parse(after?.last_seen_at ?? "")).toBeGreaterThan(Date.parse(before?.last_seen_at ?? ""));
+        expect(after?.hardware).toEqual(before?.hardware);
+      },
+      { timeout: 10_000 },
+    );
+  });
 });

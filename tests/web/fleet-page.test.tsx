@@ -170,7 +170,7 @@ describe("FleetPage", () => {
   });
 
   it("shows the operator each machine's live figures from the lab room", async () => {
-    const { host } = mountFleet();
+    const { host, fake } = mountFleet();
     await vi.waitFor(() => expect(FakeWebSocket.opened).toHaveLength(1));
     expect(FakeWebSocket.opened[0]?.url).toBe(`ws://${window.location.host}/parties/lab/main?role=operator`);
     const sample = {
@@ -196,6 +196,24 @@ describe("FleetPage", () => {
     await vi.waitFor(() =>
       expect(box?.querySelector('[data-testid="live-figures"]')?.textContent).toContain("CPU 80 %"),
     );
+    const listings = () => fake.requests.filter((r) => r.path === "/api/agents").length;
+    expect(listings()).toBe(1);
+    FakeWebSocket.opened[0]?.receive({ type: "lab-fleet", agents: [], samples: [] });
+    await vi.waitFor(() => expect(listings()).toBe(2));
+  });
+
+  it("asks a machine to probe its hardware again", async () => {
+    const { host, fake } = mountFleet({
+      "POST /api/agents/a-gpu/probe": () => jsonResponse(202, { reached: ["a-gpu"], missing: [] }),
+    });
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="probe-again"]')).not.toBeNull());
+    machines(host)[0]?.querySelector<HTMLButtonElement>('[data-testid="probe-again"]')?.click();
+    await vi.waitFor(() =>
+      expect(machines(host)[0]?.querySelector('[role="status"]')?.textContent).toBe(
+        "Asked the machine to probe again; its new hardware shows here once it reports.",
+      ),
+    );
+    expect(fake.requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual(["/api/agents/a-gpu/probe"]);
   });
 
   it("says so when no machine has connected", async () => {

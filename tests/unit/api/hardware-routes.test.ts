@@ -51,6 +51,17 @@ describe("operator overrides", () => {
     expect((await put("nope", { overrides: { label: "x" } })).status).toBe(404);
   });
 
+  it("asks the lab room to have a machine probe its hardware again", async () => {
+    const res = await api.app.request("/api/agents/a1/probe", { method: "POST", headers: operatorHeaders });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ reached: ["a1"], missing: [] });
+    expect(api.rooms.calls).toEqual([{ party: "lab", roomId: "main", body: { type: "lab-probe", agent_ids: ["a1"] } }]);
+    expect((await api.app.request("/api/agents/nope/probe", { method: "POST", headers: operatorHeaders })).status).toBe(
+      404,
+    );
+    expect((await api.app.request("/api/agents/a1/probe", { method: "POST" })).status).toBe(401);
+  });
+
   it("wins over discovery in the fit calculation and says so", () => {
     const agent = {
       ...listAgents(api.db)[0]!,

@@ -97,6 +97,16 @@ describe("lab room for operators", () => {
     expect(operator.ofType("lab-fleet").at(-1)).toEqual({ type: "lab-fleet", agents: [], samples: [] });
   });
 
+  it("forwards a hardware probe request to present agents and names the missing ones", async () => {
+    const room = createLabRoom({ roomId: "main", log: silentLogger, sink: { write: async () => {} } });
+    const agent = createFakeConnection({ role: "agent", agentId: "a1" });
+    await room.onConnect(agent);
+    await room.onMessage(agent, JSON.stringify({ type: "agent-hello", agent: identity }));
+    const reply = await room.onControl({ type: "lab-probe", agent_ids: ["a1", "a9"] });
+    expect(reply).toEqual({ status: 200, body: { reached: ["a1"], missing: ["a9"] } });
+    expect(agent.ofType("hardware-probe")).toEqual([{ type: "hardware-probe" }]);
+  });
+
   it("refuses spectators, and operators without the operator key", async () => {
     const room = createLabRoom({ roomId: "main", log: silentLogger, sink: { write: async () => {} } });
     const viewer = createFakeConnection({ role: "viewer" });

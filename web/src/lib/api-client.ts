@@ -125,6 +125,11 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
       const response = await request(`${runPath(id)}/samples`);
       return parseNdjson(await response.text(), machineSampleSchema);
     },
+    /** asks a machine to probe its hardware again (operator only) */
+    async probeHardware(agentId: string): Promise<LabDispatchResult> {
+      const path = `/api/agents/${encodeURIComponent(agentId)}/probe`;
+      return json(labDispatchResultSchema, path, { method: "POST" });
+    },
     /** replaces a machine's overrides (operator only); null clears them */
     async saveOverrides(agentId: string, overrides: AgentOverrides | null): Promise<AgentOverrides | null> {
       const init = {

@@ -21,7 +21,7 @@ const describeGpu = (gpu: Gpu): string =>
 export function FleetPage() {
   useDocumentTitle(() => pageTitle("Fleet"));
   const session = useSession();
-  const [agents] = createResource(() => api.listAgents());
+  const [agents, { refetch }] = createResource(() => api.listAgents());
   // only the operator may watch the lab room: machines' live figures
   const [stream, setStream] = createSignal<FleetStream | null>(null);
   createEffect(() => {
@@ -29,6 +29,12 @@ export function FleetPage() {
     setStream(createFleetStream());
   });
   onCleanup(() => stream()?.close());
+  // the lab reports a machine coming, going or with new hardware: read the fleet again (not on connect)
+  createEffect((seen: number) => {
+    const changes = stream()?.changes() ?? 0;
+    if (changes > Math.max(seen, 1)) void refetch();
+    return Math.max(seen, changes);
+  }, 0);
   return (
     <section>
       <h1>Fleet</h1>
@@ -92,6 +98,19 @@ function MachineCard(props: { agent: AgentView; details: boolean; sample: Machin
   const hw = () => props.agent.hardware;
   const [overrides, setOverrides] = createSignal(props.agent.overrides ?? null);
   const [editing, setEditing] = createSignal(false);
+  const [probeNote, setProbeNote] = createSignal<string | null>(null);
+  const probeAgain = async () => {
+    try {
+      const { reached } = await api.probeHardware(props.agent.id);
+      setProbeNote(
+        reached.length > 0
+          ? "Asked the machine to probe again; its new hardware shows here once it reports."
+          : "The machine is not connected: start its agent, which probes at start.",
+      );
+    } catch (cause) {
+      setProbeNote(cause instanceof Error ? cause.message : String(cause));
+    }
+  };
   const overridden = (field: "memory_bytes" | "cpu_physical_cores" | "gpu_vram_bytes") => {
     const value = overrides()?.[field];
     return value === null || value === undefined ? null : value;
@@ -161,7 +180,17 @@ function MachineCard(props: { agent: AgentView; details: boolean; sample: Machin
         <EngineList backends={props.agent.backends} />
         <button type="button" class="link" onClick={() => setEditing(!editing())} data-testid="edit-overrides">
           {editing() ? "Close overrides" : "Override hardware"}
+        </button>{" "}
+        <button type="button" class="link" onClick={probeAgain} data-testid="probe-again">
+          Probe hardware again
         </button>
+        <Show when={probeNote()}>
+          {(note) => (
+            <p class="muted" role="status">
+              {note()}
+            </p>
+          )}
+        </Show>
         <Show when={editing()}>
           <OverridesEditor
             agentId={props.agent.id}

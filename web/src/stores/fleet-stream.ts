@@ -1,6 +1,7 @@
 // The operator's live view of the lab: who is connected, with each machine's latest runtime
 // sample, from the lab room (`?role=operator`, allowed by the operator cookie). It reconnects after
 // a drop; a refused socket (not the operator) simply stays quiet.
+import { createSignal } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { labToOperatorSchema } from "../../../coordinator/protocol/messages.ts";
 import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
@@ -9,6 +10,8 @@ import { browserSocket, type ViewerSocket, type ViewerSocketFactory } from "./ra
 export interface FleetStream {
   /** the machine's latest sample while it is connected, else null */
   sample(agentId: string): MachineSample | null;
+  /** counts the lab's reports of machines coming, going, changing status or reporting new hardware */
+  changes(): number;
   close(): void;
 }
 
@@ -20,6 +23,7 @@ export function labUrl(location: Pick<Location, "protocol" | "host"> = window.lo
 
 export function createFleetStream(url = labUrl(), createSocket: ViewerSocketFactory = browserSocket): FleetStream {
   const [samples, setSamples] = createStore<Record<string, MachineSample>>({});
+  const [changes, setChanges] = createSignal(0);
   let socket: ViewerSocket | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
@@ -37,6 +41,7 @@ export function createFleetStream(url = labUrl(), createSocket: ViewerSocketFact
       const present = new Set(message.agents.map((agent) => agent.agent_id));
       const kept = message.samples.filter((sample) => present.has(sample.agent_id));
       setSamples(reconcile(Object.fromEntries(kept.map((sample) => [sample.agent_id, sample]))));
+      setChanges((n) => n + 1);
     } else if (message.type === "fleet-sample") setSamples(message.sample.agent_id, message.sample);
   };
 
@@ -55,6 +60,7 @@ export function createFleetStream(url = labUrl(), createSocket: ViewerSocketFact
 
   return {
     sample: (agentId) => samples[agentId] ?? null,
+    changes,
     close() {
       closed = true;
       if (timer !== null) clearTimeout(timer);
