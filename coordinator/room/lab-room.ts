@@ -14,6 +14,7 @@ import type { MachineSample } from "../protocol/runtime-sample.ts";
 import { errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { LabRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createSerialQueue } from "./serial-queue.ts";
+import { slowViewerBytes } from "./viewer-broadcast.ts";
 
 /** Race joins remembered per agent. */
 const rememberedRaces = 20;
@@ -43,10 +44,14 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
   const operators = new Map<string, RoomConnection>();
   /** each present agent's latest runtime sample */
   const latestSamples = new Map<string, MachineSample>();
+  /** samples are volatile: an operator whose socket has not drained misses them, never the fleet */
   const tellOperators = (message: LabToOperator) => {
     if (operators.size === 0) return;
     const text = JSON.stringify(message);
-    for (const operator of operators.values()) operator.send(text);
+    for (const operator of operators.values()) {
+      const slow = (operator.bufferedBytes?.() ?? 0) > slowViewerBytes;
+      if (!slow || message.type !== "fleet-sample") operator.send(text);
+    }
   };
   const fleetMessage = (): LabToOperator => ({
     type: "lab-fleet",
