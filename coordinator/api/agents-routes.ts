@@ -39,14 +39,16 @@ async function askLab(deps: Pick<ApiDeps, "rooms">, body: Parameters<ApiDeps["ro
   }
 }
 
-function withoutEngineErrors(agent: AgentView): AgentView {
+function forSpectators(agent: AgentView): AgentView {
   const backends = Object.fromEntries(
     Object.entries(agent.backends).map(([kind, probe]) => {
       const { error: _error, ...rest } = probe;
       return [kind, rest];
     }),
   );
-  return { ...agent, backends };
+  // the operator's notes are the operator's; the overrides fit checks use stay visible
+  const overrides = agent.overrides ? { ...agent.overrides, notes: null } : agent.overrides;
+  return { ...agent, backends, overrides };
 }
 
 export function createAgentsRoutes(
@@ -57,8 +59,9 @@ export function createAgentsRoutes(
   const isOperator = createOperatorCheck(deps.operatorKey);
   app.get("/", (c) => {
     const agents = listAgents(deps.db);
-    // An engine's error can name hosts and paths on the operator's network: spectators get the rest.
-    return c.json({ agents: isOperator(c) ? agents : agents.map(withoutEngineErrors) });
+    // An engine's error can name hosts and paths on the operator's network, and the notes are the
+    // operator's own: spectators get the rest.
+    return c.json({ agents: isOperator(c) ? agents : agents.map(forSpectators) });
   });
 
   app.post("/pull", operatorOnly, async (c) => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { preflightLane } from "../../../coordinator/protocol/preflight.ts";
 import { applyFleetChange, listAgents } from "../../../db/agents.ts";
 import { applyRunBatch } from "../../../db/runs.ts";
@@ -32,6 +33,12 @@ describe("operator overrides", () => {
     expect(await res.json()).toEqual({ overrides });
     expect(listAgents(api.db)[0]?.overrides).toEqual(overrides);
     expect(listAgents(api.db)[0]?.hardware).toEqual(testHardware);
+    await put("a1", { overrides: { ...overrides, notes: "behind the blue door" } });
+    const seen = async (headers: Record<string, string>) =>
+      ((await (await api.app.request("/api/agents", { headers })).json()) as { agents: AgentView[] }).agents[0]
+        ?.overrides;
+    expect(await seen(operatorHeaders)).toMatchObject({ notes: "behind the blue door", label: "rack 2" });
+    expect(await seen({})).toMatchObject({ notes: null, label: "rack 2" });
     expect(await (await put("a1", { overrides: null })).json()).toEqual({ overrides: null });
     expect(listAgents(api.db)[0]?.overrides).toBeNull();
   });
