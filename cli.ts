@@ -193,6 +193,7 @@ async function doctor(args: string[]): Promise<void> {
     ollamaUrl: engines.ollamaUrl ?? defaultEngineUrls.ollama,
     openaiUrl: engines.openaiUrl ?? defaultEngineUrls.openai,
     coordinatorUrl: values.coordinator ?? process.env.BENCH_COORDINATOR_URL,
+    rooms: config.roomsUrl && config.sinkSecret ? { url: config.roomsUrl, sinkSecret: config.sinkSecret } : undefined,
     loadDatabaseDriver: async () => {
       const { default: Database } = await import("better-sqlite3");
       new Database(":memory:").close();

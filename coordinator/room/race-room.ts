@@ -27,7 +27,6 @@ import {
 import { type AckedJob, createAckBatcher } from "./ack-batcher.ts";
 import { createAgentClocks } from "./agent-clocks.ts";
 import { createHeldJobEvents, type HeldJobEvents } from "./held-job-events.ts";
-import { createMemoryStorage } from "./memory-storage.ts";
 import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createRaceJournal } from "./race-journal.ts";
@@ -70,7 +69,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   let state: RaceState | null = null;
   let cancelJoinTimer: (() => void) | null = null;
   let cancelDeadline: (() => void) | null = null;
-  const journal = createRaceJournal(ports.storage ?? createMemoryStorage(), log);
+  // without storage (local mode: the room lives and dies with its process) nothing is journaled
+  const journal = ports.storage ? createRaceJournal(ports.storage, log) : null;
   const acks = createAckBatcher<JobTrack>({
     clock,
     tickMs,
@@ -108,7 +108,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     state: () => state,
     enqueue: (fn) => void queue.run(fn),
     flushMs: ports.sinkFlushMs ?? 100,
-    written: (seq, over) => journal.stored(seq, over),
+    written: (seq, over) => journal?.stored(seq, over),
   });
 
   const jobIdOf = (laneId: string) => `${roomId}/${laneId}`;
@@ -126,7 +126,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     const changed = changesLaneRecord(event)
       ? state.lanes.filter((lane, i) => lane !== before[i]).map((lane) => lane.lane_id)
       : [];
-    journal.record(stored);
+    journal?.record(stored);
     viewers.event(stored);
     sinkBatcher.add(stored, changed);
     if (event.type === "race-finish") viewers.flush();
@@ -375,6 +375,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
    * stored, and the timers. Agents are away until they dial again, as after a disconnect.
    */
   async function restore(): Promise<void> {
+    if (!journal) return;
     const { events, storedSeq } = await journal.load();
     const first = events[0];
     if (state || first?.event.type !== "race-setup") return;
