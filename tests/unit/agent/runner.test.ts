@@ -462,7 +462,8 @@ describe("runner", () => {
       const start = events[1];
       const beganAt = start?.event.type === "job-start" ? start.event.began_at : undefined;
       expect(beganAt).toBeGreaterThanOrEqual(startAt);
-      expect((beganAt ?? 0) - startAt).toBeLessThan(5);
+      // not early, and not a timer's worth late; how close it comes is measured by bench:start, not here
+      expect((beganAt ?? 0) - startAt).toBeLessThan(250);
       expect(start?.at).toBeGreaterThanOrEqual(startAt);
     });
 
