@@ -9,11 +9,14 @@ import { Dynamic } from "solid-js/web";
 import { workloadOfBackend } from "../../../coordinator/protocol/enums.ts";
 import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
+import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { describeLaneStart } from "../lib/describe-lane-start.ts";
 import { ordinal } from "../lib/format.ts";
 import { isMockLane } from "../lib/rank-lanes.ts";
 import { workloadView } from "../workloads/registry.ts";
 import { ElapsedClock } from "./elapsed-clock.tsx";
+import { EnergyNote } from "./energy-note.tsx";
+import { MachineSparklines } from "./machine-sparklines.tsx";
 import { StatusBadge } from "./status-badge.tsx";
 
 export function LaneCard(props: {
@@ -33,6 +36,8 @@ export function LaneCard(props: {
   ghost?: boolean;
   /** for a ghost lane: how far its race's clock lags this one's, in milliseconds */
   clockShiftMs?: number;
+  /** the machine's runtime samples over the race */
+  samples?: readonly MachineSample[];
 }) {
   const view = () => workloadView(workloadOfBackend[props.lane.backend]);
   const startLines = () => describeLaneStart(props.lane, props.lanes ?? []);
@@ -128,6 +133,9 @@ export function LaneCard(props: {
           />
         )}
       </Show>
+
+      <EnergyNote lane={props.lane} />
+      <MachineSparklines samples={props.samples ?? []} />
 
       <Show when={props.lane.error}>
         {(error) => (

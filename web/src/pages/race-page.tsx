@@ -184,6 +184,7 @@ function RaceView(props: { run: RunView }) {
                     place={places().get(lane.lane_id) ?? null}
                     busyWith={racesElsewhere()?.get(lane.agent_id) ?? null}
                     clockShiftMs={stored?.clockShiftMs()}
+                    samples={source.samples(lane.agent_id)}
                   />
                 )}
               </For>

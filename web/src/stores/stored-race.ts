@@ -4,6 +4,7 @@ import { createSignal, onCleanup } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
 import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { RaceState, StoredEvent } from "../../../coordinator/protocol/race-state.ts";
+import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { api } from "../lib/api-client.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
@@ -15,6 +16,8 @@ import type { RaceConnection } from "./race-store.ts";
 export interface RaceSource {
   state(): RaceState | null;
   live(laneId: string): LaneLive | null;
+  /** the machine's runtime samples over the race */
+  samples(agentId: string): MachineSample[];
   connection(): RaceConnection;
   error(): string | null;
   speeds(): SpeedSeries;
@@ -48,6 +51,10 @@ export function createStoredRace(run: RunView): StoredRace {
     setSpeeds(recorder.series());
   };
 
+  const [samples, setSamples] = createSignal<MachineSample[]>([]);
+  // samples are a bonus: a run stored without them still shows its results
+  api.getRunSamples(run.id).then(setSamples, () => setSamples([]));
+
   api.getRunEvents(run.id).then(
     (loaded) => {
       events = loaded;
@@ -69,6 +76,7 @@ export function createStoredRace(run: RunView): StoredRace {
   return {
     state,
     live: () => null,
+    samples: (agentId) => samples().filter((sample) => sample.agent_id === agentId),
     connection: () => "closed",
     error,
     speeds,
