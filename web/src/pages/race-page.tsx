@@ -149,7 +149,7 @@ function RaceView(props: { run: RunView }) {
               </button>
             )}
           </Show>
-          <Show when={stored && session.operator() && status() === "done"}>
+          <Show when={session.operator() && status() === "done"}>
             <A class="button-link" href={`/?ghost=${encodeURIComponent(run.id)}`} data-testid="race-ghost-link">
               Race its ghost
             </A>
