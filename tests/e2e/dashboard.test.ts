@@ -96,6 +96,9 @@ describe("the dashboard, driven in a browser", () => {
     await operator.screenshot({ path: join(artifacts, "finished-race.png"), fullPage: true });
     expect(await operator.getByTestId("delete-button").count()).toBe(1);
     expect(await operator.getByTestId("cancel-button").count()).toBe(0);
+    expect(await operator.getByTestId("race-ghost-link").getAttribute("href")).toBe(
+      `/?ghost=${encodeURIComponent(operator.url().split("/").pop() ?? "")}`,
+    );
   });
 
   it("shows a live race with its clock, chart and the ghost of the first race, and gives a spectator no controls", async () => {
