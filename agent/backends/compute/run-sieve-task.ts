@@ -6,8 +6,9 @@
 import type { ComputeAlgorithm } from "../../../coordinator/protocol/compute.ts";
 import { countPrimesSimple } from "./count-primes-simple.ts";
 import { countPrimesTrial } from "./count-primes-trial.ts";
-import { countWheelPrimes, defaultSegmentBytes } from "./count-wheel-primes.ts";
+import { countWheelPrimes } from "./count-wheel-primes.ts";
 import { presievedPrimes } from "./presieve-pattern.ts";
+import { readCacheSizes, type SieveSizes, sieveSizesForCache } from "./sieve-sizes-for-cache.ts";
 
 export type SieveTask =
   /** count the primes in numbers [30 * fromByte, min(30 * toByte - 1, n)] (other algorithms: all of [0, n]) */
@@ -24,6 +25,16 @@ export interface SieveTaskResult {
   passesMs: number;
   /** when the first segment (or progress step) was done: performance.timeOrigin + now(), ms; null if none */
   firstSegmentAt?: number | null;
+  /** when the task ended, on the same clock */
+  doneAt?: number;
+}
+
+let sizes: SieveSizes | null = null;
+
+/** this thread's segment and block sizes, from the core's caches, read once */
+function threadSieveSizes(): SieveSizes {
+  sizes ??= sieveSizesForCache(readCacheSizes());
+  return sizes;
 }
 
 /** The primes the wheel kernel never sees: 2, 3, 5 and the pre-sieved ones. */
@@ -86,7 +97,7 @@ function countOnce(
     n,
     fromByte,
     toByte,
-    segmentBytes: defaultSegmentBytes,
+    ...threadSieveSizes(),
     onSegment: (done) => onProgress(done / span),
   });
   return fromByte === 0 ? found + wheelSkippedPrimes.filter((p) => p <= n).length : found;
