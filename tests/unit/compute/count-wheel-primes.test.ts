@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { countWheelPrimes } from "../../../agent/backends/compute/count-wheel-primes.ts";
 import { presievedPrimes } from "../../../agent/backends/compute/presieve-pattern.ts";
 import { runSieveTask } from "../../../agent/backends/compute/run-sieve-task.ts";
+import { parseCacheSize, sieveSizesForCache } from "../../../agent/backends/compute/sieve-sizes-for-cache.ts";
 import { splitWheelRange } from "../../../agent/backends/compute/split-wheel-range.ts";
 import { knownPrimeCounts } from "../../../coordinator/protocol/compute.ts";
 import { referencePrimeCounts } from "./reference-prime-counts.ts";
@@ -46,6 +47,38 @@ describe("segmented sieve kernel", () => {
       }
       expect(countSplit(limit, 1, segmentBytes)).toBe(pi[limit]);
     }
+  });
+
+  it("is exact when small primes cross off block by block, whatever the block and the small-prime bound", () => {
+    for (const [segmentBytes, blockBytes] of [
+      [256, 64],
+      [4096, 1024],
+      [4096, 4096],
+    ] as const) {
+      for (const smallPrimeBelow of [0, 200, 1000, 100_000]) {
+        for (const n of [30 * segmentBytes * 3 + 1, 1_000_003, limit]) {
+          const ranges = splitWheelRange(n, 3);
+          const found = ranges.reduce(
+            (sum, r) => sum + countWheelPrimes({ n, ...r, segmentBytes, blockBytes, smallPrimeBelow }),
+            0,
+          );
+          expect(found + smallPrimeCount(n), `n=${n} block=${blockBytes} small<${smallPrimeBelow}`).toBe(pi[n]);
+        }
+      }
+    }
+  });
+
+  it("sizes segments from the L2 and blocks from the L1d, within bounds", () => {
+    expect(sieveSizesForCache({ l1d: 48 << 10, l2: 2 << 20 })).toEqual({ segmentBytes: 1 << 19, blockBytes: 1 << 15 });
+    expect(sieveSizesForCache({ l1d: 32 << 10, l2: 1 << 20 })).toEqual({ segmentBytes: 1 << 18, blockBytes: 1 << 14 });
+    expect(sieveSizesForCache({ l1d: null, l2: null })).toEqual({ segmentBytes: 1 << 18, blockBytes: 1 << 14 });
+    expect(sieveSizesForCache({ l1d: 4 << 10, l2: 64 << 20 })).toEqual({ segmentBytes: 1 << 19, blockBytes: 1 << 14 });
+    expect([parseCacheSize("2048K"), parseCacheSize("1M"), parseCacheSize("49152\n"), parseCacheSize("")]).toEqual([
+      2 << 20,
+      1 << 20,
+      49152,
+      null,
+    ]);
   });
 
   it("is exact at thread split boundaries for 1 to 4 threads", () => {
