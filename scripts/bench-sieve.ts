@@ -11,10 +11,10 @@ import { execFileSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createComputeBackend } from "../agent/backends/compute/create-compute-backend.ts";
+import { planWheelChunks } from "../agent/backends/compute/plan-wheel-chunks.ts";
 import type { SieveTask } from "../agent/backends/compute/run-sieve-task.ts";
 import { sieveWorkerBundleIsFresh } from "../agent/backends/compute/sieve-worker-entry.mjs";
 import { createSieveWorkerPool, spawnSieveWorkerFrom } from "../agent/backends/compute/sieve-worker-pool.ts";
-import { splitWheelRange } from "../agent/backends/compute/split-wheel-range.ts";
 import { streamPass } from "../agent/backends/stream-pass.ts";
 
 const { values, positionals } = parseArgs({
@@ -81,14 +81,11 @@ function timePrimesieve(n: number, threads: number, repeats: number): number | n
  * thread's end (first, last): the pool's start latency and how evenly the work is split. Best of 3.
  */
 async function timeThreads(n: number, threads: number) {
-  const tasks: SieveTask[] = splitWheelRange(n, threads).map((r) => ({
-    kind: "count",
-    algorithm: "segmented_sieve",
-    n,
-    ...r,
-  }));
+  const plan = planWheelChunks(n, threads);
   let best = { firstMedian: 0, firstMax: 0, doneMin: 0, doneMax: Number.POSITIVE_INFINITY };
   for (let r = 0; r < 3; r++) {
+    const next = new SharedArrayBuffer(4);
+    const tasks: SieveTask[] = Array.from({ length: plan.threads }, () => ({ kind: "count_chunks", n, plan, next }));
     const run = pool.run(tasks);
     await run.ready;
     const signal = performance.timeOrigin + performance.now();

@@ -4,7 +4,7 @@ import type { SieveTask } from "../../../agent/backends/compute/run-sieve-task.t
 import type { SieveWorkerMessage, SieveWorkerRequest } from "../../../agent/backends/compute/sieve-worker.ts";
 import { createSieveWorkerPool, type SieveWorkerThread } from "../../../agent/backends/compute/sieve-worker-pool.ts";
 
-const task: SieveTask = { kind: "count", algorithm: "segmented_sieve", n: 100, fromByte: 0, toByte: 4 };
+const task: SieveTask = { kind: "count", algorithm: "segmented_sieve", n: 100 };
 
 /**
  * A worker thread stand-in. When a real worker ends, Node first emits every message still in its
