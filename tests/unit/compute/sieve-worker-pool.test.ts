@@ -1,8 +1,18 @@
 import { EventEmitter } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { planWheelChunks } from "../../../agent/backends/compute/plan-wheel-chunks.ts";
 import type { SieveTask } from "../../../agent/backends/compute/run-sieve-task.ts";
 import type { SieveWorkerMessage, SieveWorkerRequest } from "../../../agent/backends/compute/sieve-worker.ts";
-import { createSieveWorkerPool, type SieveWorkerThread } from "../../../agent/backends/compute/sieve-worker-pool.ts";
+import { sieveBundleBanner, sieveKernelHash } from "../../../agent/backends/compute/sieve-worker-entry.mjs";
+import {
+  createSieveWorkerPool,
+  type SieveWorkerThread,
+  spawnSieveWorkerFrom,
+} from "../../../agent/backends/compute/sieve-worker-pool.ts";
+import { ensureSieveWorker } from "../../../scripts/ensure-sieve-worker.mjs";
 
 const task: SieveTask = { kind: "count", algorithm: "segmented_sieve", n: 100 };
 
@@ -154,5 +164,32 @@ describe("sieve worker pool", () => {
     run.cancel();
     await expect(run.finished).rejects.toThrow("cancelled");
     expect(spawned.map((w) => w.terminated)).toEqual([false, false]);
+  });
+
+  it("runs the compiled bundle, stamped with the kernel hash, and counts exactly with threads sharing chunks", {
+    timeout: 60_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sieve-bundle-"));
+    const pool = createSieveWorkerPool(
+      2,
+      spawnSieveWorkerFrom(await ensureSieveWorker({ outfile: join(dir, "sieve-worker.mjs") })),
+    );
+    try {
+      expect(readFileSync(join(dir, "sieve-worker.mjs"), "utf8").split("\n")[0]).toBe(
+        sieveBundleBanner(sieveKernelHash()),
+      );
+      const n = 1e8;
+      const plan = planWheelChunks(n, 2, 4096);
+      const next = new SharedArrayBuffer(4);
+      const run = pool.run([0, 1].map(() => ({ kind: "count_chunks", n, plan, next }) as const));
+      await run.ready;
+      run.start();
+      const results = await run.finished;
+      expect(results.reduce((sum, r) => sum + r.primes, 0)).toBe(5761455);
+      expect(new Int32Array(next)[0]).toBeGreaterThanOrEqual(plan.chunks);
+    } finally {
+      pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
