@@ -135,6 +135,12 @@ describe("sieve worker pool", () => {
     const run = pool.run([task]);
     spawned[0]?.finish([], 1);
     await expect(run.ready).rejects.toThrow("sieve worker 0 stopped unexpectedly (exit code 1)");
+    // a worker that cannot load is not respawned in a loop: the next pass spawns one, and fails alike
+    expect(spawned).toHaveLength(1);
+    const again = pool.run([task]);
+    spawned[1]?.emit("error", new Error("Cannot find module 'sieve-worker.mjs'"));
+    await expect(again.ready).rejects.toThrow("Cannot find module");
+    expect(spawned).toHaveLength(2);
   });
 
   it("gives a job with more tasks than the pool extra workers, and stops them afterwards", async () => {
