@@ -38,6 +38,8 @@ export const agentConfigSchema = z.object({
       .max(1024)
       .nullable(),
   }),
+  /** macOS: read Apple CPU/GPU power with `powermetrics` (needs root); off by default */
+  powermetrics: z.boolean().optional(),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 
@@ -50,6 +52,7 @@ export interface AgentFlags {
   "openai-url"?: string;
   "gguf-dir"?: string;
   "llamacpp-threads"?: string;
+  powermetrics?: boolean;
 }
 
 /** Where engines answer when nobody said otherwise: probed at start, offered only when they answer. */
@@ -74,5 +77,6 @@ export function parseAgentConfig(flags: AgentFlags, env: Record<string, string |
     name: flags.name ?? env.BENCH_AGENT_NAME ?? os.hostname(),
     stateDir: resolve(flags["state-dir"] ?? env.BENCH_AGENT_STATE_DIR ?? join(os.homedir(), ".bench-race")),
     engines: parseEngineFlags(flags, env),
+    powermetrics: flags.powermetrics ?? env.BENCH_POWERMETRICS === "1",
   });
 }

@@ -12,6 +12,7 @@ import type { BackendKind } from "../coordinator/protocol/enums.ts";
 import type { JobError, JobEvent, JobSpec, LiveStats, Provenance } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import type { Backend, BackendJob, PassInfo, PreparedJob } from "./backends/backend.ts";
+import { type EnergyMeasure, notMeasured, withEnergy } from "./sampler/energy-metrics.ts";
 import { createTextCoalescer } from "./text-coalescer.ts";
 import { createPassTiming } from "./timings/pass-timing.ts";
 import { waitUntil } from "./wait-until.ts";
@@ -26,12 +27,15 @@ export interface RunnerOptions {
   schedule?: (fn: () => void, ms: number) => () => void;
   agentVersion: string;
   os: string;
-  hardwareId: string;
+  /** the hardware snapshot's id; a function where the agent may probe its hardware again */
+  hardwareId: string | (() => string);
   log: Logger;
   /** told when the runner starts or stops having work */
   onBusyChange?: (busy: boolean) => void;
   /** milliseconds between live figures of a pass; default 250 */
   liveIntervalMs?: number;
+  /** the energy between two instants of `now()` (the sampler's); none: every result says "not measured" */
+  energy?: (fromT: number, toT: number, workload: JobSpec["workload"]) => EnergyMeasure;
 }
 
 /** Where a job's output goes: numbered events, and volatile live figures that may be dropped. */
@@ -206,7 +210,10 @@ export function createRunner(options: RunnerOptions): Runner {
           case "result": {
             text.flush();
             const engine = fallback === null ? event.metrics : { ...event.metrics, fallback_reason: fallback };
-            sinks.event({ type: "repeat-finish", ...pass, ...timing.finish(engine, tMs) });
+            const finished = timing.finish(engine, tMs);
+            const energy = options.energy?.(origin, at, job.workload) ?? notMeasured;
+            const metrics = withEnergy(finished.metrics, energy, job.workload);
+            sinks.event({ type: "repeat-finish", ...pass, ...finished, metrics });
             return null;
           }
           case "error":
@@ -239,7 +246,7 @@ export function createRunner(options: RunnerOptions): Runner {
     return {
       agent_version: options.agentVersion,
       os: options.os,
-      hardware_id: options.hardwareId,
+      hardware_id: typeof options.hardwareId === "string" ? options.hardwareId : options.hardwareId(),
       ...prepared.engine,
       params: job.params,
     };

@@ -7,6 +7,7 @@
  */
 import type { LaneLive, RaceToViewer } from "../protocol/messages.ts";
 import type { StoredEvent } from "../protocol/race-state.ts";
+import type { MachineSample } from "../protocol/runtime-sample.ts";
 import type { Clock, RoomConnection } from "./ports.ts";
 
 /** Bytes queued on a viewer's socket above which it gets no live figures. */
@@ -25,6 +26,8 @@ export interface ViewerBroadcast {
   event(stored: StoredEvent): void;
   /** the lane's newest live figures replace any not yet sent */
   live(item: LaneLive): void;
+  /** a machine's runtime sample for the next frame (volatile, like live figures) */
+  sample(item: MachineSample): void;
   /** sends the pending frame now (e.g. before a snapshot goes to someone) */
   flush(): void;
   /** sends one viewer a message (a snapshot), closing it instead if its queue stayed over the limit */
@@ -37,6 +40,7 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
   const viewers = new Map<string, RoomConnection>();
   let events: StoredEvent[] = [];
   const live = new Map<string, LaneLive>();
+  let samples: MachineSample[] = [];
   let cancelTick: (() => void) | null = null;
   /** since when each viewer's queue has been over the hard limit, epoch ms */
   const overSince = new Map<string, number>();
@@ -66,22 +70,30 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
   const flush = () => {
     cancelTick?.();
     cancelTick = null;
-    if (events.length === 0 && live.size === 0) return;
-    const full: RaceToViewer = { type: "race-delta", events, ...(live.size > 0 ? { live: [...live.values()] } : {}) };
+    const volatile = live.size > 0 || samples.length > 0;
+    if (events.length === 0 && !volatile) return;
+    const full: RaceToViewer = {
+      type: "race-delta",
+      events,
+      ...(live.size > 0 ? { live: [...live.values()] } : {}),
+      ...(samples.length > 0 ? { samples } : {}),
+    };
     const fullText = JSON.stringify(full);
     const leanText = events.length > 0 ? JSON.stringify({ type: "race-delta", events }) : null;
     for (const viewer of viewers.values()) {
-      const slow = live.size > 0 && (viewer.bufferedBytes?.() ?? 0) > slowViewerBytes;
+      const slow = volatile && (viewer.bufferedBytes?.() ?? 0) > slowViewerBytes;
       if (!slow) send(viewer, fullText);
       else if (leanText !== null) send(viewer, leanText);
     }
     events = [];
     live.clear();
+    samples = [];
   };
   const arm = () => {
     if (viewers.size === 0) {
       events = [];
       live.clear();
+      samples = [];
       return;
     }
     cancelTick ??= clock.setTimeout(flush, tickMs);
@@ -99,6 +111,10 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
     },
     live(item) {
       live.set(item.lane_id, item);
+      arm();
+    },
+    sample(item) {
+      samples.push(item);
       arm();
     },
     flush,
