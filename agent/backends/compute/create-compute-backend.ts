@@ -1,6 +1,6 @@
 /**
- * The compute backend: counts primes <= n in worker threads and turns what the workers report
- * into workload events. It never times the count itself; the runner measures from `begin` to
+ * The compute backend: counts primes <= n on a warm pool of worker threads (started with the
+ * agent) and turns what the workers report into workload events. It never times the count itself; the runner measures from `begin` to
  * `result`. (A drag race is timed by its workers: passes in a fixed time is the workload.)
  */
 import { availableParallelism } from "node:os";
