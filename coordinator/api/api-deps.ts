@@ -23,7 +23,7 @@ export interface ApiDeps {
   agentToken?: string;
   /** the secret agent keys are derived from (room/agent-key.ts); enrollment needs it with `agentToken` */
   agentKeySecret?: string;
-  /** the operator revoked an agent: the composition root disconnects it and ends its lanes */
+  /** the operator revoked an agent, and its rooms were told: a host that can closes its other sockets */
   onAgentRevoked?(agentId: string): Promise<void>;
   /** milliseconds since the Unix epoch; Date.now unless a test pins it */
   now?: () => number;

@@ -199,6 +199,8 @@ export const labControlSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("lab-pulls") }),
   /** send `hardware-probe` to each of these agents; answered like `lab-dispatch` */
   z.object({ type: z.literal("lab-probe"), agent_ids: z.array(z.string()) }),
+  /** the operator revoked this agent: its socket to the lab is closed now */
+  z.object({ type: z.literal("agent-revoked"), agent_id: z.string() }),
 ]);
 export type LabControl = z.infer<typeof labControlSchema>;
 

@@ -179,6 +179,10 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         if (!parsed.ok) return parsed.reply;
         const control = parsed.data;
         if (control.type === "lab-pulls") return { status: 200, body: { pulls: [...pulls.values()] } };
+        if (control.type === "agent-revoked") {
+          present.get(control.agent_id)?.conn.close(4001, "agent revoked");
+          return { status: 200, body: { ok: true } };
+        }
         if (control.type === "lab-probe") {
           const probed: LabDispatchResult = { reached: [], missing: [] };
           for (const agentId of control.agent_ids) {
