@@ -23,6 +23,7 @@ import { agentClockNow } from "./agent-clock.ts";
 import { heartbeatWebSocket } from "./heartbeat-web-socket.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
 import type { Runner } from "./runner.ts";
+import { uploadImage } from "./upload-image.ts";
 
 /** A job's unacknowledged events kept in memory before they move to disk. */
 export const outboxMemoryBytes = 4 * 1024 * 1024;
@@ -173,6 +174,14 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
             if (link.socket.readyState === WebSocket.OPEN)
               send({ type: "job-live", job_id: job.job_id, ...pass, stats });
           },
+          image: (_pass, image) =>
+            uploadImage({
+              coordinatorUrl: options.coordinatorUrl,
+              agentKey: options.agentKey,
+              runId: job.run_id,
+              laneId: job.lane_id,
+              image,
+            }),
         });
       else
         outbox.push({

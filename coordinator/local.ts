@@ -15,6 +15,7 @@ import { openDatabase } from "../db/client.ts";
 import { applyRunBatch, liveRunsOfAgent, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
 import { ApiError } from "./api/api-error.ts";
 import { createApi } from "./api/create-api.ts";
+import { createImageStore } from "./api/image-store.ts";
 import type { RoomClient } from "./api/room-client.ts";
 import { createNodeRoomHost, type NodeRoomHost, roomSocketServerOptions } from "./hosts/node.ts";
 import { loadSecret } from "./load-secret.ts";
@@ -80,6 +81,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
     operatorKey,
     agentToken,
     agentKeySecret,
+    images: createImageStore(config.dataDir),
     async onAgentRevoked(agentId) {
       host.disconnectAgent(agentId, "agent revoked by the operator");
       for (const runId of liveRunsOfAgent(db, agentId)) {

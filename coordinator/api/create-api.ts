@@ -11,6 +11,7 @@ import { createFleetRoutes } from "./fleet-routes.ts";
 import { createInternalRoutes } from "./internal-routes.ts";
 import { createLoginRoutes } from "./login-routes.ts";
 import { createRunExportRoutes } from "./run-export-routes.ts";
+import { createRunImagesRoutes } from "./run-images-routes.ts";
 import { createRunsRoutes } from "./runs-routes.ts";
 import { createSessionRoutes } from "./session-routes.ts";
 
@@ -27,6 +28,7 @@ export function createApi(deps: ApiDeps): Hono {
   app.route("/api/agents", createAgentsRoutes(deps));
   app.route("/api/fleet", createFleetRoutes(deps));
   app.route("/api/runs", createRunExportRoutes(deps));
+  if (deps.images) app.route("/api/runs", createRunImagesRoutes(deps, deps.images));
   app.route("/api/runs", createRunsRoutes(deps));
   app.route("/api/session", createSessionRoutes(deps));
   app.route("/", createLoginRoutes(deps));

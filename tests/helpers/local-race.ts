@@ -36,7 +36,15 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
         name,
         stateDir: join(dataDir, "agents", machine),
         // one llama.cpp thread: on a busy 2-core machine more threads wait on each other for seconds
-        engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, llamacppThreads: 1, ...engines },
+        engines: {
+          ollamaUrl: null,
+          openaiUrl: null,
+          ggufDir: null,
+          llamacppThreads: 1,
+          comfyuiUrl: null,
+          comfyuiCheckpoints: null,
+          ...engines,
+        },
       },
       silentLogger,
     );

@@ -32,7 +32,7 @@ describe("openDatabase", () => {
       )
       .pluck()
       .all();
-    expect(tables).toEqual(["agents", "events", "lanes", "results", "runs"]);
+    expect(tables).toEqual(["agents", "checkpoints", "events", "lanes", "results", "run_images", "runs"]);
     close();
   });
 });
