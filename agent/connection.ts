@@ -19,6 +19,7 @@ import {
   type ModelPullProgress,
   raceToAgentSchema,
 } from "../coordinator/protocol/messages.ts";
+import { encodePreviewFrame } from "../coordinator/protocol/preview-frame.ts";
 import { agentClockNow } from "./agent-clock.ts";
 import { heartbeatWebSocket } from "./heartbeat-web-socket.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
@@ -27,6 +28,8 @@ import { uploadImage } from "./upload-image.ts";
 
 /** A job's unacknowledged events kept in memory before they move to disk. */
 export const outboxMemoryBytes = 4 * 1024 * 1024;
+/** Bytes queued on a race socket above which live previews are dropped rather than sent. */
+export const previewBacklogBytes = 256 * 1024;
 /** How long a race socket may stay down before a job's kept events move to disk. */
 export const reconnectWindowMs = 30_000;
 
@@ -173,6 +176,11 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
           live: (pass, stats) => {
             if (link.socket.readyState === WebSocket.OPEN)
               send({ type: "job-live", job_id: job.job_id, ...pass, stats });
+          },
+          // volatile and binary: dropped while the socket is closed or backed up
+          preview: (pass, preview) => {
+            if (link.socket.readyState !== WebSocket.OPEN || link.socket.bufferedAmount > previewBacklogBytes) return;
+            link.socket.send(encodePreviewFrame({ id: job.job_id, ...pass, ...preview }));
           },
           image: (_pass, image) =>
             uploadImage({

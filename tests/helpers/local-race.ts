@@ -87,7 +87,8 @@ export async function startLocalRace(options: { agentNames: string[]; webDir?: s
       const ws = new WebSocket(`${server.url.replace("http", "ws")}/parties/race/${runId}`);
       await new Promise<void>((resolve, reject) => {
         ws.on("error", reject);
-        ws.on("message", (data) => {
+        ws.on("message", (data, isBinary) => {
+          if (isBinary) return;
           const message = raceToViewerSchema.parse(JSON.parse(String(data)));
           const done =
             (message.type === "race-snapshot" && message.state.finished_at !== null) ||

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { imageRefSchema } from "../../coordinator/protocol/image.ts";
+import { decodePreviewFrame } from "../../coordinator/protocol/preview-frame.ts";
 import { type ComfyUiStandIn, startComfyUiStandIn } from "../helpers/comfyui-stand-in.ts";
 import { encodePng } from "../helpers/encode-png.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
@@ -131,6 +133,41 @@ describe("an image race between two machines' ComfyUI in local mode", () => {
         media_type: "image/png",
         bytes: png.length,
       });
+    } finally {
+      comfyA.script = "success";
+      await race.api(`/api/runs/${run.id}/cancel`, { method: "POST" });
+      await race.raceFinished(run.id);
+    }
+  });
+
+  it("relays ComfyUI's live previews to spectators as binary frames addressed to the lane", async () => {
+    comfyA.script = "stall";
+    const run = await race.startRun({
+      workload: "image",
+      agents: ["gpu-a"],
+      model: checkpoint,
+      params: { prompt: "x", steps: 4 },
+      repeats: 1,
+    });
+    try {
+      const [lane] = (await race.getRun(run.id)).lanes;
+      const viewer = new WebSocket(`${race.server.url.replace("http", "ws")}/parties/race/${run.id}`);
+      const frame = await new Promise<Uint8Array>((resolve, reject) => {
+        viewer.on("error", reject);
+        viewer.on("message", (data, isBinary) => {
+          if (isBinary) resolve(new Uint8Array(data as Buffer));
+        });
+      });
+      viewer.close();
+      const decoded = decodePreviewFrame(frame);
+      expect(decoded.ok && decoded.frame).toMatchObject({
+        id: lane?.lane_id,
+        repeat: 0,
+        warmup: false,
+        index: 0,
+        media_type: "image/jpeg",
+      });
+      expect(decoded.ok && [...decoded.frame.bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
     } finally {
       comfyA.script = "success";
       await race.api(`/api/runs/${run.id}/cancel`, { method: "POST" });
