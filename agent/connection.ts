@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { PartySocket } from "partysocket";
 import { WebSocket } from "ws";
 import { defaultLabId } from "../coordinator/protocol/api.ts";
+import type { CheckpointSpec } from "../coordinator/protocol/checkpoint.ts";
 import type { Backends } from "../coordinator/protocol/hardware.ts";
 import type { JobSpec } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
@@ -47,6 +48,8 @@ export interface AgentConnectionOptions {
   heartbeatMs?: number;
   /** the lab room asked for this model to be pulled */
   onModelPull?(model: string): void;
+  /** the lab room asked for this checkpoint to be downloaded into ComfyUI */
+  onCheckpointSync?(checkpoint: CheckpointSpec): void;
 }
 
 export interface AgentConnection {
@@ -120,6 +123,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
       markWelcomed();
     } else if (parsed.type === "race-join") joinRace(parsed.run_id);
     else if (parsed.type === "model-pull") options.onModelPull?.(parsed.model);
+    else if (parsed.type === "checkpoint-sync") options.onCheckpointSync?.(parsed.checkpoint);
     else log.warn("the lab room refused a message", { code: parsed.code, message: parsed.message });
   });
 

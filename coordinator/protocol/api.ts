@@ -3,6 +3,7 @@
  * Times in API responses are ISO 8601 strings; inside rooms they are epoch milliseconds.
  */
 import { z } from "zod";
+import { checkpointSpecSchema } from "./checkpoint.ts";
 import { agentStatusSchema, backendKindSchema, laneStatusSchema, runStatusSchema, workloadSchema } from "./enums.ts";
 import { backendsSchema, hardwareSchema } from "./hardware.ts";
 import { jobErrorSchema, provenanceSchema } from "./job.ts";
@@ -193,6 +194,12 @@ export const labControlSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("lab-pull"), agent_ids: z.array(z.string()), model: ollamaModelNameSchema }),
   /** the latest progress of recent pulls; answered with a `ModelPullList` */
   z.object({ type: z.literal("lab-pulls") }),
+  /** send `checkpoint-sync` to each of these agents; its progress is kept like a pull's, under the checkpoint's name */
+  z.object({
+    type: z.literal("lab-checkpoint-sync"),
+    agent_ids: z.array(z.string()),
+    checkpoint: checkpointSpecSchema,
+  }),
 ]);
 export type LabControl = z.infer<typeof labControlSchema>;
 

@@ -8,7 +8,7 @@
  * socket that drops after the start).
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setImmediate as nextTick } from "node:timers/promises";
@@ -53,7 +53,8 @@ export interface ComfyUiStandIn {
   close(): Promise<void>;
 }
 
-export async function startComfyUiStandIn(): Promise<ComfyUiStandIn> {
+/** `checkpointsDir`: a models/checkpoints folder whose files the loader lists too, as ComfyUI does */
+export async function startComfyUiStandIn(options: { checkpointsDir?: string } = {}): Promise<ComfyUiStandIn> {
   const sockets = new Map<string, WebSocket>();
   const files = new Map<string, Buffer>();
   const history = new Map<string, unknown>();
@@ -171,7 +172,8 @@ export async function startComfyUiStandIn(): Promise<ComfyUiStandIn> {
     const route = `${req.method} ${url.pathname}`;
     if (route === "GET /system_stats") return json(res, 200, comfyFixture("system-stats.json"));
     if (route === "GET /object_info/CheckpointLoaderSimple") {
-      objectInfo.CheckpointLoaderSimple.input.required.ckpt_name[0] = standIn.checkpoints;
+      const files = options.checkpointsDir ? readdirSync(options.checkpointsDir).filter((f) => !f.startsWith(".")) : [];
+      objectInfo.CheckpointLoaderSimple.input.required.ckpt_name[0] = [...standIn.checkpoints, ...files];
       return json(res, 200, objectInfo);
     }
     if (route === "POST /prompt") {
