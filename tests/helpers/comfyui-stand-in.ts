@@ -47,6 +47,8 @@ export interface ComfyUiStandIn {
   checkpoints: string[];
   /** every prompt submitted, in order */
   prompts: QueuedPrompt[];
+  /** routes ("METHOD /path") that accept the request and never answer, as a hung ComfyUI does */
+  hang: Set<string>;
   /** prompt ids interrupted and deleted from the queue */
   interrupted: string[];
   deleted: string[];
@@ -68,6 +70,7 @@ export async function startComfyUiStandIn(options: { checkpointsDir?: string } =
     url: "",
     script: "success",
     checkpoints: [...initial],
+    hang: new Set(),
     prompts: [],
     interrupted: [],
     deleted: [],
@@ -170,6 +173,7 @@ export async function startComfyUiStandIn(options: { checkpointsDir?: string } =
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://stand-in");
     const route = `${req.method} ${url.pathname}`;
+    if (standIn.hang.has(route)) return;
     if (route === "GET /system_stats") return json(res, 200, comfyFixture("system-stats.json"));
     if (route === "GET /object_info/CheckpointLoaderSimple") {
       const files = options.checkpointsDir ? readdirSync(options.checkpointsDir).filter((f) => !f.startsWith(".")) : [];

@@ -22,11 +22,30 @@ export interface ComfyUiBackendOptions {
   log?: Logger;
   /** milliseconds between history polls once a socket dropped; default 500 */
   pollMs?: number;
+  /** milliseconds one HTTP request to ComfyUI may take, body included; default 30 s */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * `fetch` with a deadline per request, so a ComfyUI that accepts connections but never answers
+ * ends the lane (as unreachable, saying how long it waited) instead of holding it.
+ */
+function withRequestTimeout(fetchFn: typeof fetch, ms: number): typeof fetch {
+  return async (input, init) => {
+    const deadline = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    try {
+      return await fetchFn(input, { ...init, signal });
+    } catch (err) {
+      if (deadline.aborted && !init?.signal?.aborted) throw new Error(`no answer within ${ms / 1000} s`);
+      throw err;
+    }
+  };
 }
 
 export function createComfyUiBackend(options: ComfyUiBackendOptions): Backend {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const fetchFn = options.fetch ?? fetch;
+  const fetchFn = withRequestTimeout(options.fetch ?? fetch, options.requestTimeoutMs ?? 30_000);
   const host = toEngineHost(baseUrl);
 
   function failure(result: Exclude<GetJsonResult<unknown>, { ok: true }>, path: string): JobError {

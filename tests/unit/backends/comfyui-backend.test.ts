@@ -150,6 +150,24 @@ describe("comfyui backend", () => {
     expect(comfy.deleted).toContain(comfy.prompts[before]?.id);
   });
 
+  it.each(["GET /system_stats", "POST /prompt"])(
+    "ends a lane whose ComfyUI hangs on %s with an error naming the wait, never a hung pass",
+    async (route) => {
+      comfy.hang.add(route);
+      try {
+        const backend = createComfyUiBackend({ baseUrl: comfy.url, requestTimeoutMs: 200 });
+        const outcome = await backend.prepare(job(), signal);
+        const error = outcome.ok ? errorOf(await collectPass(outcome.job)) : outcome.error;
+        expect(error).toEqual({
+          code: "engine_unreachable",
+          message: `ComfyUI at ${comfy.url} is not reachable (no answer within 0.2 s). Start it (python main.py --listen) or pass --comfyui-url.`,
+        });
+      } finally {
+        comfy.hang.delete(route);
+      }
+    },
+  );
+
   it("finishes through /history when the socket drops after the start", async () => {
     comfy.script = "drop-socket";
     const events = await collectPass(await prepared());
