@@ -57,6 +57,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
             roomId,
             clock: systemClock,
             log,
+            agentLostMs: config.agentLostS * 1000,
             sink: { write: async (batch) => void applyRunBatch(db, batch) },
           })
         : createLabRoom({ roomId, log, sink: { write: async (change) => applyFleetChange(db, change, Date.now()) } }),

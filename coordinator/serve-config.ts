@@ -28,6 +28,12 @@ export const serveConfigSchema = z.object({
   embeddedAgent: z.boolean().default(true),
   /** folder of the built web app */
   webDir: z.string().default("web/dist"),
+  /** how long a disconnected agent has to come back before its running lanes are lost */
+  agentLostS: z.coerce
+    .number({ error: "BENCH_AGENT_LOST_S must be a number of seconds" })
+    .min(1, { error: "BENCH_AGENT_LOST_S must be 1..3600 seconds" })
+    .max(3600, { error: "BENCH_AGENT_LOST_S must be 1..3600 seconds" })
+    .default(60),
 });
 export type ServeConfig = z.infer<typeof serveConfigSchema>;
 
@@ -49,6 +55,7 @@ export function parseServeConfig(flags: ServeFlags, env: Record<string, string |
     agentKeySecret: env.BENCH_AGENT_KEY_SECRET || undefined,
     publicUrl: flags["public-url"] ?? (env.BENCH_PUBLIC_URL || undefined),
     embeddedAgent: !flags["no-agent"],
+    agentLostS: env.BENCH_AGENT_LOST_S || undefined,
   });
   return { ...config, dataDir: resolve(config.dataDir), webDir: resolve(config.webDir) };
 }

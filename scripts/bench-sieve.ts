@@ -1,16 +1,40 @@
 /**
  * `npm run bench:sieve`: times the compute backend's segmented sieve (begin -> result, as the
- * runner measures it) at 1 thread and at every thread, next to primesieve when it is installed,
- * and prints a markdown table for docs/performance.md.
+ * runner measures it) on the warm worker pool, next to primesieve when it is installed, and prints
+ * markdown tables for docs/performance.md: 1 thread and every thread per N, or with `--sweep` the
+ * threads 1, 2, 4, ..., all cores with each one's parallel efficiency. It also times the pool's
+ * start and a pass's start signal -> first sieved segment at every thread.
+ *
+ *   npm run bench:sieve -- [1e8,1e9,1e10] [--sweep] [--repeats N] [--primesieve PATH] [--worker-bundle FILE]
  */
 import { execFileSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
 import { createComputeBackend } from "../agent/backends/compute/create-compute-backend.ts";
+import type { SieveTask } from "../agent/backends/compute/run-sieve-task.ts";
+import { sieveWorkerBundleIsFresh } from "../agent/backends/compute/sieve-worker-entry.mjs";
+import { createSieveWorkerPool, spawnSieveWorkerFrom } from "../agent/backends/compute/sieve-worker-pool.ts";
+import { splitWheelRange } from "../agent/backends/compute/split-wheel-range.ts";
 import { streamPass } from "../agent/backends/stream-pass.ts";
 
-const sizes = (process.argv[2] ?? "1e8,1e9,1e10").split(",").map(Number);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    sweep: { type: "boolean", default: false },
+    repeats: { type: "string" },
+    primesieve: { type: "string", default: "primesieve" },
+    "worker-bundle": { type: "string" },
+  },
+});
+const sizes = (positionals[0] ?? (values.sweep ? "1e9,1e10" : "1e8,1e9,1e10")).split(",").map(Number);
 const cores = availableParallelism();
-const backend = createComputeBackend();
+const fixedRepeats = values.repeats === undefined ? null : Number(values.repeats);
+const repeatsFor = (n: number) => fixedRepeats ?? (n >= 1e10 ? 1 : 3);
+
+const bundle = values["worker-bundle"];
+const poolStarted = performance.now();
+const pool = createSieveWorkerPool(cores, spawnSieveWorkerFrom(bundle));
+const backend = createComputeBackend({ pool });
 
 /** Best of `repeats` wall times in seconds, from the `begin` event to the `result` event. */
 async function timeOurs(n: number, threads: number, repeats: number): Promise<number> {
@@ -39,7 +63,7 @@ function timePrimesieve(n: number, threads: number, repeats: number): number | n
   for (let r = 0; r < repeats; r++) {
     let output: string;
     try {
-      output = execFileSync("primesieve", [String(n), "--count", `--threads=${threads}`, "--time", "--quiet"], {
+      output = execFileSync(values.primesieve, [String(n), "--count", `--threads=${threads}`, "--time", "--quiet"], {
         encoding: "utf8",
       });
     } catch {
@@ -52,26 +76,74 @@ function timePrimesieve(n: number, threads: number, repeats: number): number | n
   return best;
 }
 
+/** Milliseconds from `start()` to each thread's first sieved segment (median, max over threads), best of 5. */
+async function timeFirstSegment(n: number, threads: number): Promise<{ median: number; max: number }> {
+  const tasks: SieveTask[] = splitWheelRange(n, threads).map((r) => ({
+    kind: "count",
+    algorithm: "segmented_sieve",
+    n,
+    ...r,
+  }));
+  let best = { median: Number.POSITIVE_INFINITY, max: Number.POSITIVE_INFINITY };
+  for (let r = 0; r < 5; r++) {
+    const run = pool.run(tasks);
+    await run.ready;
+    const signal = performance.timeOrigin + performance.now();
+    run.start();
+    const delays = (await run.finished).map((result) => (result.firstSegmentAt ?? Number.NaN) - signal);
+    delays.sort((a, b) => a - b);
+    const median = delays[Math.floor(delays.length / 2)] ?? Number.NaN;
+    const max = delays.at(-1) ?? Number.NaN;
+    if (max < best.max) best = { median, max };
+  }
+  return best;
+}
+
+const exp = (n: number) => n.toExponential(0).replace("+", "");
 const fmt = (s: number | null) => (s === null ? "not installed" : `${s.toFixed(3)} s`);
 const ratio = (ours: number, theirs: number | null) => (theirs === null ? "-" : `${(ours / theirs).toFixed(2)}x`);
+const efficiency = (one: number | null, t: number | null, threads: number) =>
+  one === null || t === null ? "-" : (one / (t * threads)).toFixed(2);
 
 const load = loadavg()[0]?.toFixed(2) ?? "?";
 console.log(
   `cpu: ${cpus()[0]?.model ?? "unknown"}, ${cores} logical cores, node ${process.version}, load average ${load}`,
 );
-console.log("| N | threads | bench-race-sieve | primesieve | ratio |");
-console.log("|---|---|---|---|---|");
-const speedups: string[] = [];
+// a tiny pass waits for every pool worker to be warm
+await timeOurs(1e5, cores, 1);
+const source = bundle ? `bundle ${bundle}` : sieveWorkerBundleIsFresh() ? "dist/sieve-worker.mjs" : "tsx";
+console.log(`pool: ${cores} workers (${source}) loaded and warm in ${(performance.now() - poolStarted).toFixed(0)} ms`);
+
+const threadCounts = values.sweep ? sweepThreads(cores) : [...new Set([1, cores])];
+console.log("\n| N | threads | bench-race-sieve | primesieve | ratio | efficiency ours / primesieve |");
+console.log("|---|---|---|---|---|---|");
 for (const n of sizes) {
-  const repeats = n >= 1e10 ? 1 : 3;
-  const one = await timeOurs(n, 1, repeats);
-  const all = cores > 1 ? await timeOurs(n, cores, repeats) : one;
-  const theirsOne = timePrimesieve(n, 1, repeats);
-  const theirsAll = timePrimesieve(n, cores, repeats);
-  console.log(`| ${n.toExponential(0)} | 1 | ${fmt(one)} | ${fmt(theirsOne)} | ${ratio(one, theirsOne)} |`);
-  if (cores > 1) {
-    console.log(`| ${n.toExponential(0)} | ${cores} | ${fmt(all)} | ${fmt(theirsAll)} | ${ratio(all, theirsAll)} |`);
-    speedups.push(`${n.toExponential(0)}: ${(one / all).toFixed(2)}x`);
+  const repeats = repeatsFor(n);
+  let one: number | null = null;
+  let theirsOne: number | null = null;
+  for (const threads of threadCounts) {
+    const ours = await timeOurs(n, threads, repeats);
+    const theirs = timePrimesieve(n, threads, repeats);
+    if (threads === 1) {
+      one = ours;
+      theirsOne = theirs;
+    }
+    const eff = threads === 1 ? "" : `${efficiency(one, ours, threads)} / ${efficiency(theirsOne, theirs, threads)}`;
+    console.log(`| ${exp(n)} | ${threads} | ${fmt(ours)} | ${fmt(theirs)} | ${ratio(ours, theirs)} | ${eff} |`);
   }
 }
-if (speedups.length > 0) console.log(`\n${cores}-thread speed-up over 1 thread: ${speedups.join(", ")}`);
+
+console.log("\nstart signal -> first sieved segment, warm pool (N = 1e9, best of 5):");
+for (const threads of [...new Set([1, cores])]) {
+  const { median, max } = await timeFirstSegment(1e9, threads);
+  console.log(`  ${threads} threads: median ${median.toFixed(1)} ms, slowest thread ${max.toFixed(1)} ms`);
+}
+pool.close();
+
+/** 1, 2, 4, ... up to the core count, and the core count itself. */
+function sweepThreads(all: number): number[] {
+  const counts: number[] = [];
+  for (let t = 1; t < all; t *= 2) counts.push(t);
+  counts.push(all);
+  return counts;
+}

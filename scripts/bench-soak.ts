@@ -5,14 +5,15 @@
  * come and go, and samples the server process's RSS every 10 s from /proc. Options: --minutes 10
  * (at most 30), --viewers 30. Linux only (it reads /proc).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { WebSocket } from "ws";
 import { runViewSchema } from "../coordinator/protocol/api.ts";
-import { startServeProcess } from "./start-serve-process.ts";
+import { startAgentProcess } from "./start-agent-process.ts";
+import { type ServeProcess, startServeProcess } from "./start-serve-process.ts";
 
 const { values } = parseArgs({
   options: { minutes: { type: "string", default: "10" }, viewers: { type: "string", default: "30" } },
@@ -27,15 +28,6 @@ const rssMiB = (pid: number) => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 };
-
-async function api(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`${url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${operatorKey}`, "content-type": "application/json" },
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
 
 /** spectators that watch a race until it finishes, half of them leaving and coming back midway */
 function watch(url: string, runId: string): Promise<void> {
@@ -59,17 +51,17 @@ function watch(url: string, runId: string): Promise<void> {
   return Promise.all(Array.from({ length: viewersPerRace }, (_, i) => one(i))).then(() => undefined);
 }
 
-async function raceOnce(url: string, index: number): Promise<void> {
+async function raceOnce(server: ServeProcess, index: number): Promise<void> {
   const body =
     index % 2 === 0
       ? { workload: "llm", backend: "mock", agents: names, params: { prompt: "soak", max_tokens: 100 } }
       : { workload: "compute", agents: names, params: { n: 20_000_000, threads: 1 }, repeats: 2 };
-  const { run } = (await api(url, "/api/runs", { method: "POST", body: JSON.stringify(body) })) as {
+  const { run } = (await server.api("/api/runs", { method: "POST", body: JSON.stringify(body) })) as {
     run: { id: string };
   };
-  await watch(url, run.id);
+  await watch(server.url, run.id);
   for (;;) {
-    const view = runViewSchema.parse(((await api(url, `/api/runs/${run.id}`)) as { run: unknown }).run);
+    const view = runViewSchema.parse(((await server.api(`/api/runs/${run.id}`)) as { run: unknown }).run);
     if (view.status !== "pending" && view.status !== "running") return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -80,14 +72,7 @@ async function main(): Promise<void> {
   const pid = server.child.pid ?? 0;
   const stateDir = mkdtempSync(join(os.tmpdir(), "bench-soak-agents-"));
   const agents: ChildProcess[] = names.map((name) =>
-    spawn(
-      process.execPath,
-      ["--import", "tsx", "cli.ts", "agent", "--coordinator", server.url, "--token", agentToken, "--name", name],
-      {
-        env: { ...process.env, BENCH_AGENT_STATE_DIR: join(stateDir, name) },
-        stdio: ["ignore", "ignore", "inherit"],
-      },
-    ),
+    startAgentProcess({ coordinatorUrl: server.url, agentToken, name, stateDir }),
   );
   const samples: Array<{ minute: number; rss: number }> = [];
   const started = performance.now();
@@ -98,13 +83,13 @@ async function main(): Promise<void> {
   let races = 0;
   try {
     for (;;) {
-      const online = ((await api(server.url, "/api/agents")) as { agents: Array<{ status: string }> }).agents;
+      const online = ((await server.api("/api/agents")) as { agents: Array<{ status: string }> }).agents;
       if (online.filter((a) => a.status === "online").length === names.length) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     samples.push({ minute: 0, rss: rssMiB(pid) });
     while (performance.now() - started < minutes * 60_000) {
-      await raceOnce(server.url, races);
+      await raceOnce(server, races);
       races += 1;
     }
   } finally {

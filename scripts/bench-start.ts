@@ -5,14 +5,14 @@
  * converted to room time, minus the start instant), the spread between machines in one race, and
  * the clock offsets and uncertainties the room measured. Options: --agents 3 --races 10.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type RunView, runViewSchema } from "../coordinator/protocol/api.ts";
 import { nearestRank } from "../coordinator/protocol/summary.ts";
-import { startServeProcess } from "./start-serve-process.ts";
+import { startAgentProcess } from "./start-agent-process.ts";
+import { type ServeProcess, startServeProcess } from "./start-serve-process.ts";
 
 const { values } = parseArgs({
   options: { agents: { type: "string", default: "3" }, races: { type: "string", default: "10" } },
@@ -21,23 +21,6 @@ const agentCount = Math.min(16, Number(values.agents));
 const raceCount = Math.min(100, Number(values.races));
 const operatorKey = "bench-start-operator-key-0000000";
 const agentToken = "bench-start-agent-token-00000000";
-
-function startAgentProcess(url: string, name: string, stateDir: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    ["--import", "tsx", "cli.ts", "agent", "--coordinator", url, "--token", agentToken, "--name", name],
-    { env: { ...process.env, BENCH_AGENT_STATE_DIR: join(stateDir, name) }, stdio: ["ignore", "ignore", "inherit"] },
-  );
-}
-
-async function api(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`${url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${operatorKey}`, "content-type": "application/json" },
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
 
 async function waitFor<T>(what: string, read: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
   const deadline = performance.now() + timeoutMs;
@@ -49,8 +32,8 @@ async function waitFor<T>(what: string, read: () => Promise<T | null>, timeoutMs
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function race(url: string, names: string[]): Promise<RunView> {
-  const created = (await api(url, "/api/runs", {
+async function race(server: ServeProcess, names: string[]): Promise<RunView> {
+  const created = (await server.api("/api/runs", {
     method: "POST",
     body: JSON.stringify({
       workload: "compute",
@@ -59,7 +42,7 @@ async function race(url: string, names: string[]): Promise<RunView> {
     }),
   })) as { run: { id: string } };
   return waitFor("the race to finish", async () => {
-    const run = runViewSchema.parse(((await api(url, `/api/runs/${created.run.id}`)) as { run: unknown }).run);
+    const run = runViewSchema.parse(((await server.api(`/api/runs/${created.run.id}`)) as { run: unknown }).run);
     return run.status === "pending" || run.status === "running" ? null : run;
   });
 }
@@ -74,10 +57,10 @@ async function main(): Promise<void> {
   const server = await startServeProcess({ operatorKey, agentToken });
   const stateDir = mkdtempSync(join(os.tmpdir(), "bench-start-agents-"));
   const names = Array.from({ length: agentCount }, (_, i) => `start-${i + 1}`);
-  const agents = names.map((name) => startAgentProcess(server.url, name, stateDir));
+  const agents = names.map((name) => startAgentProcess({ coordinatorUrl: server.url, agentToken, name, stateDir }));
   try {
     await waitFor("every agent to connect", async () => {
-      const { agents: seen } = (await api(server.url, "/api/agents")) as { agents: Array<{ status: string }> };
+      const { agents: seen } = (await server.api("/api/agents")) as { agents: Array<{ status: string }> };
       return seen.filter((a) => a.status === "online").length === agentCount ? true : null;
     });
     const skews: number[] = [];
@@ -86,7 +69,7 @@ async function main(): Promise<void> {
     const offsets: number[] = [];
     let notes = 0;
     for (let i = 0; i < raceCount; i++) {
-      const run = await race(server.url, names);
+      const run = await race(server, names);
       const lanes = run.lanes.filter((lane) => lane.status === "done" && lane.start_skew_ms !== null);
       const laneSkews = lanes.map((lane) => lane.start_skew_ms ?? 0);
       skews.push(...laneSkews);

@@ -13,6 +13,8 @@ export interface ServeProcess {
   url: string;
   port: number;
   child: ChildProcess;
+  /** a call to its API as the operator; throws with the status and body unless it answers 2xx */
+  api(path: string, init?: RequestInit): Promise<unknown>;
   /** stops the server (SIGTERM, waits for its exit) and removes a temporary data dir */
   stop(): Promise<void>;
 }
@@ -43,6 +45,14 @@ export async function startServeProcess(options: {
     },
   );
   const url = `http://127.0.0.1:${port}`;
+  const api = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${options.operatorKey}`, "content-type": "application/json" },
+    });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<unknown>;
+  };
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -57,7 +67,7 @@ export async function startServeProcess(options: {
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, port, child, stop };
+    if (ok) return { url, port, child, api, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();

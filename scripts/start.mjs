@@ -1,5 +1,6 @@
-// `npm start`: installs dependencies when missing, builds the web app when stale, then starts
-// local mode (API + rooms + web + embedded agent). Extra arguments go to `bench-race serve`.
+// `npm start`: installs dependencies when missing, builds the web app and the compiled sieve worker
+// when stale, then starts local mode (API + rooms + web + embedded agent). Extra arguments go to
+// `bench-race serve`.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -26,8 +27,10 @@ function installIfNeeded() {
 
 installIfNeeded();
 const { ensureWebBuild } = await import("./ensure-web-build.mjs");
+const { ensureSieveWorker } = await import("./ensure-sieve-worker.mjs");
 try {
   ensureWebBuild();
+  await ensureSieveWorker({ log: (line) => process.stdout.write(`${line}\n`) });
 } catch (err) {
   process.stderr.write(`bench-race: ${err.message}\n`);
   process.exit(1);

@@ -14,9 +14,14 @@ import { silentLogger } from "../../coordinator/protocol/logger.ts";
 import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { parseServeConfig } from "../../coordinator/serve-config.ts";
 
-export async function startLocalRace(options: { agentNames: string[]; webDir?: string }) {
+export async function startLocalRace(options: {
+  agentNames: string[];
+  webDir?: string;
+  /** serve's environment (BENCH_AGENT_LOST_S, ...) */
+  env?: Record<string, string>;
+}) {
   const dataDir = mkdtempSync(join(os.tmpdir(), "bench-race-test-"));
-  const config = { ...parseServeConfig({ port: "0", "data-dir": dataDir, "no-agent": true }, {}) };
+  const config = { ...parseServeConfig({ port: "0", "data-dir": dataDir, "no-agent": true }, options.env ?? {}) };
   const server = await startLocal(options.webDir ? { ...config, webDir: options.webDir } : config, silentLogger);
   const agents: RunningAgent[] = [];
   /**

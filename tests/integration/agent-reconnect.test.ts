@@ -1,23 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
-import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
-
-/** Resolves when a spectator of the race sees the first progress event. */
-async function firstProgress(serverUrl: string, runId: string): Promise<void> {
-  const viewer = new WebSocket(`${serverUrl.replace("http", "ws")}/parties/race/${runId}`);
-  await new Promise<void>((resolve) => {
-    viewer.on("message", (data) => {
-      const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-      const progressed =
-        message.type === "race-delta" &&
-        message.events.some((e) => e.event.type === "lane-event" && e.event.event.type === "job-progress");
-      if (progressed) resolve();
-    });
-  });
-  viewer.close();
-}
+import { waitForProgress } from "../helpers/wait-for-progress.ts";
 
 const longCount = { algorithm: "simple_sieve", n: 400_000_000, progress_interval_s: 0.05 };
 
@@ -35,7 +19,7 @@ describe("an agent whose sockets drop in the middle of a race", () => {
       params: longCount,
     });
 
-    await firstProgress(race.server.url, run.id);
+    await waitForProgress(race.server.url, run.id);
     race.server.host.closeAll();
     await race.raceFinished(run.id);
 
@@ -63,7 +47,7 @@ describe("an agent stopped in the middle of a race", () => {
 
   it("says so before it hangs up: its lane fails as agent_stopped", async () => {
     const run = await race.startRun({ workload: "compute", agents: ["lab-1"], params: longCount });
-    await firstProgress(race.server.url, run.id);
+    await waitForProgress(race.server.url, run.id);
     await race.agents[0]?.close();
     await race.raceFinished(run.id);
 
@@ -81,7 +65,7 @@ describe("an agent that crashes and restarts in the middle of a race", () => {
 
   it("comes back to the race, and its lane fails honestly instead of waiting to be lost", async () => {
     const run = await race.startRun({ workload: "compute", agents: ["lab-1"], params: longCount });
-    await firstProgress(race.server.url, run.id);
+    await waitForProgress(race.server.url, run.id);
     race.agents[0]?.connection.close();
     await race.addAgent("lab-1");
     await race.raceFinished(run.id);

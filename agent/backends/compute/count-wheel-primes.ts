@@ -23,6 +23,8 @@ export interface WheelRange {
   toByte: number;
   /** segment size in bytes, a power of two */
   segmentBytes: number;
+  /** with a block size (fits L1), primes below blockBytes / 16 are crossed off block by block; 0 or none: whole segments */
+  blockBytes?: number;
   /** called after each segment with the wheel bytes done so far */
   onSegment?: (bytesDone: number) => void;
 }
@@ -49,6 +51,9 @@ function kernelsFor(size: number): WasmKernels {
 /** Primes above the presieved ones in the numbers of wheel bytes [fromByte, toByte), <= n. */
 export function countWheelPrimes(range: WheelRange): number {
   const { n, fromByte, toByte, segmentBytes: size } = range;
+  const block = range.blockBytes || size;
+  // a prime below block / 16 crosses off at least 128 bytes of every block: worth a visit per block
+  const smallBelow = range.blockBytes ? block / 16 : 0;
   const shift = Math.log2(size);
   const lastPresieved = presievedPrimes[presievedPrimes.length - 1] ?? 0;
   const all = listPrimes(Math.floor(Math.sqrt(n)));
@@ -63,6 +68,7 @@ export function countWheelPrimes(range: WheelRange): number {
   const seg = kernels.segment;
   const buckets = createPrimeBuckets(primes[count - 1] ?? 0, size, bucketed);
   let active = 0;
+  let small = 0;
   let total = 0;
   for (let start = fromByte, segIndex = 0; start < toByte; start += size, segIndex++) {
     const len = Math.min(size, toByte - start);
@@ -76,12 +82,16 @@ export function countWheelPrimes(range: WheelRange): number {
       const first = firstMultiple(p, start);
       if (p >= bucketFrom) buckets.add(p, first.byte - start, first.wheel, segIndex);
       else {
-        kernels.primes[active] = p;
+        kernels.quotients[active] = Math.floor(p / 30);
         kernels.positions[active] = first.byte - start;
         kernels.wheels[active] = ((bitOfResidue[p % 30] ?? 0) << 3) | first.wheel;
       }
     }
-    kernels.sieveSegment(len, Math.min(active, count - bucketed));
+    const scanned = Math.min(active, count - bucketed);
+    while (small < scanned && (primes[small] ?? 0) < smallBelow) small++;
+    // the dense crossings of small primes stay in L1: all of them over one block, then the next
+    for (let from = 0; from < len; from += block) kernels.sieveSegment(from, Math.min(from + block, len), 0, small);
+    kernels.sieveSegment(0, len, small, scanned);
     buckets.sieveSegment(seg, len, segIndex, shift);
     const lastByte = Math.floor(n / 30);
     if (lastByte >= start && lastByte < end) {

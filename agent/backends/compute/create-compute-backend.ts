@@ -8,26 +8,35 @@ import { type ComputeParams, computeParamsSchema, dragRaceDefaults } from "../..
 import type { JobErrorCode } from "../../../coordinator/protocol/job.ts";
 import type { Backend, EngineInfo, WorkloadEvent } from "../backend.ts";
 import type { SieveTask } from "./run-sieve-task.ts";
+import { sieveKernelHash } from "./sieve-worker-entry.mjs";
+import { createSieveWorkerPool, type SieveWorkerPool } from "./sieve-worker-pool.ts";
 import { splitWheelRange } from "./split-wheel-range.ts";
-import { startSieveWorkers } from "./start-sieve-workers.ts";
 import { toComputeMetrics } from "./to-compute-metrics.ts";
 
-/** engine name and version in probes and provenance */
+/** engine name in probes and provenance */
 export const computeEngine = "bench-race-sieve";
-export const computeEngineVersion = "1";
 
 export interface ComputeBackendOptions {
-  /** worker threads when a job does not say; default: every logical core */
+  /** worker threads when a job does not say, and warm workers kept; default: every logical core */
   cpuCount?: number;
+  /** the workers to run on; default: one pool per process, shared by the agents in it */
+  pool?: SieveWorkerPool;
 }
 
+/** agents in one process share the machine's cores, so they share one pool of warm workers */
+let processPool: SieveWorkerPool | null = null;
+
 export function createComputeBackend(options: ComputeBackendOptions = {}): Backend {
-  const defaultThreads = options.cpuCount ?? availableParallelism();
+  const cores = availableParallelism();
+  const defaultThreads = options.cpuCount ?? cores;
+  processPool ??= options.pool ? null : createSieveWorkerPool(defaultThreads);
+  const pool = options.pool ?? (processPool as SieveWorkerPool);
   // every worker is a V8 isolate (tens of MB): more than a few per core only costs memory
-  const maxThreads = Math.max(4, 4 * availableParallelism());
+  const maxThreads = Math.max(4, 4 * cores);
+  const engine: EngineInfo = { ...computeEngineInfo, engine_version: sieveKernelHash() };
   return {
     kind: "compute",
-    probe: async () => ({ reachable: true, version: `${computeEngine} ${computeEngineVersion}`, models: [] }),
+    probe: async () => ({ reachable: true, version: `${computeEngine} ${engine.engine_version}`, models: [] }),
     async prepare(job) {
       const parsed = computeParamsSchema.safeParse(job.params);
       if (!parsed.success) {
@@ -46,8 +55,8 @@ export function createComputeBackend(options: ComputeBackendOptions = {}): Backe
       return {
         ok: true,
         job: {
-          engine: computeEngineInfo,
-          run: (_pass, signal) => runComputeJob(params, threads, signal),
+          engine,
+          run: (_pass, signal) => runComputeJob(pool, params, threads, cores, signal),
           dispose: async () => {},
         },
       };
@@ -57,7 +66,7 @@ export function createComputeBackend(options: ComputeBackendOptions = {}): Backe
 
 const computeEngineInfo: EngineInfo = {
   engine: computeEngine,
-  engine_version: computeEngineVersion,
+  engine_version: null,
   model_digest: null,
   remote_engine: false,
   engine_host: null,
@@ -68,17 +77,23 @@ const cancelled: WorkloadEvent = {
   error: { code: "cancelled", message: "The compute job was cancelled; its worker threads were stopped." },
 };
 
-async function* runComputeJob(params: ComputeParams, threads: number, signal: AbortSignal) {
+async function* runComputeJob(
+  pool: SieveWorkerPool,
+  params: ComputeParams,
+  threads: number,
+  cores: number,
+  signal: AbortSignal,
+) {
   if (signal.aborted) {
     yield cancelled;
     return;
   }
   const tasks = planTasks(params, threads);
-  const workers = startSieveWorkers(tasks);
+  const workers = pool.run(tasks);
   const aborted = new Promise<"aborted">((resolve) => {
     signal.addEventListener("abort", () => resolve("aborted"), { once: true });
   });
-  const stopOnAbort = () => workers.terminate();
+  const stopOnAbort = () => workers.cancel();
   signal.addEventListener("abort", stopOnAbort, { once: true });
   try {
     const loaded = await Promise.race([workers.ready.then(() => "ready" as const), aborted]);
@@ -104,7 +119,7 @@ async function* runComputeJob(params: ComputeParams, threads: number, signal: Ab
         yield progressEvent(params, workers.progress(), tasks);
         continue;
       }
-      yield { type: "result", metrics: toComputeMetrics(params, next.results) } satisfies WorkloadEvent;
+      yield { type: "result", metrics: toComputeMetrics(params, next.results, cores) } satisfies WorkloadEvent;
       return;
     }
   } catch (error) {
@@ -113,7 +128,7 @@ async function* runComputeJob(params: ComputeParams, threads: number, signal: Ab
       yield errorEvent("engine_error", `The sieve failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     signal.removeEventListener("abort", stopOnAbort);
-    workers.terminate();
+    workers.cancel();
   }
 }
 

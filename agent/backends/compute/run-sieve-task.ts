@@ -22,6 +22,8 @@ export interface SieveTaskResult {
   passes: number;
   /** drag race only: milliseconds the passes took, measured by the worker itself; 0 for a count */
   passesMs: number;
+  /** when the first segment (or progress step) was done: performance.timeOrigin + now(), ms; null if none */
+  firstSegmentAt?: number | null;
 }
 
 /** The primes the wheel kernel never sees: 2, 3, 5 and the pre-sieved ones. */
@@ -60,12 +62,14 @@ const warmUpN: Record<ComputeAlgorithm, number> = {
 };
 
 /**
- * Runs a small count so the JIT compiles the hot loops before the measured pass, the way an
- * ahead-of-time compiled engine starts with them compiled.
+ * Runs a small count of every algorithm so the JIT compiles the hot loops (and the kernels build
+ * their pre-sieve patterns) before any measured pass, the way an ahead-of-time compiled engine
+ * starts with them compiled.
  */
-export function warmUpSieve(algorithm: ComputeAlgorithm): void {
-  const n = warmUpN[algorithm];
-  countOnce(algorithm, n, 0, Math.floor(n / 30) + 1, () => {});
+export function warmUpSieve(): void {
+  for (const [algorithm, n] of Object.entries(warmUpN) as [ComputeAlgorithm, number][]) {
+    countOnce(algorithm, n, 0, Math.floor(n / 30) + 1, () => {});
+  }
 }
 
 function countOnce(

@@ -1,19 +1,21 @@
 /**
- * Worker-thread entry: reports `ready` once loaded and warmed up, waits for `start` so that start-up stays out
- * of the measured time, runs its task, and posts the result. Progress goes into a shared
+ * Worker-thread entry of the sieve pool: warms up every algorithm, reports `ready`, then runs one
+ * task per `run` message for as long as the pool keeps it. Progress goes into a shared
  * Float64Array slot that the backend reads at its own pace, so no message per segment.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { runSieveTask, type SieveTask, type SieveTaskResult, warmUpSieve } from "./run-sieve-task.ts";
 
-export interface SieveWorkerData {
+/** A message from the pool to a worker: run `task` now. */
+export interface SieveWorkerRequest {
+  type: "run";
   task: SieveTask;
   /** Float64Array buffer: slot `slot` holds this worker's fraction done, 0..1 */
   progress: SharedArrayBuffer;
   slot: number;
 }
 
-/** Messages from a sieve worker to the backend. */
+/** Messages from a sieve worker to the pool. */
 export type SieveWorkerMessage =
   | { type: "ready" }
   | { type: "done"; result: SieveTaskResult }
@@ -21,19 +23,20 @@ export type SieveWorkerMessage =
 
 const port = parentPort;
 if (port) {
-  const data = workerData as SieveWorkerData;
-  const progress = new Float64Array(data.progress);
   const post = (message: SieveWorkerMessage) => port.postMessage(message);
-  port.once("message", () => {
+  port.on("message", (request: SieveWorkerRequest) => {
+    const progress = new Float64Array(request.progress);
+    let firstSegmentAt: number | null = null;
     try {
-      const result = runSieveTask(data.task, (fraction) => {
-        progress[data.slot] = fraction;
+      const result = runSieveTask(request.task, (fraction) => {
+        firstSegmentAt ??= performance.timeOrigin + performance.now();
+        progress[request.slot] = fraction;
       });
-      post({ type: "done", result });
+      post({ type: "done", result: { ...result, firstSegmentAt } });
     } catch (error) {
       post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
     }
   });
-  warmUpSieve(data.task.algorithm);
+  warmUpSieve();
   post({ type: "ready" });
 }

@@ -1,10 +1,13 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import type { WorkloadEvent } from "../../../agent/backends/backend.ts";
 import { createComputeBackend } from "../../../agent/backends/compute/create-compute-backend.ts";
+import { sieveKernelHash } from "../../../agent/backends/compute/sieve-worker-entry.mjs";
 import { streamPass } from "../../../agent/backends/stream-pass.ts";
 import { knownPrimeCounts } from "../../../coordinator/protocol/compute.ts";
 
 const backend = createComputeBackend({ cpuCount: 2 });
+const cores = availableParallelism();
 
 /** Every event of one pass; `onEvent` may abort. */
 async function collect(params: Record<string, unknown>, onEvent?: (e: WorkloadEvent, abort: () => void) => void) {
@@ -22,10 +25,12 @@ const terminal = (events: WorkloadEvent[]) => events.filter((e) => e.type === "r
 describe("compute backend", () => {
   it("probes as reachable and names its engine", async () => {
     const probe = await backend.probe(new AbortController().signal);
-    expect(probe).toEqual({ reachable: true, version: "bench-race-sieve 1", models: [] });
+    expect(probe).toEqual({ reachable: true, version: `bench-race-sieve ${sieveKernelHash()}`, models: [] });
+    expect(sieveKernelHash()).toMatch(/^[0-9a-f]{12}$/);
     const prepared = await backend.prepare({ model: null, params: { n: 100 } }, new AbortController().signal);
     expect(prepared.ok && prepared.job.engine).toMatchObject({
       engine: "bench-race-sieve",
+      engine_version: sieveKernelHash(),
       remote_engine: false,
     });
   });
@@ -43,6 +48,11 @@ describe("compute backend", () => {
             threads_used: threads,
             primes_found: 50847534,
             verified: true,
+            ...(threads > cores
+              ? {
+                  note: `${threads} threads on ${cores} logical cores: the threads beyond the cores take turns on them`,
+                }
+              : {}),
           },
         },
       ]);

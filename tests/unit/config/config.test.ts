@@ -28,6 +28,12 @@ describe("serve config", () => {
     expect(() => parseServeConfig({}, { BENCH_OPERATOR_KEY: "short" })).toThrow(
       "BENCH_OPERATOR_KEY must be at least 16",
     );
+    expect(() => parseServeConfig({}, { BENCH_AGENT_LOST_S: "0" })).toThrow("BENCH_AGENT_LOST_S must be 1..3600");
+  });
+
+  it("gives a disconnected agent 60 s to come back unless BENCH_AGENT_LOST_S says otherwise", () => {
+    expect(parseServeConfig({}, {}).agentLostS).toBe(60);
+    expect(parseServeConfig({}, { BENCH_AGENT_LOST_S: "2.5" }).agentLostS).toBe(2.5);
   });
 });
 
