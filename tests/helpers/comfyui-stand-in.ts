@@ -30,7 +30,17 @@ export const readFrames = (name: string): RecordedFrame[] =>
     .map((line) => JSON.parse(line) as RecordedFrame);
 
 /** What the next prompt does: replay a fixture, stall after its frames, or drop the socket after the start. */
-export type StandInScript = "success" | "error-oom" | "error-no-kernel" | "stall" | "drop-socket" | "hang-queued";
+export type StandInScript =
+  | "success"
+  | "error-oom"
+  | "error-no-kernel"
+  | "stall"
+  | "drop-socket"
+  | "hang-queued"
+  /** the executed message names a file outside ComfyUI's output folder */
+  | "bad-filename"
+  /** POST /prompt answers 200 without a prompt id */
+  | "bad-prompt-reply";
 
 interface QueuedPrompt {
   id: string;
@@ -120,18 +130,21 @@ export async function startComfyUiStandIn(options: { checkpointsDir?: string } =
       stall: "ws-stall.ndjson",
       "drop-socket": "ws-success.ndjson",
       "hang-queued": "ws-stall.ndjson",
+      "bad-filename": "ws-success.ndjson",
+      "bad-prompt-reply": "ws-success.ndjson",
     };
     const filename = prompt.script === "success" || prompt.script === "drop-socket" ? writeImage(prompt) : null;
     for (const frame of readFrames(fixtureOf[prompt.script])) {
       if (stopped) break;
       const type = frame.kind === "text" ? frame.data.type : "binary";
+      const named = prompt.script === "bad-filename" ? "../../../etc/passwd" : filename;
       const patched =
-        type === "executed" && filename && frame.kind === "text"
+        type === "executed" && named && frame.kind === "text"
           ? {
               ...frame,
               data: {
                 ...frame.data,
-                data: { ...frame.data.data, output: { images: [{ filename, subfolder: "", type: "output" }] } },
+                data: { ...frame.data.data, output: { images: [{ filename: named, subfolder: "", type: "output" }] } },
               },
             }
           : frame;
@@ -185,6 +198,7 @@ export async function startComfyUiStandIn(options: { checkpointsDir?: string } =
       const checkpoint = String(workflow?.["4"]?.inputs?.ckpt_name ?? "");
       if (!standIn.checkpoints.includes(checkpoint))
         return json(res, 400, comfyFixture("prompt-missing-checkpoint.json").replace("CHECKPOINT", checkpoint));
+      if (standIn.script === "bad-prompt-reply") return json(res, 200, { number: 0, node_errors: {} });
       const prompt: QueuedPrompt = { id: randomUUID(), clientId: String(clientId), workflow, script: standIn.script };
       standIn.prompts.push(prompt);
       json(res, 200, comfyFixture("prompt-reply.json").replace("PROMPT_ID", prompt.id));

@@ -168,6 +168,20 @@ describe("comfyui backend", () => {
     },
   );
 
+  it.each([
+    ["bad-filename", "a file name that is not a plain image name"],
+    ["bad-prompt-reply", "POST /prompt in an unexpected shape"],
+  ] as const)(
+    "ends a pass whose ComfyUI answers malformed (%s) with stream_error and fetches nothing",
+    async (script, what) => {
+      comfy.script = script;
+      const events = await collectPass(await prepared());
+      expect(errorOf(events)?.code).toBe("stream_error");
+      expect(errorOf(events)?.message).toContain(what);
+      expect(events.filter((e) => e.type === "image")).toEqual([]);
+    },
+  );
+
   it("finishes through /history when the socket drops after the start", async () => {
     comfy.script = "drop-socket";
     const events = await collectPass(await prepared());
