@@ -218,6 +218,17 @@ export async function startComfyUiStandIn(options: { checkpointsDir?: string } =
       res.writeHead(200, { "content-type": "image/png", "content-length": file.length });
       return res.end(file);
     }
+    if (route === "GET /queue") {
+      const entry = (p: QueuedPrompt, i: number) => [i, p.id, p.workflow, { client_id: p.clientId }, ["9"]];
+      const pending = [
+        ...queue,
+        ...standIn.prompts.filter((p) => p.script === "hang-queued" && !standIn.deleted.includes(p.id)),
+      ];
+      return json(res, 200, {
+        queue_running: running ? [entry(running.prompt, 0)] : [],
+        queue_pending: pending.map((p, i) => entry(p, i + 1)),
+      });
+    }
     if (route === "POST /interrupt") {
       const { prompt_id: id } = await body(req);
       if (running && (id === undefined || id === running.prompt.id)) {

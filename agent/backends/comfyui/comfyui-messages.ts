@@ -14,6 +14,12 @@ export const comfyFileSchema = z.object({
 });
 export type ComfyFile = z.infer<typeof comfyFileSchema>;
 
+/** `GET /queue`: entries are `[number, prompt_id, prompt, extra_data, outputs_to_execute]`. */
+export const queueSchema = z.object({
+  queue_running: z.array(z.array(z.unknown())),
+  queue_pending: z.array(z.array(z.unknown())),
+});
+
 export const promptReplySchema = z.object({ prompt_id: z.string().min(1), number: z.number().optional() });
 
 const promptData = { prompt_id: z.string() };

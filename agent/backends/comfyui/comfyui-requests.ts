@@ -8,7 +8,7 @@ import type { JobError } from "../../../coordinator/protocol/job.ts";
 import { fetchFailureReason } from "../fetch-failure-reason.ts";
 import { saveNodeId, type WorkflowNode } from "./build-txt2img-workflow.ts";
 import { classifyComfyError, comfyMalformed, comfyUnreachable, promptRefusal } from "./comfyui-job-errors.ts";
-import { type ComfyFile, checkedFile, historySchema, promptReplySchema } from "./comfyui-messages.ts";
+import { type ComfyFile, checkedFile, historySchema, promptReplySchema, queueSchema } from "./comfyui-messages.ts";
 
 const json = { "content-type": "application/json" };
 
@@ -103,8 +103,20 @@ export async function fetchComfyImage(
   return { ok: true, media_type, bytes, width: png?.width ?? null, height: png?.height ?? null };
 }
 
-/** Stops a prompt: interrupts it if it is the one running and deletes it if it still waits in the queue. */
+/**
+ * Stops a prompt: `GET /queue` says whether it runs or waits; a running one is interrupted, a
+ * waiting one deleted from the queue, so another client's running prompt is never interrupted
+ * (older ComfyUI versions interrupt whatever runs, whatever the body names). When the queue cannot
+ * be read, both are sent.
+ */
 export async function interruptPrompt(fetchFn: typeof fetch, baseUrl: string, promptId: string): Promise<void> {
+  const queue = await fetchFn(`${baseUrl}/queue`, { signal: AbortSignal.timeout(2_000) })
+    .then((r) => r.json())
+    .then((body: unknown) => queueSchema.parse(body))
+    .catch(() => null);
+  const holds = (list: unknown[][] | undefined) => list?.some((entry) => entry[1] === promptId) ?? false;
+  const running = queue === null || holds(queue.queue_running);
+  const waiting = queue === null || holds(queue.queue_pending);
   const post = (path: string, body: unknown) =>
     fetchFn(`${baseUrl}${path}`, {
       method: "POST",
@@ -114,7 +126,10 @@ export async function interruptPrompt(fetchFn: typeof fetch, baseUrl: string, pr
     })
       .then((r) => r.body?.cancel())
       .catch(() => {});
-  await Promise.all([post("/interrupt", { prompt_id: promptId }), post("/queue", { delete: [promptId] })]);
+  await Promise.all([
+    running ? post("/interrupt", { prompt_id: promptId }) : null,
+    waiting ? post("/queue", { delete: [promptId] }) : null,
+  ]);
 }
 
 function tooLarge(filename: string, bytes: number): JobError {

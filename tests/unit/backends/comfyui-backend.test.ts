@@ -126,7 +126,7 @@ describe("comfyui backend", () => {
     expect(errorOf(events)?.message).toContain(hint);
   });
 
-  it("interrupts the running prompt and deletes it from the queue on cancel", async () => {
+  it("interrupts its own running prompt on cancel, and only that", async () => {
     comfy.script = "stall";
     const before = comfy.prompts.length;
     const events = await collectPass(await prepared(), (event, abort) => {
@@ -135,7 +135,7 @@ describe("comfyui backend", () => {
     const id = comfy.prompts[before]?.id;
     expect(errorOf(events)?.code).toBe("cancelled");
     expect(comfy.interrupted).toContain(id);
-    expect(comfy.deleted).toContain(id);
+    expect(comfy.deleted).not.toContain(id);
   });
 
   it("ends an image that never starts after image_timeout_s with engine_timeout, removing it from the queue", async () => {
@@ -148,6 +148,7 @@ describe("comfyui backend", () => {
         "Image 1 did not finish within 1 s; ComfyUI was told to stop it. Raise image_timeout_s, or lower steps or the size.",
     });
     expect(comfy.deleted).toContain(comfy.prompts[before]?.id);
+    expect(comfy.interrupted).not.toContain(comfy.prompts[before]?.id);
   });
 
   it.each(["GET /system_stats", "POST /prompt"])(
