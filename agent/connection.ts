@@ -10,6 +10,7 @@ import { WebSocket } from "ws";
 import { defaultLabId } from "../coordinator/protocol/api.ts";
 import type { CheckpointSpec } from "../coordinator/protocol/checkpoint.ts";
 import type { Backends } from "../coordinator/protocol/hardware.ts";
+import { maxPreviewBytes } from "../coordinator/protocol/image.ts";
 import type { JobSpec } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import {
@@ -181,9 +182,10 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
             if (link.socket.readyState === WebSocket.OPEN)
               send({ type: "job-live", job_id: job.job_id, ...pass, stats });
           },
-          // volatile and binary: dropped while the socket is closed or backed up
+          // volatile and binary: dropped while the socket is closed or backed up, or when over the rooms' limit
           preview: (pass, preview) => {
             if (link.socket.readyState !== WebSocket.OPEN || link.socket.bufferedAmount > previewBacklogBytes) return;
+            if (preview.bytes.length > maxPreviewBytes) return;
             link.socket.send(encodePreviewFrame({ id: job.job_id, ...pass, ...preview }));
           },
           image: (_pass, image) =>
