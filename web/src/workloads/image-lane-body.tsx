@@ -57,6 +57,12 @@ export function ImageLaneBody(props: LaneBodyProps) {
         <Show when={passLabel(props.lane, props.repeats, props.warmup)}>{(text) => <> · {text()}</>}</Show>
       </p>
 
+      <Show when={props.lane.lines.length > 0}>
+        <pre class="lane-log" data-testid="lane-log">
+          <For each={props.lane.lines.slice(-3)}>{(line) => <div>{line}</div>}</For>
+        </pre>
+      </Show>
+
       <Show when={props.preview}>
         {(url) => <img class="image-preview" data-testid="image-preview" src={url()} alt="live preview" />}
       </Show>
