@@ -8,18 +8,17 @@ import { join, relative } from "node:path";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { WebSocketServer } from "ws";
 import { applyFleetChange, isAgentRevoked, markAllAgentsOffline } from "../db/agents.ts";
 import { openDatabase } from "../db/client.ts";
+import { parseDatabaseUrl } from "../db/database-url.ts";
 import { applyRunBatch, liveRunsOfAgent, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
-import { ApiError } from "./api/api-error.ts";
 import { createApi } from "./api/create-api.ts";
 import { createImageStore } from "./api/image-store.ts";
 import type { RoomClient } from "./api/room-client.ts";
+import { roomReplyOrThrow } from "./api/room-reply-or-throw.ts";
 import { createNodeRoomHost, type NodeRoomHost, roomSocketServerOptions } from "./hosts/node.ts";
 import { loadSecret } from "./load-secret.ts";
-import { apiErrorSchema } from "./protocol/api.ts";
 import { appVersion } from "./protocol/app-version.ts";
 import type { Logger } from "./protocol/logger.ts";
 import { createLabRoom } from "./room/lab-room.ts";
@@ -37,7 +36,7 @@ export interface LocalServer {
 }
 
 export async function startLocal(config: ServeConfig, log: Logger): Promise<LocalServer> {
-  const database = openDatabase(join(config.dataDir, "bench-race.db"));
+  const database = openDatabase(parseDatabaseUrl(config.databaseUrl, config.dataDir, config.databaseAuthToken));
   const { db } = database;
   markAllAgentsOffline(db);
   const interrupted = markUnfinishedRunsInterrupted(db, Date.now());
@@ -63,15 +62,8 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
         : createLabRoom({ roomId, log, sink: { write: async (change) => applyFleetChange(db, change, Date.now()) } }),
   });
   const rooms: RoomClient = {
-    async post(party: "race" | "lab", roomId: string, body: unknown) {
-      const reply = await host.control(party, roomId, body);
-      if (reply.status < 400) return reply.body;
-      const refusal = apiErrorSchema.safeParse(reply.body);
-      const { code, message } = refusal.success
-        ? refusal.data.error
-        : { code: "room_refused", message: `The ${party} room refused the request.` };
-      throw new ApiError(reply.status as ContentfulStatusCode, code, message);
-    },
+    post: async (party: "race" | "lab", roomId: string, body: unknown) =>
+      roomReplyOrThrow(party, await host.control(party, roomId, body)),
   };
 
   const app = new Hono();

@@ -28,6 +28,18 @@ export const serveConfigSchema = z.object({
   embeddedAgent: z.boolean().default(true),
   /** folder of the built web app */
   webDir: z.string().default("web/dist"),
+  /** cloud mode: the API and database only, for rooms hosted on PartyKit */
+  cloud: z.boolean().default(false),
+  /** cloud mode: where the rooms are (the PartyKit deployment or `partykit dev`) */
+  roomsUrl: z.url({ error: "BENCH_ROOMS_URL must be a URL like https://bench-race.you.partykit.dev" }).optional(),
+  /** cloud mode: the secret rooms and API share for control and sinks */
+  sinkSecret: z.string().min(32, { error: "BENCH_SINK_SECRET must be at least 32 characters" }).optional(),
+  /** DATABASE_URL: unset for SQLite in the data dir, file:PATH or libsql://HOST for libSQL (db/database-url.ts) */
+  databaseUrl: z.string().optional(),
+  /** DATABASE_AUTH_TOKEN: the managed libSQL database's token */
+  databaseAuthToken: z.string().optional(),
+  /** how log lines look: text for a terminal, json (one object a line) for a service */
+  logFormat: z.enum(["text", "json"], { error: "BENCH_LOG_FORMAT must be text or json" }).default("text"),
   /** how long a disconnected agent has to come back before its running lanes are lost */
   agentLostS: z.coerce
     .number({ error: "BENCH_AGENT_LOST_S must be a number of seconds" })
@@ -43,6 +55,7 @@ export interface ServeFlags {
   "data-dir"?: string;
   "public-url"?: string;
   "no-agent"?: boolean;
+  cloud?: boolean;
 }
 
 export function parseServeConfig(flags: ServeFlags, env: Record<string, string | undefined>): ServeConfig {
@@ -54,8 +67,19 @@ export function parseServeConfig(flags: ServeFlags, env: Record<string, string |
     agentToken: env.BENCH_AGENT_TOKEN || undefined,
     agentKeySecret: env.BENCH_AGENT_KEY_SECRET || undefined,
     publicUrl: flags["public-url"] ?? (env.BENCH_PUBLIC_URL || undefined),
-    embeddedAgent: !flags["no-agent"],
+    embeddedAgent: !flags["no-agent"] && !flags.cloud,
+    cloud: flags.cloud ?? false,
+    roomsUrl: env.BENCH_ROOMS_URL || undefined,
+    sinkSecret: env.BENCH_SINK_SECRET || undefined,
+    logFormat: env.BENCH_LOG_FORMAT || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
     agentLostS: env.BENCH_AGENT_LOST_S || undefined,
   });
+  if (config.cloud && (!config.roomsUrl || !config.sinkSecret)) {
+    throw new Error(
+      "serve --cloud needs BENCH_ROOMS_URL (the PartyKit URL of the rooms) and BENCH_SINK_SECRET (the same secret the rooms have); see docs/deploy.md.",
+    );
+  }
   return { ...config, dataDir: resolve(config.dataDir), webDir: resolve(config.webDir) };
 }

@@ -1,15 +1,17 @@
 /**
- * Adapts a room core to a PartyKit party: sockets become `RoomConnection`s, control messages from
- * the API arrive as authenticated POSTs, and the sinks write to the API over HTTP with a shared
- * secret. Environment (partykit.json `vars` or `--var`): BENCH_AGENT_KEY_SECRET (the API's, so agent
- * keys check out here), BENCH_API_URL, BENCH_SINK_SECRET. Revocations live in the API's database,
- * which rooms here do not read yet: a revoked agent is refused by the API, not yet by these rooms.
+ * Adapts a room core to a PartyKit party: sockets become `RoomConnection`s (one per connection id,
+ * since the cores compare connections by identity), control messages from the API arrive as POSTs
+ * with the sink secret, the sinks write to the API over HTTP with that secret, and room state
+ * lives in the Durable Object's storage. Environment (`--var` under `partykit dev`, secrets when
+ * deployed): BENCH_AGENT_KEY_SECRET (the API's, so agent keys check out here), BENCH_API_URL,
+ * BENCH_SINK_SECRET. Revocations live in the API's database, which rooms here do not read: a
+ * revoked agent is refused by the API and its open lanes are ended by the API's control message.
  */
 import type * as Party from "partykit/server";
 import { createLogger, type Logger } from "../protocol/logger.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
 import { type AgentCheck, authorizeConnection, type PartyName } from "../room/authorize-connection.ts";
-import type { ConnectionRole, Room, RoomConnection } from "../room/ports.ts";
+import type { ConnectionRole, Room, RoomConnection, RoomStorage } from "../room/ports.ts";
 
 export interface PartyEnv {
   agentKeySecret: string;
@@ -22,7 +24,7 @@ export function readPartyEnv(env: Record<string, unknown>): PartyEnv {
     const value = env[name];
     if (typeof value !== "string" || value === "") {
       throw new Error(
-        `${name} is not set: pass it with \`partykit deploy --var ${name}=...\` or in partykit.json vars.`,
+        `${name} is not set: pass it with \`partykit dev --var ${name}=...\` or \`partykit env add ${name}\` before deploying.`,
       );
     }
     return value;
@@ -40,9 +42,10 @@ const agentCheckOf = (env: Record<string, unknown>): AgentCheck => ({
 });
 
 /** PartyKit collects a party's console output as its log; there is no process.stderr there. */
-export const createPartyLogger = (scope: string): Logger => createLogger(scope, { write: (line) => console.log(line) });
+export const createPartyLogger = (scope: string): Logger =>
+  createLogger(scope, { format: "json", write: (line) => console.log(line) });
 
-/** POSTs JSON to the API's internal sink routes. */
+/** POSTs JSON to the API's internal sink routes; throws on anything but a 2xx, so the caller retries. */
 export function postToApi(env: PartyEnv, path: string, body: unknown): Promise<void> {
   return fetch(new URL(path, env.apiUrl), {
     method: "POST",
@@ -53,6 +56,19 @@ export function postToApi(env: PartyEnv, path: string, body: unknown): Promise<v
   });
 }
 
+/** The room's Durable Object storage behind the core's storage port. */
+export const partyStorage = (room: Party.Room): RoomStorage => ({
+  list: (prefix) => room.storage.list({ prefix }),
+  get: (key) => room.storage.get(key),
+  put: (entries) => room.storage.put(entries),
+  deleteAll: () => room.storage.deleteAll(),
+});
+
+/** What a connection keeps across hibernation: who it is, settled at connect. */
+interface ConnectionState {
+  who: ConnectionRole;
+}
+
 /**
  * A PartyKit server class for one party: PartyKit wants a default-exported class with a static
  * `onBeforeConnect`, and this builds it around the room core that `createCore` makes per room.
@@ -60,8 +76,8 @@ export function postToApi(env: PartyEnv, path: string, body: unknown): Promise<v
 export function definePartyServer(party: PartyName, createCore: (room: Party.Room) => Room) {
   return class PartyServer implements Party.Server {
     private readonly core: Room;
-    /** who each socket is, settled at connect (the party does not hibernate, so memory holds it) */
-    private readonly roles = new Map<string, ConnectionRole>();
+    /** one adapted connection per socket: the core recognises a socket by its object */
+    private readonly connections = new Map<string, RoomConnection>();
 
     constructor(readonly room: Party.Room) {
       this.core = createCore(room);
@@ -73,23 +89,32 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
       return Response.json({ error: { code: "unauthorized", message: decision.message } }, { status: decision.status });
     }
 
-    private adapt(conn: Party.Connection): RoomConnection {
-      return {
-        id: conn.id,
-        who: this.roles.get(conn.id) ?? { role: "viewer" },
-        send: (data) => conn.send(data),
-        close: (code, reason) => conn.close(code, reason),
-      };
+    onStart(): Promise<void> {
+      return this.core.restore();
     }
 
-    async onConnect(conn: Party.Connection, ctx: Party.ConnectionContext): Promise<void> {
+    private adapt(conn: Party.Connection<ConnectionState>): RoomConnection {
+      let adapted = this.connections.get(conn.id);
+      if (!adapted) {
+        adapted = {
+          id: conn.id,
+          who: conn.state?.who ?? { role: "viewer" },
+          send: (data) => conn.send(data),
+          close: (code, reason) => conn.close(code, reason),
+        };
+        this.connections.set(conn.id, adapted);
+      }
+      return adapted;
+    }
+
+    async onConnect(conn: Party.Connection<ConnectionState>, ctx: Party.ConnectionContext): Promise<void> {
       const decision = await authorizeConnection(party, new URL(ctx.request.url), agentCheckOf(this.room.env));
       if (!decision.ok) return conn.close(4001, decision.message);
-      this.roles.set(conn.id, decision.who);
+      conn.setState({ who: decision.who });
       await this.core.onConnect(this.adapt(conn));
     }
 
-    async onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection): Promise<void> {
+    async onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection<ConnectionState>) {
       const raw =
         typeof message === "string"
           ? message
@@ -99,23 +124,40 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
       await this.core.onMessage(this.adapt(conn), raw);
     }
 
-    async onClose(conn: Party.Connection): Promise<void> {
+    async onClose(conn: Party.Connection<ConnectionState>): Promise<void> {
+      // workerd does not answer a client's close frame by itself: without this the client waits 30 s
+      try {
+        conn.close(1000, "closed");
+      } catch {
+        // already closed from this side
+      }
       await this.core.onClose(this.adapt(conn));
-      this.roles.delete(conn.id);
+      this.connections.delete(conn.id);
+    }
+
+    async onError(conn: Party.Connection<ConnectionState>): Promise<void> {
+      await this.core.onClose(this.adapt(conn));
+      this.connections.delete(conn.id);
     }
 
     async onRequest(req: Party.Request): Promise<Response> {
       const auth = req.headers.get("authorization") ?? "";
       if (!safeEqual(auth, `Bearer ${readPartyEnv(this.room.env).sinkSecret}`)) {
         return Response.json(
-          { error: { code: "unauthorized", message: "Room control needs the sink secret." } },
+          {
+            error: {
+              code: "unauthorized",
+              message: "Room control needs Authorization: Bearer <BENCH_SINK_SECRET>; only the API sends it.",
+            },
+          },
           { status: 401 },
         );
       }
       if (req.method !== "POST") {
         return Response.json({ error: { code: "bad_request", message: "POST a control message." } }, { status: 405 });
       }
-      const reply = await this.core.onControl(await req.json());
+      const body = await req.json().catch(() => null);
+      const reply = await this.core.onControl(body);
       return Response.json(reply.body, { status: reply.status });
     }
   };

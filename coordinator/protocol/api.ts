@@ -240,3 +240,12 @@ export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 /** The answer: the id the coordinator chose and the key the agent connects with from now on. */
 export const enrollGrantSchema = z.object({ agent_id: z.string(), agent_key: z.string() });
 export type EnrollGrant = z.infer<typeof enrollGrantSchema>;
+
+/** `GET /api/health`: what agents and `bench-race doctor` check a coordinator by. */
+export const healthSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  /** local: one process with the rooms; cloud: the API of rooms hosted on PartyKit */
+  mode: z.enum(["local", "cloud"]),
+});
+export type Health = z.infer<typeof healthSchema>;

@@ -9,19 +9,29 @@ export interface Logger {
 }
 
 export type LogLevel = "info" | "warn" | "error" | "silent";
+/** `text`: `time level scope: message {fields}` for a terminal; `json`: one JSON object a line for log collectors */
+export type LogFormat = "text" | "json";
 const rank: Record<LogLevel, number> = { info: 0, warn: 1, error: 2, silent: 3 };
 
-/** A line-per-entry logger writing `time level scope message {fields}` to the given sink (stderr by default). */
+/**
+ * A line-per-entry logger writing to the given sink (stderr by default). A JSON line is
+ * `{ "time", "level", "scope", "msg", ...fields }`; fields never replace those four.
+ */
 export function createLogger(
   scope: string,
-  options: { level?: LogLevel; write?: (line: string) => void } = {},
+  options: { level?: LogLevel; format?: LogFormat; write?: (line: string) => void } = {},
 ): Logger {
   const level = options.level ?? "info";
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const entry = (at: Exclude<LogLevel, "silent">) => (message: string, fields?: Record<string, unknown>) => {
     if (rank[at] < rank[level]) return;
+    const time = new Date().toISOString();
+    if (options.format === "json") {
+      write(JSON.stringify({ ...fields, time, level: at, scope, msg: message }));
+      return;
+    }
     const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : "";
-    write(`${new Date().toISOString()} ${at.padEnd(5)} ${scope}: ${message}${extra}`);
+    write(`${time} ${at.padEnd(5)} ${scope}: ${message}${extra}`);
   };
   return { info: entry("info"), warn: entry("warn"), error: entry("error") };
 }

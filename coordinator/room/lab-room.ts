@@ -64,6 +64,8 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
   return {
     flushed: () => queue.run(() => undefined),
     isIdle: () => present.size === 0,
+    // presence is rebuilt by agents saying hello again when they reconnect: nothing is kept
+    restore: async () => {},
     dispose() {},
     presentAgents: () => [...present].filter(([, p]) => p.identity).map(([id]) => id),
     onConnect: (conn) =>

@@ -31,6 +31,19 @@ export interface RunSink {
   write(batch: RunBatch): Promise<void>;
 }
 
+/**
+ * A room's durable key-value store: Durable Object storage on PartyKit, memory in local mode. It
+ * outlives the room's memory there (hibernation, eviction, a redeploy), so a live race resumes.
+ */
+export interface RoomStorage {
+  /** every entry whose key starts with `prefix`, in key order */
+  list(prefix: string): Promise<Map<string, unknown>>;
+  get(key: string): Promise<unknown>;
+  /** writes in the order called; a later read sees them */
+  put(entries: Record<string, unknown>): Promise<void>;
+  deleteAll(): Promise<void>;
+}
+
 /** Where the lab room reports agents coming and going. */
 export interface FleetSink {
   write(change: FleetChange): Promise<void>;
@@ -47,6 +60,8 @@ export interface Room {
   /** `raw`: a text frame as a string, a binary frame as its bytes */
   onMessage(conn: RoomConnection, raw: string | Uint8Array): Promise<void>;
   onClose(conn: RoomConnection): Promise<void>;
+  /** reloads what the room's storage holds (a room brought back after eviction); hosts with durable storage call it before any socket or control */
+  restore(): Promise<void>;
   /** a control message from the API (already authenticated by the host) */
   onControl(body: unknown): Promise<ControlReply>;
   /** resolves once everything handled so far has reached the room's sink */
@@ -61,6 +76,8 @@ export interface RaceRoomPorts {
   roomId: string;
   clock: Clock;
   sink: RunSink;
+  /** where the race's events wait until the sink stored them; default: memory */
+  storage?: RoomStorage;
   log: Logger;
   /** how long agents get to join after the race opens; default 30 s */
   joinTimeoutMs?: number;

@@ -28,8 +28,10 @@ import {
 import { type AckedJob, createAckBatcher } from "./ack-batcher.ts";
 import { createAgentClocks } from "./agent-clocks.ts";
 import { createHeldJobEvents, type HeldJobEvents } from "./held-job-events.ts";
+import { createMemoryStorage } from "./memory-storage.ts";
 import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
+import { createRaceJournal } from "./race-journal.ts";
 import { createRateLimit } from "./rate-limit.ts";
 import { createRunSinkBatcher } from "./run-sink-batcher.ts";
 import { createSerialQueue } from "./serial-queue.ts";
@@ -67,6 +69,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   let state: RaceState | null = null;
   let cancelJoinTimer: (() => void) | null = null;
   let cancelDeadline: (() => void) | null = null;
+  const journal = createRaceJournal(ports.storage ?? createMemoryStorage(), log);
   const acks = createAckBatcher<JobTrack>({
     clock,
     tickMs,
@@ -104,6 +107,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     state: () => state,
     enqueue: (fn) => void queue.run(fn),
     flushMs: ports.sinkFlushMs ?? 100,
+    written: (seq, over) => journal.stored(seq, over),
   });
 
   const jobIdOf = (laneId: string) => `${roomId}/${laneId}`;
@@ -121,6 +125,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     const changed = changesLaneRecord(event)
       ? state.lanes.filter((lane, i) => lane !== before[i]).map((lane) => lane.lane_id)
       : [];
+    journal.record(stored);
     viewers.event(stored);
     sinkBatcher.add(stored, changed);
     if (event.type === "race-finish") viewers.flush();
@@ -187,6 +192,30 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     for (const lane of lanesOf(agentId)) {
       if (!isTerminalLane(lane)) append({ type: "lane-lost", lane_id: lane.lane_id, error: { code, message } });
     }
+  }
+
+  /** an agent with open lanes is away: its lanes become lost unless it is back within `agentLostMs` */
+  function awaitAgent(agentId: string): void {
+    if (!isLive() || lanesOf(agentId).every(isTerminalLane)) return;
+    const name = lanesOf(agentId)[0]?.agent_name ?? agentId;
+    lostTimers.get(agentId)?.();
+    lostTimers.set(
+      agentId,
+      clock.setTimeout(
+        () =>
+          void queue.run(() => {
+            lostTimers.delete(agentId);
+            if (agents.has(agentId)) return;
+            loseLanes(
+              agentId,
+              "agent_lost",
+              `Agent ${name} disconnected and did not come back within ${agentLostMs / 1000} s.`,
+            );
+            finishIfDone();
+          }),
+        agentLostMs,
+      ),
+    );
   }
 
   function startRace(): void {
@@ -325,22 +354,61 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       return controlError(400, "bad_request", `Setup is for run ${setup.run.id}, not ${roomId}.`);
     state = createRaceState(setup);
     append(setup);
+    trackJobs(setup, new Map());
+    cancelJoinTimer = clock.setTimeout(() => void queue.run(startRace), joinTimeoutMs);
+    armDeadline(setup, clock.now());
+    return { status: 200, body: { ok: true, seq: state.seq } };
+  }
+
+  /** one job per lane, each already applied up to `appliedSeqs` (by lane id) */
+  function trackJobs(setup: Extract<RaceEvent, { type: "race-setup" }>, appliedSeqs: Map<string, number>): void {
     for (const lane of setup.lanes) {
+      const appliedSeq = appliedSeqs.get(lane.lane_id) ?? 0;
       jobs.set(jobIdOf(lane.lane_id), {
         laneId: lane.lane_id,
         agentId: lane.agent_id,
-        appliedSeq: 0,
+        appliedSeq,
         held: createHeldJobEvents(),
         resendAsked: false,
-        ackedSeq: 0,
+        ackedSeq: appliedSeq,
       });
     }
-    cancelJoinTimer = clock.setTimeout(() => void queue.run(startRace), joinTimeoutMs);
-    if (setup.run.deadline_s !== undefined) {
-      const deadlineS = setup.run.deadline_s;
-      cancelDeadline = clock.setTimeout(() => void queue.run(() => endAtDeadline(deadlineS)), deadlineS * 1000);
+  }
+
+  function armDeadline(setup: Extract<RaceEvent, { type: "race-setup" }>, openedAt: number): void {
+    if (setup.run.deadline_s === undefined) return;
+    const deadlineS = setup.run.deadline_s;
+    const leftMs = Math.max(0, openedAt + deadlineS * 1000 - clock.now());
+    cancelDeadline = clock.setTimeout(() => void queue.run(() => endAtDeadline(deadlineS)), leftMs);
+  }
+
+  /**
+   * Brings a live race back from the journal after the room's memory was lost (a Durable Object
+   * evicted or redeployed): the same state, each job's applied seq, the events the sink had not
+   * stored, and the timers. Agents are away until they dial again, as after a disconnect.
+   */
+  async function restore(): Promise<void> {
+    const { events, storedSeq } = await journal.load();
+    const first = events[0];
+    if (state || first?.event.type !== "race-setup") return;
+    const setup = first.event;
+    let restored = createRaceState(setup);
+    const appliedSeqs = new Map<string, number>();
+    for (const stored of events) {
+      restored = applyRaceEvent(restored, stored);
+      if (stored.event.type === "lane-event") appliedSeqs.set(stored.event.lane_id, stored.event.job_seq);
     }
-    return { status: 200, body: { ok: true, seq: state.seq } };
+    state = restored;
+    trackJobs(setup, appliedSeqs);
+    const allLanes = restored.lanes.map((lane) => lane.lane_id);
+    for (const stored of events) if (stored.seq > storedSeq) sinkBatcher.add(stored, allLanes);
+    if (!isLive()) return;
+    log.info("race restored from room storage", { run_id: roomId, seq: restored.seq });
+    armDeadline(setup, first.at);
+    if (restored.status === "pending")
+      cancelJoinTimer = clock.setTimeout(() => void queue.run(startRace), joinTimeoutMs);
+    else gate.open();
+    for (const agentId of new Set(restored.lanes.map((lane) => lane.agent_id))) awaitAgent(agentId);
   }
 
   /** the race ran past its deadline: what still runs is stopped on its agent and its lane ends */
@@ -412,6 +480,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       lostTimers.clear();
     },
     flushed: () => queue.run(sinkBatcher.flush),
+    restore: () => queue.run(restore),
     onConnect: (conn) =>
       queue.run(() => {
         if (conn.who.role === "viewer") {
@@ -465,27 +534,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
         viewers.remove(conn.id);
         snapshotRequests.forget(conn.id);
         if (conn.who.role !== "agent" || agents.get(conn.who.agentId) !== conn) return;
-        const agentId = conn.who.agentId;
-        agents.delete(agentId);
-        if (!isLive() || lanesOf(agentId).every(isTerminalLane)) return;
-        const name = lanesOf(agentId)[0]?.agent_name ?? agentId;
-        lostTimers.set(
-          agentId,
-          clock.setTimeout(
-            () =>
-              void queue.run(() => {
-                lostTimers.delete(agentId);
-                if (agents.has(agentId)) return;
-                loseLanes(
-                  agentId,
-                  "agent_lost",
-                  `Agent ${name} disconnected and did not come back within ${agentLostMs / 1000} s.`,
-                );
-                finishIfDone();
-              }),
-            agentLostMs,
-          ),
-        );
+        agents.delete(conn.who.agentId);
+        awaitAgent(conn.who.agentId);
       }),
     onControl: (body) =>
       queue.run(() => {

@@ -1,7 +1,9 @@
 /**
  * Batches a race's stored events to its run sink: every `flushMs`, and at once when the race
  * finishes. A batch carries the events and only the lanes whose stored fields changed, never the
- * whole state with its text. A failed write is retried, later, with everything that came since.
+ * whole state with its text. A failed write is retried with everything that came since, after a
+ * delay that doubles from 20 flush intervals up to `maxRetryMs`; writes are idempotent (events by
+ * seq, lanes by id), so a write that reached the sink but whose answer was lost does no harm.
  */
 import type { Logger } from "../protocol/logger.ts";
 import { type RaceState, type StoredEvent, toLaneRecord } from "../protocol/race-state.ts";
@@ -27,7 +29,12 @@ export interface RunSinkBatcherOptions {
   /** runs the flush on the room's serial queue */
   enqueue: (fn: () => Promise<void>) => void;
   flushMs: number;
+  /** the sink stored every event up to `seq` (`over`: the race had finished) */
+  written?(seq: number, over: boolean): void;
 }
+
+/** The longest wait between two tries of a failing sink, in milliseconds. */
+export const maxRetryMs = 30_000;
 
 export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBatcher {
   const { runId, sink, clock, log, flushMs } = options;
@@ -35,6 +42,7 @@ export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBat
   let dirty = new Set<string>();
   let cancelTimer: (() => void) | null = null;
   let chain: Promise<void> = Promise.resolve();
+  let failures = 0;
 
   const schedule = (ms: number) => {
     cancelTimer ??= clock.setTimeout(() => options.enqueue(flush), ms);
@@ -53,11 +61,20 @@ export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBat
     dirty = new Set();
     chain = chain
       .then(() => sink.write(batch))
+      .then(() => {
+        failures = 0;
+        if (events.length > 0) schedule(flushMs);
+        options.written?.(run.seq, run.finished_at !== null && events.length === 0);
+      })
       .catch((err: unknown) => {
-        log.error("run sink write failed; retrying", { run_id: runId, error: String(err) });
+        const retryMs = Math.min(maxRetryMs, flushMs * 20 * 2 ** failures);
+        failures += 1;
+        log.error("run sink write failed; retrying", { run_id: runId, retry_ms: retryMs, error: String(err) });
         events = [...batch.events, ...events];
         dirty = new Set([...sentDirty, ...dirty]);
-        schedule(flushMs * 20);
+        cancelTimer?.();
+        cancelTimer = null;
+        schedule(retryMs);
       });
     return chain;
   }
@@ -67,7 +84,8 @@ export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBat
       events.push(stored);
       for (const id of changedLanes) dirty.add(id);
       if (stored.event.type === "race-finish") void flush();
-      else schedule(flushMs);
+      // while the sink fails, the retry's backoff decides when to write next
+      else if (failures === 0) schedule(flushMs);
     },
     flush,
     pending: () => events.length > 0,

@@ -41,7 +41,11 @@ const rules: Array<{ dir: string; ours: string[]; packages: RegExp }> = [
     ours: ["coordinator/api", "coordinator/protocol", "db"],
     packages: /^(node:|hono|zod$)/,
   },
-  { dir: "db", ours: ["db", "coordinator/protocol"], packages: /^(node:|drizzle-orm|drizzle-kit$|better-sqlite3$)/ },
+  {
+    dir: "db",
+    ours: ["db", "coordinator/protocol"],
+    packages: /^(node:|drizzle-orm|drizzle-kit$|better-sqlite3$|libsql$)/,
+  },
   {
     dir: "agent",
     ours: ["agent", "coordinator/protocol"],
