@@ -34,6 +34,7 @@ Engines (the agent always offers compute and the mock engine; with no flags it p
   --openai-url URL     race this OpenAI-compatible server (llama.cpp's llama-server, vLLM, LM Studio)
   --gguf-dir DIR       race the GGUF files in DIR with the embedded llama.cpp (npm run llamacpp:install)
   --llamacpp-threads N CPU threads of the embedded llama.cpp (default: the machine's math cores)
+  --powermetrics       macOS: measure Apple CPU/GPU energy with powermetrics (run the agent as root)
   --comfyui-url URL    race this ComfyUI (image races)
   --comfyui-checkpoints DIR  ComfyUI's models/checkpoints folder: the operator's listed checkpoints are downloaded there
 
@@ -47,6 +48,7 @@ const engineOptions = {
   "openai-url": { type: "string" },
   "gguf-dir": { type: "string" },
   "llamacpp-threads": { type: "string" },
+  powermetrics: { type: "boolean" },
   "comfyui-url": { type: "string" },
   "comfyui-checkpoints": { type: "string" },
 } as const;
@@ -195,6 +197,7 @@ async function doctor(args: string[]): Promise<void> {
     ollamaUrl: engines.ollamaUrl ?? defaultEngineUrls.ollama,
     openaiUrl: engines.openaiUrl ?? defaultEngineUrls.openai,
     coordinatorUrl: values.coordinator ?? process.env.BENCH_COORDINATOR_URL,
+    rooms: config.roomsUrl && config.sinkSecret ? { url: config.roomsUrl, sinkSecret: config.sinkSecret } : undefined,
     loadDatabaseDriver: async () => {
       const { default: Database } = await import("better-sqlite3");
       new Database(":memory:").close();

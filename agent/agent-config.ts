@@ -44,6 +44,8 @@ export const agentConfigSchema = z.object({
     /** ComfyUI's checkpoints folder, where listed checkpoints are downloaded; null: no downloads */
     comfyuiCheckpoints: z.string().min(1, { error: "--comfyui-checkpoints must not be empty" }).nullable(),
   }),
+  /** macOS: read Apple CPU/GPU power with `powermetrics` (needs root); off by default */
+  powermetrics: z.boolean().optional(),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 
@@ -56,6 +58,7 @@ export interface AgentFlags {
   "openai-url"?: string;
   "gguf-dir"?: string;
   "llamacpp-threads"?: string;
+  powermetrics?: boolean;
   "comfyui-url"?: string;
   "comfyui-checkpoints"?: string;
 }
@@ -85,5 +88,6 @@ export function parseAgentConfig(flags: AgentFlags, env: Record<string, string |
     name: flags.name ?? env.BENCH_AGENT_NAME ?? os.hostname(),
     stateDir: resolve(flags["state-dir"] ?? env.BENCH_AGENT_STATE_DIR ?? join(os.homedir(), ".bench-race")),
     engines: parseEngineFlags(flags, env),
+    powermetrics: flags.powermetrics ?? env.BENCH_POWERMETRICS === "1",
   });
 }

@@ -22,6 +22,7 @@ import {
   raceToAgentSchema,
 } from "../coordinator/protocol/messages.ts";
 import { encodePreviewFrame } from "../coordinator/protocol/preview-frame.ts";
+import type { RuntimeSample } from "../coordinator/protocol/runtime-sample.ts";
 import { agentClockNow } from "./agent-clock.ts";
 import { heartbeatWebSocket } from "./heartbeat-web-socket.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
@@ -49,6 +50,8 @@ export interface AgentConnectionOptions {
   heartbeatMs?: number;
   /** the lab room asked for this model to be pulled */
   onModelPull?(model: string): void;
+  /** the lab room asked for the hardware to be probed again */
+  onHardwareProbe?(): void;
   /** the lab room asked for this checkpoint to be downloaded into ComfyUI */
   onCheckpointSync?(checkpoint: CheckpointSpec): void;
 }
@@ -58,8 +61,12 @@ export interface AgentConnection {
   setBusy(busy: boolean): void;
   /** volatile: sent only while the lab socket is open */
   reportPull(progress: ModelPullProgress): void;
+  /** volatile: one runtime sample to the lab room and to every race room this agent is in, where open */
+  reportSample(sample: RuntimeSample): void;
   /** replaces the backends this agent reports and says hello again with them */
   updateBackends(backends: Backends): void;
+  /** replaces the hardware this agent reports (a new probe) and says hello again with it */
+  updateHardware(hardware: AgentIdentity["hardware"], hardwareId: string): void;
   /** resolves when the lab room has welcomed this agent */
   welcomed: Promise<void>;
   /** resolves once no race is left to report to (every job's events acknowledged) */
@@ -124,6 +131,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
       markWelcomed();
     } else if (parsed.type === "race-join") joinRace(parsed.run_id);
     else if (parsed.type === "model-pull") options.onModelPull?.(parsed.model);
+    else if (parsed.type === "hardware-probe") options.onHardwareProbe?.();
     else if (parsed.type === "checkpoint-sync") options.onCheckpointSync?.(parsed.checkpoint);
     else log.warn("the lab room refused a message", { code: parsed.code, message: parsed.message });
   });
@@ -245,8 +253,17 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     reportPull(progress) {
       if (lab.readyState === WebSocket.OPEN) sendLab(progress);
     },
+    reportSample(sample) {
+      const text = JSON.stringify({ type: "runtime-sample", sample } satisfies AgentToLab);
+      if (lab.readyState === WebSocket.OPEN) lab.send(text);
+      for (const link of races.values()) if (link.socket.readyState === WebSocket.OPEN) link.socket.send(text);
+    },
     updateBackends(backends) {
       identity = { ...identity, backends };
+      if (lab.readyState === WebSocket.OPEN) sendLab({ type: "agent-hello", agent: identity });
+    },
+    updateHardware(hardware, hardwareId) {
+      identity = { ...identity, hardware, hardware_id: hardwareId };
       if (lab.readyState === WebSocket.OPEN) sendLab({ type: "agent-hello", agent: identity });
     },
     close() {

@@ -13,6 +13,7 @@ import type { ImageMediaType, ImageRef } from "../coordinator/protocol/image.ts"
 import type { JobError, JobEvent, JobSpec, LiveStats, Provenance } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import type { Backend, BackendJob, PassInfo, PreparedJob } from "./backends/backend.ts";
+import { type EnergyMeasure, notMeasured, withEnergy } from "./sampler/energy-metrics.ts";
 import { createTextCoalescer } from "./text-coalescer.ts";
 import { createPassTiming } from "./timings/pass-timing.ts";
 import { waitUntil } from "./wait-until.ts";
@@ -27,12 +28,15 @@ export interface RunnerOptions {
   schedule?: (fn: () => void, ms: number) => () => void;
   agentVersion: string;
   os: string;
-  hardwareId: string;
+  /** the hardware snapshot's id; a function where the agent may probe its hardware again */
+  hardwareId: string | (() => string);
   log: Logger;
   /** told when the runner starts or stops having work */
   onBusyChange?: (busy: boolean) => void;
   /** milliseconds between live figures of a pass; default 250 */
   liveIntervalMs?: number;
+  /** the energy between two instants of `now()` (the sampler's); none: every result says "not measured" */
+  energy?: (fromT: number, toT: number, workload: JobSpec["workload"]) => EnergyMeasure;
 }
 
 /** A finished image of a pass, handed to `JobSinks.image` for upload. */
@@ -241,14 +245,16 @@ export function createRunner(options: RunnerOptions): Runner {
           case "result": {
             text.flush();
             const engine = fallback === null ? event.metrics : { ...event.metrics, fallback_reason: fallback };
-            const { imageTimes, ...outcome } = timing.finish(engine, tMs);
+            const { imageTimes, ...finished } = timing.finish(engine, tMs);
+            const energy = options.energy?.(origin, at, job.workload) ?? notMeasured;
+            const metrics = withEnergy(finished.metrics, energy, job.workload);
             if (!imageTimes) {
-              sinks.event({ type: "repeat-finish", ...pass, ...outcome });
+              sinks.event({ type: "repeat-finish", ...pass, ...finished, metrics });
               return null;
             }
             const images = await storedImages(uploads, imageTimes);
             if (!Array.isArray(images)) return images;
-            sinks.event({ type: "repeat-finish", ...pass, ...outcome, ...(sinks.image ? { images } : {}) });
+            sinks.event({ type: "repeat-finish", ...pass, ...finished, metrics, ...(sinks.image ? { images } : {}) });
             return null;
           }
           case "error":
@@ -281,7 +287,7 @@ export function createRunner(options: RunnerOptions): Runner {
     return {
       agent_version: options.agentVersion,
       os: options.os,
-      hardware_id: options.hardwareId,
+      hardware_id: typeof options.hardwareId === "string" ? options.hardwareId : options.hardwareId(),
       ...prepared.engine,
       params: job.params,
     };

@@ -14,8 +14,11 @@ import { createBackends } from "./create-backends.ts";
 import { createCheckpointSyncer } from "./create-checkpoint-syncer.ts";
 import { createModelPuller } from "./create-model-puller.ts";
 import { loadOrEnroll } from "./enroll-agent.ts";
-import { hardwareIdOf, probeHardware } from "./probes/probe-hardware.ts";
+import { hardwareIdOf } from "./probes/hardware-id.ts";
+import { probeHardware } from "./probes/probe-hardware.ts";
 import { createRunner } from "./runner.ts";
+import { createSampler } from "./sampler/create-sampler.ts";
+import { openSamplerSources } from "./sampler/open-sampler-sources.ts";
 
 /** How long the engine gets to answer the probe after a model pull, in milliseconds. */
 const reprobeTimeoutMs = 5_000;
@@ -28,7 +31,7 @@ export interface RunningAgent {
 }
 
 export async function startAgent(config: AgentConfig, log: Logger): Promise<RunningAgent> {
-  const hardware = await probeHardware();
+  const hardware = await probeHardware(log);
   const { backends, probes } = await createBackends(config.engines, hardware.cpu_cores, log);
 
   const { agent_id: agentId, agent_key: agentKey } = await loadOrEnroll({
@@ -38,13 +41,21 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     token: config.token,
   });
   let connection: AgentConnection | null = null;
+  const now = () => performance.now();
+  const sampler = createSampler({
+    sources: openSamplerSources(hardware, log, now, { powermetrics: config.powermetrics }),
+    now,
+    clockOrigin: performance.timeOrigin,
+  });
+  let hardwareId = hardwareIdOf(hardware);
   const runner = createRunner({
     backends,
-    now: () => performance.now(),
+    now,
     agentVersion: appVersion,
     os: hardware.os,
-    hardwareId: hardwareIdOf(hardware),
+    hardwareId: () => hardwareId,
     log,
+    energy: sampler.energy,
     onBusyChange: (busy) => connection?.setBusy(busy),
   });
   const ollama = backends.get("ollama");
@@ -76,18 +87,33 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     coordinatorUrl: config.coordinatorUrl,
     agentKey,
     outboxDir: resetOutboxDir(join(config.stateDir, "outbox", agentId)),
-    identity: { agent_id: agentId, name: config.name, version: appVersion, hardware, backends: probes },
+    identity: {
+      agent_id: agentId,
+      name: config.name,
+      version: appVersion,
+      hardware,
+      hardware_id: hardwareId,
+      backends: probes,
+    },
     runner,
     log,
     onModelPull: (model) => puller.pull(model),
+    // a new probe: later results point at the new snapshot, earlier ones keep theirs
+    onHardwareProbe: () =>
+      void probeHardware(log).then((probed) => {
+        hardwareId = hardwareIdOf(probed);
+        connection?.updateHardware(probed, hardwareId);
+      }),
     onCheckpointSync: (checkpoint) => checkpoints.sync(checkpoint),
   });
+  sampler.onSample((sample) => connection?.reportSample(sample));
   return {
     agentId,
     connection,
     async close(graceMs = 3_000) {
       runner.stopAll();
       puller.stop();
+      sampler.stop();
       checkpoints.stop();
       await Promise.race([connection?.whenIdle(), delay(graceMs, undefined, { ref: false })]);
       connection?.close();

@@ -15,6 +15,7 @@ import { parseDatabaseUrl } from "../db/database-url.ts";
 import { applyRunBatch, liveRunsOfAgent, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
 import { createApi } from "./api/create-api.ts";
 import { createImageStore } from "./api/image-store.ts";
+import { createSocketOperatorCheck } from "./api/operator-auth.ts";
 import type { RoomClient } from "./api/room-client.ts";
 import { roomReplyOrThrow } from "./api/room-reply-or-throw.ts";
 import { createNodeRoomHost, type NodeRoomHost, roomSocketServerOptions } from "./hosts/node.ts";
@@ -47,7 +48,11 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
   const agentKeySecret = loadSecret(config.dataDir, "agent-key.secret", config.agentKeySecret);
 
   const host = createNodeRoomHost({
-    agentCheck: { agentKeySecret, isRevoked: (agentId) => isAgentRevoked(db, agentId) },
+    agentCheck: {
+      agentKeySecret,
+      isRevoked: (agentId) => isAgentRevoked(db, agentId),
+      isOperator: createSocketOperatorCheck(operatorKey),
+    },
     log,
     runExists: (runId) => runExists(db, runId),
     createRoom: (party, roomId) =>

@@ -4,7 +4,9 @@
  */
 import { asc, eq } from "drizzle-orm";
 import type { AgentView, FleetChange } from "../coordinator/protocol/api.ts";
+import type { AgentOverrides } from "../coordinator/protocol/overrides.ts";
 import type { Db } from "./client.ts";
+import { saveHardwareSnapshot } from "./hardware-snapshots.ts";
 import { agents } from "./schema.ts";
 
 type AgentRow = typeof agents.$inferSelect;
@@ -18,6 +20,7 @@ const toAgentView = (row: AgentRow): AgentView => ({
   backends: row.backends,
   last_seen_at: new Date(row.lastSeenAt).toISOString(),
   revoked_at: row.revokedAt === null ? null : new Date(row.revokedAt).toISOString(),
+  overrides: row.overrides ?? null,
 });
 
 /** Records an agent seen (inserted or updated with its identity and status) or gone (offline). */
@@ -32,13 +35,28 @@ export function applyFleetChange(db: Db, change: FleetChange, now: number): void
     version: agent.version,
     status,
     hardware: agent.hardware,
+    hardwareId: agent.hardware_id ?? null,
     backends: agent.backends,
     lastSeenAt: now,
   };
-  db.insert(agents)
-    .values({ id: agent.agent_id, ...values })
-    .onConflictDoUpdate({ target: agents.id, set: values })
-    .run();
+  db.transaction((tx) => {
+    tx.insert(agents)
+      .values({ id: agent.agent_id, ...values })
+      .onConflictDoUpdate({ target: agents.id, set: values })
+      .run();
+    if (agent.hardware_id) saveHardwareSnapshot(db, agent.hardware_id, agent.hardware, agent.agent_id, now);
+  });
+}
+
+/** The operator's overrides of an agent; undefined when there is no such agent. */
+export function findAgentOverrides(db: Db, id: string): AgentOverrides | null | undefined {
+  const row = db.select({ overrides: agents.overrides }).from(agents).where(eq(agents.id, id)).get();
+  return row === undefined ? undefined : (row.overrides ?? null);
+}
+
+/** Replaces an agent's overrides (null clears them); false when there is no such agent. */
+export function saveAgentOverrides(db: Db, id: string, overrides: AgentOverrides | null): boolean {
+  return db.update(agents).set({ overrides }).where(eq(agents.id, id)).run().changes > 0;
 }
 
 /** Every known agent, by name. */

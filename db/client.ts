@@ -1,8 +1,9 @@
 /**
  * Opens the SQLite database and brings its schema up to date with the committed migrations.
- * `:memory:` gives a fresh database for tests. The engine is better-sqlite3, or libSQL's (the one
- * @libsql/client runs on, with better-sqlite3's synchronous API, so drizzle's driver and every
- * query stay the same) for DATABASE_URL file: and libsql:// (database-url.ts).
+ * `:memory:` gives a fresh database for tests. The engine is better-sqlite3, or libSQL's own (the
+ * `libsql` package, the engine under @libsql/client, with better-sqlite3's synchronous API, so
+ * drizzle's driver and every query stay the same) for DATABASE_URL file: and libsql://
+ * (database-url.ts).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";

@@ -10,6 +10,7 @@ import type { LaneRecord, LaneSetup, RunInfo } from "../coordinator/protocol/rac
 import { summarizeResults } from "../coordinator/protocol/summary.ts";
 import type { Db } from "./client.ts";
 import { insertEvents } from "./events.ts";
+import { insertRunSamples } from "./run-samples.ts";
 import { events, lanes, results, runImages, runs, type StoredSummary } from "./schema.ts";
 
 export interface NewRun {
@@ -77,6 +78,7 @@ export function applyRunBatch(db: Db, batch: RunBatch): boolean {
       .get();
     if (!current) return false;
     insertEvents(db, batch.run_id, batch.events);
+    insertRunSamples(db, batch.run_id, batch.samples ?? []);
     const { run } = batch;
     if (run.seq < current.stateSeq) return true;
     // A run the API already closed (e.g. failed to reach its room) is not reopened by a late batch.

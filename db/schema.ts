@@ -7,7 +7,9 @@ import { agentStatuses, backendKinds, laneStatuses, runStatuses, workloads } fro
 import type { Backends, Hardware } from "../coordinator/protocol/hardware.ts";
 import { type ImageRef, imageMediaTypes } from "../coordinator/protocol/image.ts";
 import type { JobError, Metrics, Provenance, Timeline } from "../coordinator/protocol/job.ts";
+import type { AgentOverrides } from "../coordinator/protocol/overrides.ts";
 import type { StoredEvent } from "../coordinator/protocol/race-state.ts";
+import type { GpuSample } from "../coordinator/protocol/runtime-sample.ts";
 
 type Params = Record<string, unknown>;
 /** per metric: n, median, mean, stdev, min, max, p95 */
@@ -20,7 +22,12 @@ export const agents = sqliteTable(
     name: text("name").notNull(),
     version: text("version").notNull(),
     status: text("status", { enum: agentStatuses }).notNull(),
+    /** the hardware of the agent's latest hello; results point at `hardware_snapshots` instead */
     hardware: text("hardware", { mode: "json" }).$type<Hardware>().notNull(),
+    /** the snapshot the latest hello reported */
+    hardwareId: text("hardware_id"),
+    /** the operator's overrides of discovery (GET/PUT /api/agents/:id/overrides) */
+    overrides: text("overrides", { mode: "json" }).$type<AgentOverrides>(),
     backends: text("backends", { mode: "json" }).$type<Backends>().notNull(),
     /** milliseconds since the Unix epoch */
     lastSeenAt: integer("last_seen_at").notNull(),
@@ -123,6 +130,37 @@ export const events = sqliteTable(
     data: text("data", { mode: "json" }).$type<StoredEvent>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+);
+
+/**
+ * Every hardware report ever seen, by its content hash (the agent's `hardware_id`, also in each
+ * result's provenance). Rows are written once and never changed, so a result keeps the machine it ran on.
+ */
+export const hardwareSnapshots = sqliteTable("hardware_snapshots", {
+  id: text("id").primaryKey(),
+  hardware: text("hardware", { mode: "json" }).$type<Hardware>().notNull(),
+  /** the agent that first reported it */
+  agentId: text("agent_id").notNull(),
+  /** milliseconds since the Unix epoch */
+  firstSeenAt: integer("first_seen_at").notNull(),
+});
+
+/** Runtime samples of a run's machines over its window (`GET /api/runs/:id/samples`). */
+export const runSamples = sqliteTable(
+  "run_samples",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    agentId: text("agent_id").notNull(),
+    /** milliseconds since the Unix epoch, room clock */
+    at: integer("at").notNull(),
+    cpuPercent: real("cpu_percent"),
+    memoryUsedBytes: integer("memory_used_bytes"),
+    cpuPowerW: real("cpu_power_w"),
+    gpus: text("gpus", { mode: "json" }).$type<GpuSample[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.at, t.agentId] })],
 );
 
 /** Images agents uploaded for a run; the bytes lie under the data dir by content hash, shared by runs with equal images. */

@@ -30,6 +30,8 @@ export interface DoctorOptions {
   openaiUrl: string;
   /** checked when given: the coordinator an agent here would dial */
   coordinatorUrl?: string;
+  /** checked when given (serve --cloud): the rooms answer and take this sink secret */
+  rooms?: { url: string; sinkSecret: string };
   /** loads the database driver (a native module that must match this Node) */
   loadDatabaseDriver(): Promise<void>;
   fetch: typeof fetch;
@@ -108,6 +110,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     ),
   );
   if (options.coordinatorUrl) checks.push(await checkCoordinator(options, options.coordinatorUrl));
+  if (options.rooms) checks.push(await checkRooms(options, options.rooms));
   return checks;
 }
 
@@ -192,6 +195,43 @@ async function checkCoordinator(options: DoctorOptions, url: string): Promise<Do
       status: "fail",
       detail: `${url} is not reachable (${messageOf(error)})`,
       fix: "check the URL and that the coordinator runs (bench-race service status coordinator)",
+    };
+  }
+}
+
+/**
+ * Sends the rooms a control message no room accepts: a room that knows the secret answers 400
+ * (refused as malformed), one that does not answers 401, and no answer means no rooms there.
+ */
+async function checkRooms(options: DoctorOptions, rooms: { url: string; sinkSecret: string }): Promise<DoctorCheck> {
+  try {
+    const response = await options.fetch(new URL("/parties/race/doctor-check", rooms.url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${rooms.sinkSecret}`, "content-type": "application/json" },
+      body: JSON.stringify({ type: "doctor-check" }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (response.status === 400)
+      return { name: "rooms", status: "ok", detail: `${rooms.url} answers and takes the sink secret` };
+    if (response.status === 401)
+      return {
+        name: "rooms",
+        status: "fail",
+        detail: `${rooms.url} refused the sink secret`,
+        fix: "give the rooms and the API the same BENCH_SINK_SECRET (partykit env add BENCH_SINK_SECRET, then deploy)",
+      };
+    return {
+      name: "rooms",
+      status: "fail",
+      detail: `${rooms.url} answered ${response.status} to a room control message`,
+      fix: "set BENCH_ROOMS_URL to the PartyKit URL of the deployed rooms",
+    };
+  } catch (error) {
+    return {
+      name: "rooms",
+      status: "fail",
+      detail: `${rooms.url} is not reachable (${messageOf(error)})`,
+      fix: "deploy the rooms (npm run partykit:deploy) or check BENCH_ROOMS_URL",
     };
   }
 }

@@ -5,7 +5,9 @@
 
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
-import { listAgents, resolveAgents, revokeAgent } from "../../db/agents.ts";
+import { z } from "zod";
+import { findAgentOverrides, listAgents, resolveAgents, revokeAgent, saveAgentOverrides } from "../../db/agents.ts";
+import { findHardwareSnapshot } from "../../db/hardware-snapshots.ts";
 import { deriveAgentKey } from "../protocol/agent-key.ts";
 import {
   type AgentView,
@@ -16,12 +18,15 @@ import {
   modelPullListSchema,
   modelPullRequestSchema,
 } from "../protocol/api.ts";
+import { agentOverridesSchema } from "../protocol/overrides.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
 import { createOperatorAuth, createOperatorCheck } from "./operator-auth.ts";
 import { parseOrThrow } from "./parse-or-throw.ts";
 import { readJsonBody } from "./read-json-body.ts";
+
+const overridesBodySchema = z.strictObject({ overrides: agentOverridesSchema.nullable() });
 
 /** Posts a control message to the lab room; a room that cannot be reached is a 503. */
 export async function askLab(
@@ -37,14 +42,16 @@ export async function askLab(
   }
 }
 
-function withoutEngineErrors(agent: AgentView): AgentView {
+function forSpectators(agent: AgentView): AgentView {
   const backends = Object.fromEntries(
     Object.entries(agent.backends).map(([kind, probe]) => {
       const { error: _error, ...rest } = probe;
       return [kind, rest];
     }),
   );
-  return { ...agent, backends };
+  // the operator's notes are the operator's; the overrides fit checks use stay visible
+  const overrides = agent.overrides ? { ...agent.overrides, notes: null } : agent.overrides;
+  return { ...agent, backends, overrides };
 }
 
 export function createAgentsRoutes(
@@ -55,8 +62,9 @@ export function createAgentsRoutes(
   const isOperator = createOperatorCheck(deps.operatorKey);
   app.get("/", (c) => {
     const agents = listAgents(deps.db);
-    // An engine's error can name hosts and paths on the operator's network: spectators get the rest.
-    return c.json({ agents: isOperator(c) ? agents : agents.map(withoutEngineErrors) });
+    // An engine's error can name hosts and paths on the operator's network, and the notes are the
+    // operator's own: spectators get the rest.
+    return c.json({ agents: isOperator(c) ? agents : agents.map(forSpectators) });
   });
 
   app.post("/pull", operatorOnly, async (c) => {
@@ -91,6 +99,49 @@ export function createAgentsRoutes(
     const agentId = `${name.replace(/[^\w.-]/g, "-").slice(0, 40)}-${randomBytes(6).toString("hex")}`;
     const grant: EnrollGrant = { agent_id: agentId, agent_key: await deriveAgentKey(agentKeySecret, agentId) };
     return c.json(grant, 201);
+  });
+
+  /** asks a machine to probe its hardware again; it reports what it finds with its next hello */
+  app.post("/:id/probe", operatorOnly, async (c) => {
+    const id = c.req.param("id");
+    if (findAgentOverrides(deps.db, id) === undefined)
+      throw new ApiError(404, "not_found", `No agent ${id}; check the id on the Fleet page.`);
+    const reply = await askLab(deps, { type: "lab-probe", agent_ids: [id] });
+    return c.json(labDispatchResultSchema.parse(reply), 202);
+  });
+
+  app.get("/:id/overrides", operatorOnly, (c) => {
+    const id = c.req.param("id");
+    const overrides = findAgentOverrides(deps.db, id);
+    if (overrides === undefined)
+      throw new ApiError(404, "not_found", `No agent ${id}; check the id on the Fleet page.`);
+    return c.json({ overrides });
+  });
+
+  /** replaces the overrides; `{ "overrides": null }` clears them */
+  app.put("/:id/overrides", operatorOnly, async (c) => {
+    const id = c.req.param("id");
+    const body = parseOrThrow(overridesBodySchema, await readJsonBody(c));
+    const overrides =
+      body.overrides && Object.values(body.overrides).some((v) => v !== null && v !== undefined && v !== "")
+        ? body.overrides
+        : null;
+    if (!saveAgentOverrides(deps.db, id, overrides))
+      throw new ApiError(404, "not_found", `No agent ${id}; check the id on the Fleet page.`);
+    return c.json({ overrides });
+  });
+
+  /** a stored hardware snapshot, as results' provenance names it (`hardware_id`) */
+  app.get("/hardware/:hardwareId", (c) => {
+    const id = c.req.param("hardwareId");
+    const hardware = findHardwareSnapshot(deps.db, id);
+    if (!hardware)
+      throw new ApiError(
+        404,
+        "not_found",
+        `No hardware snapshot ${id}: it is named by a result's provenance.hardware_id.`,
+      );
+    return c.json({ hardware_id: id, hardware });
   });
 
   app.post("/:id/revoke", operatorOnly, async (c) => {

@@ -42,6 +42,22 @@ export function createOperatorCheck(operatorKey: string): (c: Context) => boolea
   };
 }
 
+/** The same check for a WebSocket upgrade: the key as a query parameter, or the session cookie. */
+export function createSocketOperatorCheck(
+  operatorKey: string,
+): (key: string | null, cookieHeader: string | null) => boolean {
+  const session = operatorSessionValue(operatorKey);
+  return (key, cookieHeader) => {
+    const cookie = (cookieHeader ?? "")
+      .split(";")
+      .map((part) => part.trim().split("="))
+      .find(([name]) => name === operatorCookieName)?.[1];
+    const byKey = key !== null && key !== "" && isOperatorKey(operatorKey, key);
+    const byCookie = cookie !== undefined && cookie !== "" && isOperatorKey(session, decodeURIComponent(cookie));
+    return byKey || byCookie;
+  };
+}
+
 export function createOperatorAuth(operatorKey: string): MiddlewareHandler {
   const isOperator = createOperatorCheck(operatorKey);
   return async (c, next) => {

@@ -63,7 +63,7 @@ const describeGpus = (hardware: Hardware): string =>
   hardware.gpus
     .map((gpu) => {
       if (gpu.unified_memory) return `${gpu.name} (unified)`;
-      return gpu.vram_bytes > 0 ? `${gpu.name} (${Math.round(gpu.vram_bytes / gibibyte)} GiB)` : gpu.name;
+      return gpu.vram_bytes ? `${gpu.name} (${Math.round(gpu.vram_bytes / gibibyte)} GiB)` : gpu.name;
     })
     .join("; ");
 

@@ -11,7 +11,7 @@ import type { Logger } from "../protocol/logger.ts";
 import { createTokenBuckets } from "../protocol/token-buckets.ts";
 import { type AgentCheck, authorizeConnection, isPartyName, type PartyName } from "../room/authorize-connection.ts";
 import { maxMessageBytes } from "../room/parse-message.ts";
-import type { ControlReply, Room, RoomConnection } from "../room/ports.ts";
+import type { ConnectionRole, ControlReply, Room, RoomConnection } from "../room/ports.ts";
 
 export interface NodeRoomHostOptions {
   agentCheck: AgentCheck;
@@ -52,6 +52,9 @@ export const maxSocketsPerIp = 256;
  * Messages per socket: agents send events in bursts when they resend after a reconnect, spectators
  * only ask for snapshots. Above it the socket is closed (1008); an agent dials again and resends.
  */
+/** An operator's socket is rate-limited like a spectator's. */
+const bucketOf = (role: ConnectionRole["role"]) => (role === "agent" ? "agent" : "viewer");
+
 export const messageRates = {
   agent: { capacity: 5000, perSecond: 2000 },
   viewer: { capacity: 30, perSecond: 5 },
@@ -108,7 +111,12 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
         if (!isPartyName(party) || !roomIdPattern.test(roomId)) {
           return c.json({ error: { code: "not_found", message: `No party ${party} with room ${roomId}.` } }, 404);
         }
-        const decision = await authorizeConnection(party, new URL(c.req.url), options.agentCheck);
+        const decision = await authorizeConnection(
+          party,
+          new URL(c.req.url),
+          options.agentCheck,
+          c.req.header("cookie") ?? null,
+        );
         if (!decision.ok)
           return c.json({ error: { code: "unauthorized", message: decision.message } }, decision.status);
         if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -119,7 +127,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
         }
         const key = `${party}/${roomId}`;
         // a spectator never creates a room: only a race that is open here or stored can be watched
-        if (decision.who.role === "viewer" && !rooms.has(key) && !options.runExists(roomId)) {
+        if (decision.who.role !== "agent" && !rooms.has(key) && !options.runExists(roomId)) {
           return c.json(
             {
               error: {
@@ -168,8 +176,8 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           },
           onMessage(event) {
             if (!conn) return;
-            if (!messageBuckets[conn.who.role].take(conn.id)) {
-              const { perSecond } = messageRates[conn.who.role];
+            if (!messageBuckets[bucketOf(conn.who.role)].take(conn.id)) {
+              const { perSecond } = messageRates[bucketOf(conn.who.role)];
               conn.close(1008, `too many messages: at most ${perSecond} a second`);
               return;
             }
@@ -182,7 +190,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           onClose() {
             if (!conn) return;
             sockets.delete(conn);
-            messageBuckets[conn.who.role].forget(conn.id);
+            messageBuckets[bucketOf(conn.who.role)].forget(conn.id);
             const left = (socketsPerIp.get(ip) ?? 1) - 1;
             if (left > 0) socketsPerIp.set(ip, left);
             else socketsPerIp.delete(ip);

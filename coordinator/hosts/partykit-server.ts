@@ -131,13 +131,19 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
       } catch {
         // already closed from this side
       }
-      await this.core.onClose(this.adapt(conn));
-      this.connections.delete(conn.id);
+      await this.release(conn);
     }
 
+    /** a socket that errored may never close: the room lets it go now, once */
     async onError(conn: Party.Connection<ConnectionState>): Promise<void> {
-      await this.core.onClose(this.adapt(conn));
+      await this.release(conn);
+    }
+
+    private async release(conn: Party.Connection<ConnectionState>): Promise<void> {
+      const adapted = this.connections.get(conn.id);
+      if (!adapted) return;
       this.connections.delete(conn.id);
+      await this.core.onClose(adapted);
     }
 
     async onRequest(req: Party.Request): Promise<Response> {

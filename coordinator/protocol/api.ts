@@ -8,7 +8,9 @@ import { agentStatusSchema, backendKindSchema, laneStatusSchema, runStatusSchema
 import { backendsSchema, hardwareSchema } from "./hardware.ts";
 import { jobErrorSchema, provenanceSchema } from "./job.ts";
 import { agentIdentitySchema } from "./messages.ts";
+import { agentOverridesSchema } from "./overrides.ts";
 import { laneRecordSchema, raceSetupSchema, resultSchema, storedEventSchema } from "./race-state.ts";
+import { machineSampleSchema } from "./runtime-sample.ts";
 
 const paramsSchema = z.record(z.string(), z.unknown());
 
@@ -57,6 +59,8 @@ export const agentViewSchema = z.object({
   last_seen_at: z.string(),
   /** when the operator revoked the agent (it can no longer connect), else null */
   revoked_at: z.string().nullable(),
+  /** the operator's overrides of what discovery found; fit calculations use them (overrides.ts) */
+  overrides: agentOverridesSchema.nullable().optional(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
 
@@ -194,6 +198,8 @@ export const labControlSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("lab-pull"), agent_ids: z.array(z.string()), model: ollamaModelNameSchema }),
   /** the latest progress of recent pulls; answered with a `ModelPullList` */
   z.object({ type: z.literal("lab-pulls") }),
+  /** send `hardware-probe` to each of these agents; answered like `lab-dispatch` */
+  z.object({ type: z.literal("lab-probe"), agent_ids: z.array(z.string()) }),
   /** send `checkpoint-sync` to each of these agents; its progress is kept like a pull's, under the checkpoint's name */
   z.object({
     type: z.literal("lab-checkpoint-sync"),
@@ -221,6 +227,8 @@ export const runBatchSchema = z.object({
   }),
   /** the lanes whose stored fields changed since the last batch, as they are after `events` */
   lanes: z.array(laneRecordSchema),
+  /** runtime samples of the race's machines that arrived since the last batch */
+  samples: z.array(machineSampleSchema).optional(),
 });
 export type RunBatch = z.infer<typeof runBatchSchema>;
 

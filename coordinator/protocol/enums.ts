@@ -40,3 +40,8 @@ export type AgentStatus = z.infer<typeof agentStatusSchema>;
 export const terminalLaneStatuses: readonly LaneStatus[] = ["done", "failed", "cancelled", "lost"];
 /** Run statuses after which a run changes no more. */
 export const terminalRunStatuses: readonly RunStatus[] = ["done", "failed", "cancelled", "interrupted"];
+
+/** Where a result's `energy_j` came from; `none`: not measured (energy_j and avg_power_w are null). */
+export const energySources = ["nvidia-smi", "rocm-smi", "rapl", "powermetrics", "none"] as const;
+export const energySourceSchema = z.enum(energySources);
+export type EnergySource = z.infer<typeof energySourceSchema>;

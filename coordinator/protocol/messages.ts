@@ -8,6 +8,7 @@ import { agentStatusSchema } from "./enums.ts";
 import { backendsSchema, hardwareSchema } from "./hardware.ts";
 import { jobEventSchema, jobSpecSchema, liveStatsSchema } from "./job.ts";
 import { raceStateSchema, storedEventSchema } from "./race-state.ts";
+import { machineSampleSchema, runtimeSampleSchema } from "./runtime-sample.ts";
 
 /** Sent by a room to a connection whose message it refused; the connection stays open. */
 export const errorMessageSchema = z.object({
@@ -22,6 +23,11 @@ export const agentIdentitySchema = z.object({
   name: z.string().min(1).max(100),
   version: z.string(),
   hardware: hardwareSchema,
+  /** content hash of `hardware` (32 hex), the id results' provenance names; the coordinator stores the snapshot under it */
+  hardware_id: z
+    .string()
+    .regex(/^[0-9a-f]{16,64}$/)
+    .optional(),
   backends: backendsSchema,
 });
 export type AgentIdentity = z.infer<typeof agentIdentitySchema>;
@@ -48,12 +54,19 @@ export const modelPullProgressSchema = z.object({
 });
 export type ModelPullProgress = z.infer<typeof modelPullProgressSchema>;
 
+/**
+ * The machine's runtime figures of the last second, one sample (never the buffer). Volatile: sent
+ * to the lab room every second, and to each race room the agent is in.
+ */
+export const runtimeSampleMessageSchema = z.object({ type: z.literal("runtime-sample"), sample: runtimeSampleSchema });
+
 // ---- agent -> lab room ----
 export const agentToLabSchema = z.discriminatedUnion("type", [
   /** sent on every (re)connect, and again with re-probed backends after a model pull */
   z.object({ type: z.literal("agent-hello"), agent: agentIdentitySchema }),
   z.object({ type: z.literal("agent-status"), status: agentStatusSchema.exclude(["offline"]) }),
   modelPullProgressSchema,
+  runtimeSampleMessageSchema,
 ]);
 export type AgentToLab = z.infer<typeof agentToLabSchema>;
 
@@ -64,6 +77,8 @@ export const labToAgentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("race-join"), run_id: z.string() }),
   /** pull this model into the agent's Ollama; the agent answers with `model-pull-progress` */
   z.object({ type: z.literal("model-pull"), model: z.string().min(1).max(200) }),
+  /** probe the machine's hardware again; the agent answers with `agent-hello` carrying what it found */
+  z.object({ type: z.literal("hardware-probe") }),
   /**
    * download this checkpoint into ComfyUI's checkpoints folder; the agent answers with
    * `model-pull-progress` whose `model` is the checkpoint's file name
@@ -98,6 +113,7 @@ export const agentToRaceSchema = z.discriminatedUnion("type", [
     warmup: z.boolean(),
     stats: liveStatsSchema,
   }),
+  runtimeSampleMessageSchema,
 ]);
 export type AgentToRace = z.infer<typeof agentToRaceSchema>;
 
@@ -137,7 +153,12 @@ export type LaneLive = z.infer<typeof laneLiveSchema>;
 // ---- race room -> browser ----
 export const raceToViewerSchema = z.discriminatedUnion("type", [
   /** the whole state, sent on connect and on request; deltas follow from `state.seq + 1` */
-  z.object({ type: z.literal("race-snapshot"), state: raceStateSchema }),
+  z.object({
+    type: z.literal("race-snapshot"),
+    state: raceStateSchema,
+    /** the runtime samples of the race's machines kept so far (the newest, bounded) */
+    samples: z.array(machineSampleSchema).optional(),
+  }),
   /**
    * One frame per viewer per tick (about 50 ms): every stored event of the tick, in seq order, and
    * the latest volatile live figures per lane (left out for a viewer that is not keeping up).
@@ -146,6 +167,8 @@ export const raceToViewerSchema = z.discriminatedUnion("type", [
     type: z.literal("race-delta"),
     events: z.array(storedEventSchema),
     live: z.array(laneLiveSchema).optional(),
+    /** runtime samples of the race's machines that arrived in the tick (volatile, like `live`) */
+    samples: z.array(machineSampleSchema).optional(),
   }),
   errorMessageSchema,
 ]);
@@ -157,3 +180,25 @@ export const viewerToRaceSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("snapshot-request") }),
 ]);
 export type ViewerToRace = z.infer<typeof viewerToRaceSchema>;
+
+/** A machine present in the lab as operators see it live. */
+export const fleetMemberSchema = z.object({
+  agent_id: z.string(),
+  name: z.string(),
+  status: agentStatusSchema.exclude(["offline"]),
+});
+export type FleetMember = z.infer<typeof fleetMemberSchema>;
+
+// ---- lab room -> operator's browser (role=operator) ----
+export const labToOperatorSchema = z.discriminatedUnion("type", [
+  /** on connect and whenever a machine comes, goes or changes status: who is present, with their latest samples */
+  z.object({
+    type: z.literal("lab-fleet"),
+    agents: z.array(fleetMemberSchema),
+    samples: z.array(machineSampleSchema),
+  }),
+  /** a machine's runtime sample as it arrives (volatile) */
+  z.object({ type: z.literal("fleet-sample"), sample: machineSampleSchema }),
+  errorMessageSchema,
+]);
+export type LabToOperator = z.infer<typeof labToOperatorSchema>;

@@ -18,6 +18,10 @@ export const knownMetricNames: Record<Workload, readonly string[]> = {
     "duration_s",
     "passes",
     "passes_per_sec",
+    "energy_j",
+    "avg_power_w",
+    "energy_source",
+    "j_per_billion",
   ],
   llm: [
     "engine",
@@ -39,6 +43,8 @@ export const knownMetricNames: Record<Workload, readonly string[]> = {
     "fallback_reason",
     "energy_j",
     "avg_power_w",
+    "energy_source",
+    "j_per_token",
   ],
   image: [
     "checkpoint",
@@ -51,5 +57,8 @@ export const knownMetricNames: Record<Workload, readonly string[]> = {
     "seconds_per_image",
     "it_per_s",
     "energy_j",
+    "avg_power_w",
+    "energy_source",
+    "j_per_image",
   ],
 };

@@ -6,6 +6,7 @@
 import type { AgentView } from "./api.ts";
 import type { BackendKind } from "./enums.ts";
 import type { Hardware, ModelInfo } from "./hardware.ts";
+import { applyOverrides } from "./overrides.ts";
 
 export type FitLabel = "good" | "risk" | "fail";
 
@@ -44,7 +45,7 @@ const fixedOverheadBytes = 512 * 1024 ** 2;
 function memoryOf(hardware: Hardware): { memory: ModelFit["memory"]; bytes: number | null } {
   const unified = hardware.gpus.find((gpu) => gpu.unified_memory);
   if (unified) return { memory: "unified", bytes: hardware.memory_bytes || null };
-  const vram = Math.max(0, ...hardware.gpus.map((gpu) => gpu.vram_bytes));
+  const vram = Math.max(0, ...hardware.gpus.map((gpu) => gpu.vram_bytes ?? 0));
   if (vram > 0) return { memory: "vram", bytes: vram };
   return { memory: "system", bytes: hardware.memory_bytes || null };
 }
@@ -76,7 +77,9 @@ export function preflightLane(
   const problems: string[] = [];
   const warnings: string[] = [];
   const probe = agent.backends[lane.backend];
-  const noFit = estimateModelFit(null, params.num_ctx ?? 4096, agent.hardware);
+  // the operator's overrides win over discovery (memory, VRAM, unified memory)
+  const hardware = applyOverrides(agent.hardware, agent.overrides ?? null);
+  const noFit = estimateModelFit(null, params.num_ctx ?? 4096, hardware);
   if (agent.status === "offline") problems.push(`${agent.name} is offline: start its agent.`);
   if (!probe) {
     problems.push(`${agent.name} has no ${lane.backend} backend; start its agent with the option for it.`);
@@ -96,7 +99,8 @@ export function preflightLane(
     problems.push(`${agent.name} has no model ${lane.model} on ${lane.backend} (it has: ${have}).`);
     return { ready: false, problems, warnings, model: null, fit: noFit };
   }
-  const fit = estimateModelFit(model.size_bytes, params.num_ctx ?? 4096, agent.hardware);
+  const fit = estimateModelFit(model.size_bytes, params.num_ctx ?? 4096, hardware);
+  if (agent.overrides && hardware !== agent.hardware) fit.reason += " (operator override)";
   if (fit.label === "fail") warnings.push(`${model.name} may not fit on ${agent.name}: ${fit.reason}.`);
   return { ready: problems.length === 0, problems, warnings, model, fit };
 }

@@ -1,8 +1,9 @@
 /**
  * Decides at connect time who a socket belongs to, from its URL alone, so that both hosts refuse
  * a wrong or revoked agent before the upgrade and before any message is handled. Agents present
- * `?role=agent&agent_id=..&key=..` with the key they got at enrollment (agent-key.ts); anything
- * else is a spectator, and spectators may only watch races.
+ * `?role=agent&agent_id=..&key=..` with the key they got at enrollment (agent-key.ts); operators
+ * `?role=operator` with `&key=<operator key>` or the dashboard's operator cookie, to watch the
+ * lab's fleet live; anything else is a spectator, and spectators may only watch races.
  */
 import { deriveAgentKey } from "../protocol/agent-key.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
@@ -21,11 +22,21 @@ export interface AgentCheck {
   agentKeySecret: string;
   /** true for an agent the operator revoked; hosts without the fleet's records say false */
   isRevoked(agentId: string): boolean;
+  /**
+   * whether the socket comes from the operator: the `key` query parameter or the request's Cookie
+   * header, checked by the composition root; hosts without it refuse operator sockets
+   */
+  isOperator?(key: string | null, cookieHeader: string | null): boolean;
 }
 
 export const agentIdPattern = /^[\w.:-]{1,100}$/;
 
-export async function authorizeConnection(party: PartyName, url: URL, check: AgentCheck): Promise<ConnectionDecision> {
+export async function authorizeConnection(
+  party: PartyName,
+  url: URL,
+  check: AgentCheck,
+  cookieHeader: string | null = null,
+): Promise<ConnectionDecision> {
   const role = url.searchParams.get("role") ?? "viewer";
   if (role === "agent") {
     const key = url.searchParams.get("key") ?? "";
@@ -50,7 +61,19 @@ export async function authorizeConnection(party: PartyName, url: URL, check: Age
     }
     return { ok: true, who: { role: "agent", agentId } };
   }
-  if (role !== "viewer") return { ok: false, status: 403, message: `Unknown role "${role}": use agent or viewer.` };
+  if (role === "operator") {
+    if (!check.isOperator?.(url.searchParams.get("key"), cookieHeader)) {
+      return {
+        ok: false,
+        status: 401,
+        message:
+          "Operator key refused: open the dashboard link `npm start` printed (it carries the key) and try again.",
+      };
+    }
+    return { ok: true, who: { role: "operator" } };
+  }
+  if (role !== "viewer")
+    return { ok: false, status: 403, message: `Unknown role "${role}": use agent, operator or viewer.` };
   if (party === "lab") return { ok: false, status: 403, message: "The lab room is for agents only." };
   return { ok: true, who: { role: "viewer" } };
 }

@@ -3,14 +3,18 @@
  * they are busy, reports that to the fleet sink, and tells agents which race room to join. It
  * repeats an agent's recent race joins when the agent says hello again, so an agent that
  * restarted mid-race finds its way back (and the race room settles its lanes honestly). It also
- * forwards model pulls to agents and keeps the latest progress of each in memory.
+ * forwards model pulls to agents and keeps the latest progress of each in memory. Operators'
+ * browsers may watch: they get who is present with each machine's latest runtime sample, then
+ * every sample as it arrives; spectators are refused.
  */
 import { type LabDispatchResult, labControlSchema, type ModelPullState } from "../protocol/api.ts";
 import type { AgentStatus } from "../protocol/enums.ts";
-import { type AgentIdentity, agentToLabSchema, type LabToAgent } from "../protocol/messages.ts";
+import { type AgentIdentity, agentToLabSchema, type LabToAgent, type LabToOperator } from "../protocol/messages.ts";
+import type { MachineSample } from "../protocol/runtime-sample.ts";
 import { errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { LabRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createSerialQueue } from "./serial-queue.ts";
+import { slowViewerBytes } from "./viewer-broadcast.ts";
 
 /** Race joins remembered per agent. */
 const rememberedRaces = 20;
@@ -37,6 +41,25 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
   /** the latest races each agent was sent to, newest last */
   const dispatched = new Map<string, string[]>();
   const send = (conn: RoomConnection, message: LabToAgent) => conn.send(JSON.stringify(message));
+  const operators = new Map<string, RoomConnection>();
+  /** each present agent's latest runtime sample */
+  const latestSamples = new Map<string, MachineSample>();
+  /** samples are volatile: an operator whose socket has not drained misses them, never the fleet */
+  const tellOperators = (message: LabToOperator) => {
+    if (operators.size === 0) return;
+    const text = JSON.stringify(message);
+    for (const operator of operators.values()) {
+      const slow = (operator.bufferedBytes?.() ?? 0) > slowViewerBytes;
+      if (!slow || message.type !== "fleet-sample") operator.send(text);
+    }
+  };
+  const fleetMessage = (): LabToOperator => ({
+    type: "lab-fleet",
+    agents: [...present].flatMap(([agentId, p]) =>
+      p.identity ? [{ agent_id: agentId, name: p.identity.name, status: p.status }] : [],
+    ),
+    samples: [...latestSamples.values()],
+  });
   /** latest progress per agent and model, oldest update first */
   const pulls = new Map<string, ModelPullState>();
   const pullKey = (agentId: string, model: string) => `${agentId}\u0000${model}`;
@@ -63,15 +86,20 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
 
   return {
     flushed: () => queue.run(() => undefined),
-    isIdle: () => present.size === 0,
+    isIdle: () => present.size === 0 && operators.size === 0,
     // presence is rebuilt by agents saying hello again when they reconnect: nothing is kept
     restore: async () => {},
     dispose() {},
     presentAgents: () => [...present].filter(([, p]) => p.identity).map(([id]) => id),
     onConnect: (conn) =>
       queue.run(() => {
+        if (conn.who.role === "operator") {
+          operators.set(conn.id, conn);
+          conn.send(JSON.stringify(fleetMessage()));
+          return;
+        }
         if (conn.who.role !== "agent") {
-          send(conn, errorMessage("agents_only", "The lab room is for agents only."));
+          send(conn, errorMessage("agents_only", "The lab room is for agents and the operator only."));
           conn.close(4003, "agents only");
           return;
         }
@@ -105,11 +133,18 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
           }
           presence.identity = message.agent;
           await report(presence);
+          tellOperators(fleetMessage());
           send(conn, { type: "lab-welcome", agent_id: agentId });
           // a repeated hello on the same socket (new backends after a pull) has no races to find again
           if (!presence.greeted)
             for (const runId of dispatched.get(agentId) ?? []) send(conn, { type: "race-join", run_id: runId });
           presence.greeted = true;
+          return;
+        }
+        if (message.type === "runtime-sample") {
+          const sample = { ...message.sample, agent_id: agentId };
+          latestSamples.set(agentId, sample);
+          tellOperators({ type: "fleet-sample", sample });
           return;
         }
         if (message.type === "model-pull-progress") {
@@ -119,13 +154,19 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         }
         presence.status = message.status;
         await report(presence);
+        tellOperators(fleetMessage());
       }),
     onClose: (conn) =>
       queue.run(async () => {
-        if (conn.who.role !== "agent") return;
+        if (conn.who.role !== "agent") {
+          operators.delete(conn.id);
+          return;
+        }
         const agentId = conn.who.agentId;
         if (present.get(agentId)?.conn !== conn) return;
         present.delete(agentId);
+        latestSamples.delete(agentId);
+        tellOperators(fleetMessage());
         try {
           await sink.write({ type: "agent-gone", agent_id: agentId });
         } catch (err) {
@@ -138,6 +179,17 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         if (!parsed.ok) return parsed.reply;
         const control = parsed.data;
         if (control.type === "lab-pulls") return { status: 200, body: { pulls: [...pulls.values()] } };
+        if (control.type === "lab-probe") {
+          const probed: LabDispatchResult = { reached: [], missing: [] };
+          for (const agentId of control.agent_ids) {
+            const presence = present.get(agentId);
+            if (presence?.identity) {
+              send(presence.conn, { type: "hardware-probe" });
+              probed.reached.push(agentId);
+            } else probed.missing.push(agentId);
+          }
+          return { status: 200, body: probed };
+        }
         const result: LabDispatchResult = { reached: [], missing: [] };
         for (const agentId of control.agent_ids) {
           const presence = present.get(agentId);

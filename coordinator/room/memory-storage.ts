@@ -1,4 +1,4 @@
-/** The storage port in memory: local mode's rooms live and die with their process, so memory is enough there. */
+/** The storage port in memory: what the room tests run a journal on, and a host without durable storage could use. */
 import type { RoomStorage } from "./ports.ts";
 
 export function createMemoryStorage(): RoomStorage {

@@ -6,7 +6,7 @@ import type { FleetChange, RunBatch } from "../protocol/api.ts";
 import type { Logger } from "../protocol/logger.ts";
 
 /** Who is on the other end of a socket, settled by the host at connect time. */
-export type ConnectionRole = { role: "agent"; agentId: string } | { role: "viewer" };
+export type ConnectionRole = { role: "agent"; agentId: string } | { role: "viewer" } | { role: "operator" };
 
 export interface RoomConnection {
   /** unique per socket */
@@ -32,8 +32,9 @@ export interface RunSink {
 }
 
 /**
- * A room's durable key-value store: Durable Object storage on PartyKit, memory in local mode. It
- * outlives the room's memory there (hibernation, eviction, a redeploy), so a live race resumes.
+ * A room's durable key-value store: Durable Object storage on PartyKit, where it outlives the
+ * room's memory (hibernation, eviction, a redeploy), so a live race resumes. Local mode's rooms
+ * live and die with their process and pass none; memory-storage.ts stands in for it in tests.
  */
 export interface RoomStorage {
   /** every entry whose key starts with `prefix`, in key order */
@@ -76,7 +77,7 @@ export interface RaceRoomPorts {
   roomId: string;
   clock: Clock;
   sink: RunSink;
-  /** where the race's events wait until the sink stored them; default: memory */
+  /** where the race's events wait until the sink stored them, so the race survives the room's memory; none: not kept */
   storage?: RoomStorage;
   log: Logger;
   /** how long agents get to join after the race opens; default 30 s */

@@ -28,11 +28,11 @@ import {
 import { type AckedJob, createAckBatcher } from "./ack-batcher.ts";
 import { createAgentClocks } from "./agent-clocks.ts";
 import { createHeldJobEvents, type HeldJobEvents } from "./held-job-events.ts";
-import { createMemoryStorage } from "./memory-storage.ts";
 import { controlError, errorMessage, parseControl, parseMessage } from "./parse-message.ts";
 import type { ControlReply, RaceRoomPorts, Room, RoomConnection } from "./ports.ts";
 import { createRaceJournal } from "./race-journal.ts";
 import { createRateLimit } from "./rate-limit.ts";
+import { createRunSamples } from "./run-samples.ts";
 import { createRunSinkBatcher } from "./run-sink-batcher.ts";
 import { createSerialQueue } from "./serial-queue.ts";
 import { createStartGate, type LaneGo } from "./start-gate.ts";
@@ -64,12 +64,14 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   const viewers = createViewerBroadcast(clock, tickMs);
   const snapshotRequests = createRateLimit(clock, snapshotRequestIntervalMs);
   const jobs = new Map<string, JobTrack>();
+  const samples = createRunSamples();
   const joined = new Set<string>();
   const lostTimers = new Map<string, () => void>();
   let state: RaceState | null = null;
   let cancelJoinTimer: (() => void) | null = null;
   let cancelDeadline: (() => void) | null = null;
-  const journal = createRaceJournal(ports.storage ?? createMemoryStorage(), log);
+  // without storage (local mode: the room lives and dies with its process) nothing is journaled
+  const journal = ports.storage ? createRaceJournal(ports.storage, log) : null;
   const acks = createAckBatcher<JobTrack>({
     clock,
     tickMs,
@@ -107,7 +109,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     state: () => state,
     enqueue: (fn) => void queue.run(fn),
     flushMs: ports.sinkFlushMs ?? 100,
-    written: (seq, over) => journal.stored(seq, over),
+    written: (seq, over) => journal?.stored(seq, over),
   });
 
   const jobIdOf = (laneId: string) => `${roomId}/${laneId}`;
@@ -125,7 +127,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     const changed = changesLaneRecord(event)
       ? state.lanes.filter((lane, i) => lane !== before[i]).map((lane) => lane.lane_id)
       : [];
-    journal.record(stored);
+    journal?.record(stored);
     viewers.event(stored);
     sinkBatcher.add(stored, changed);
     if (event.type === "race-finish") viewers.flush();
@@ -331,6 +333,15 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       onJobLive(agentId, message);
       return;
     }
+    if (message.type === "runtime-sample") {
+      // kept over the race's window only, from the race's own machines, stamped with the room's clock
+      if (!isLive() || lanesOf(agentId).length === 0) return;
+      const sample = { ...message.sample, agent_id: agentId, at: clock.now() };
+      samples.add(sample);
+      viewers.sample(sample);
+      sinkBatcher.addSample(sample);
+      return;
+    }
     if (message.type === "clock-pong") {
       clocks.pong(agentId, message.ping_id, message.agent_at, receivedAt);
       return;
@@ -388,6 +399,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
    * stored, and the timers. Agents are away until they dial again, as after a disconnect.
    */
   async function restore(): Promise<void> {
+    if (!journal) return;
     const { events, storedSeq } = await journal.load();
     const first = events[0];
     if (state || first?.event.type !== "race-setup") return;
@@ -483,7 +495,7 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     restore: () => queue.run(restore),
     onConnect: (conn) =>
       queue.run(() => {
-        if (conn.who.role === "viewer") {
+        if (conn.who.role !== "agent") {
           if (!state) {
             // a room with no race holds nothing to watch: the spectator is not kept (nor its memory)
             refuse(conn, "no_race", `Race ${roomId} is not live here. Finished races open from the runs list.`);
@@ -493,7 +505,10 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
           // the frame under way goes out first: the snapshot then already holds its events
           viewers.flush();
           viewers.add(conn);
-          viewers.send(conn, JSON.stringify({ type: "race-snapshot", state } satisfies RaceToViewer));
+          viewers.send(
+            conn,
+            JSON.stringify({ type: "race-snapshot", state, samples: samples.latest() } satisfies RaceToViewer),
+          );
           return;
         }
         const agentId = conn.who.agentId;
@@ -525,7 +540,10 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
           );
         } else if (state) {
           viewers.flush();
-          viewers.send(conn, JSON.stringify({ type: "race-snapshot", state } satisfies RaceToViewer));
+          viewers.send(
+            conn,
+            JSON.stringify({ type: "race-snapshot", state, samples: samples.latest() } satisfies RaceToViewer),
+          );
         }
       });
     },

@@ -7,11 +7,14 @@
  */
 import type { Logger } from "../protocol/logger.ts";
 import { type RaceState, type StoredEvent, toLaneRecord } from "../protocol/race-state.ts";
+import type { MachineSample } from "../protocol/runtime-sample.ts";
 import type { Clock, RunSink } from "./ports.ts";
 
 export interface RunSinkBatcher {
   /** queues an event; `changedLanes` are the ids of lanes whose stored fields it changed */
   add(stored: StoredEvent, changedLanes: Iterable<string>): void;
+  /** queues a runtime sample of one of the race's machines */
+  addSample(sample: MachineSample): void;
   /** writes what is queued now; resolves when every write so far has been tried */
   flush(): Promise<void>;
   /** true while events wait to be written */
@@ -39,6 +42,7 @@ export const maxRetryMs = 30_000;
 export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBatcher {
   const { runId, sink, clock, log, flushMs } = options;
   let events: StoredEvent[] = [];
+  let samples: MachineSample[] = [];
   let dirty = new Set<string>();
   let cancelTimer: (() => void) | null = null;
   let chain: Promise<void> = Promise.resolve();
@@ -52,12 +56,13 @@ export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBat
     cancelTimer?.();
     cancelTimer = null;
     const state = options.state();
-    if (!state || events.length === 0) return chain;
+    if (!state || (events.length === 0 && samples.length === 0)) return chain;
     const lanes = state.lanes.filter((lane) => dirty.has(lane.lane_id)).map(toLaneRecord);
     const run = { status: state.status, started_at: state.started_at, finished_at: state.finished_at, seq: state.seq };
-    const batch = { run_id: runId, events, run, lanes };
+    const batch = { run_id: runId, events, run, lanes, ...(samples.length > 0 ? { samples } : {}) };
     const sentDirty = dirty;
     events = [];
+    samples = [];
     dirty = new Set();
     chain = chain
       .then(() => sink.write(batch))
@@ -71,6 +76,7 @@ export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBat
         failures += 1;
         log.error("run sink write failed; retrying", { run_id: runId, retry_ms: retryMs, error: String(err) });
         events = [...batch.events, ...events];
+        samples = [...(batch.samples ?? []), ...samples];
         dirty = new Set([...sentDirty, ...dirty]);
         cancelTimer?.();
         cancelTimer = null;
@@ -87,8 +93,12 @@ export function createRunSinkBatcher(options: RunSinkBatcherOptions): RunSinkBat
       // while the sink fails, the retry's backoff decides when to write next
       else if (failures === 0) schedule(flushMs);
     },
+    addSample(sample) {
+      samples.push(sample);
+      schedule(flushMs * 10);
+    },
     flush,
-    pending: () => events.length > 0,
+    pending: () => events.length > 0 || samples.length > 0,
     dispose() {
       cancelTimer?.();
       cancelTimer = null;

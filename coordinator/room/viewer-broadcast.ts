@@ -1,6 +1,6 @@
 /**
  * Sends a race's viewers one frame per tick (about 50 ms) holding every stored event of the tick
- * and the latest live figures per lane, serialised once for all viewers, then the latest image
+ * and the latest live figures per lane, serialised once for all viewers, then the newest image
  * preview per lane as a binary frame. Stored events are never dropped; live figures and previews
  * are left out for a viewer whose socket has not drained (a slow reader), and
  * a viewer whose socket stays above a hard limit is closed, so a spectator that never reads cannot
@@ -8,6 +8,7 @@
  */
 import type { LaneLive, RaceToViewer } from "../protocol/messages.ts";
 import type { StoredEvent } from "../protocol/race-state.ts";
+import type { MachineSample } from "../protocol/runtime-sample.ts";
 import type { Clock, RoomConnection } from "./ports.ts";
 
 /** Bytes queued on a viewer's socket above which it gets no live figures. */
@@ -26,6 +27,8 @@ export interface ViewerBroadcast {
   event(stored: StoredEvent): void;
   /** the lane's newest live figures replace any not yet sent */
   live(item: LaneLive): void;
+  /** a machine's runtime sample for the next frame (volatile, like live figures) */
+  sample(item: MachineSample): void;
   /** the lane's newest preview frame (preview-frame.ts, already addressed to viewers) replaces any not yet sent */
   preview(laneId: string, frame: Uint8Array<ArrayBuffer>): void;
   /** sends the pending frame now (e.g. before a snapshot goes to someone) */
@@ -40,6 +43,7 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
   const viewers = new Map<string, RoomConnection>();
   let events: StoredEvent[] = [];
   const live = new Map<string, LaneLive>();
+  let samples: MachineSample[] = [];
   const previews = new Map<string, Uint8Array<ArrayBuffer>>();
   let cancelTick: (() => void) | null = null;
   /** since when each viewer's queue has been over the hard limit, epoch ms */
@@ -71,27 +75,36 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
   const flush = () => {
     cancelTick?.();
     cancelTick = null;
+    // previews go as their own binary frames, never to a viewer that is behind
     const frames = [...previews.values()];
     previews.clear();
     for (const viewer of frames.length > 0 ? viewers.values() : []) {
       if (!isSlow(viewer)) for (const frame of frames) send(viewer, frame);
     }
-    if (events.length === 0 && live.size === 0) return;
-    const full: RaceToViewer = { type: "race-delta", events, ...(live.size > 0 ? { live: [...live.values()] } : {}) };
+    const volatile = live.size > 0 || samples.length > 0;
+    if (events.length === 0 && !volatile) return;
+    const full: RaceToViewer = {
+      type: "race-delta",
+      events,
+      ...(live.size > 0 ? { live: [...live.values()] } : {}),
+      ...(samples.length > 0 ? { samples } : {}),
+    };
     const fullText = JSON.stringify(full);
     const leanText = events.length > 0 ? JSON.stringify({ type: "race-delta", events }) : null;
     for (const viewer of viewers.values()) {
-      const slow = live.size > 0 && isSlow(viewer);
+      const slow = volatile && isSlow(viewer);
       if (!slow) send(viewer, fullText);
       else if (leanText !== null) send(viewer, leanText);
     }
     events = [];
     live.clear();
+    samples = [];
   };
   const arm = () => {
     if (viewers.size === 0) {
       events = [];
       live.clear();
+      samples = [];
       previews.clear();
       return;
     }
@@ -114,6 +127,10 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
     },
     preview(laneId, frame) {
       previews.set(laneId, frame);
+      arm();
+    },
+    sample(item) {
+      samples.push(item);
       arm();
     },
     flush,

@@ -25,7 +25,8 @@ export function createFakeRooms(): FakeRooms {
       fake.calls.push({ party, roomId, body });
       if (fake.failWith) throw fake.failWith;
       if (party !== "lab") return { ok: true };
-      if (body.type === "lab-dispatch" || body.type === "lab-pull") return { reached: body.agent_ids, missing: [] };
+      if (body.type === "lab-dispatch" || body.type === "lab-pull" || body.type === "lab-probe")
+        return { reached: body.agent_ids, missing: [] };
       if (body.type === "lab-pulls") return { pulls: fake.pulls };
       return { ok: true };
     },

@@ -45,7 +45,28 @@ const laptop: AgentView = {
   backends: {},
 };
 
+/** A stand-in for the browser's WebSocket: records the sockets the page opens and lets a test answer. */
+class FakeWebSocket {
+  static opened: FakeWebSocket[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  closed = false;
+  constructor(readonly url: string) {
+    FakeWebSocket.opened.push(this);
+  }
+  send() {}
+  close() {
+    this.closed = true;
+  }
+  receive(message: unknown) {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+}
+
 function mountFleet(routes: Record<string, FakeRoute> = {}) {
+  FakeWebSocket.opened = [];
+  vi.stubGlobal("WebSocket", FakeWebSocket);
   const fake = createFakeFetch({
     "GET /api/agents": () => jsonResponse(200, { agents: [gpuBox, laptop] }),
     "GET /api/fleet/enrollment": () =>
@@ -107,6 +128,92 @@ describe("FleetPage", () => {
     expect(host.textContent).not.toContain("10.0.0.5");
     expect(host.querySelector('[data-testid="enrollment"]')).toBeNull();
     expect(fake.requests.map((r) => r.path)).not.toContain("/api/fleet/enrollment");
+    expect(FakeWebSocket.opened).toEqual([]);
+  });
+
+  it("lets the operator override memory and shows the override, and names unknown figures", async () => {
+    const unknownCores: AgentView = {
+      ...laptop,
+      hardware: { ...laptop.hardware, cpu_physical_cores: null, unknown: { cpu_physical_cores: "probe timed out" } },
+    };
+    const saved = {
+      label: "rack 2",
+      notes: null,
+      memory_bytes: 128 * 1024 ** 3,
+      cpu_physical_cores: null,
+      gpu_vram_bytes: null,
+      gpu_unified_memory: null,
+    };
+    const { host, fake } = mountFleet({
+      "GET /api/agents": () => jsonResponse(200, { agents: [gpuBox, unknownCores] }),
+      "PUT /api/agents/a-gpu/overrides": () => jsonResponse(200, { overrides: saved }),
+    });
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="edit-overrides"]')).not.toBeNull());
+    const [box, lap] = machines(host);
+    expect(lap?.querySelector('[data-testid="hardware"]')?.textContent).toContain("32 logical, unknown physical");
+    expect(lap?.querySelector('[title="probe timed out"]')?.textContent).toBe("unknown");
+    box?.querySelector<HTMLButtonElement>('[data-testid="edit-overrides"]')?.click();
+    const form = box?.querySelector<HTMLFormElement>('[data-testid="overrides-form"]');
+    const input = (name: string) => form?.querySelector<HTMLInputElement>(`[name="${name}"]`);
+    for (const [name, value] of [
+      ["label", "rack 2"],
+      ["memory_gib", "128"],
+    ] as const) {
+      const field = input(name);
+      if (field) field.value = value;
+      field?.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    form?.requestSubmit();
+    await vi.waitFor(() => expect(box?.querySelector(".agent-name")?.textContent).toBe("rack 2"));
+    expect(fake.requests.find((r) => r.method === "PUT")?.body).toEqual({ overrides: saved });
+    expect(box?.querySelector('[data-testid="hardware"]')?.textContent).toContain("Memory128 GiB(override)");
+  });
+
+  it("shows the operator each machine's live figures from the lab room", async () => {
+    const { host, fake } = mountFleet();
+    await vi.waitFor(() => expect(FakeWebSocket.opened).toHaveLength(1));
+    expect(FakeWebSocket.opened[0]?.url).toBe(`ws://${window.location.host}/parties/lab/main?role=operator`);
+    const sample = {
+      agent_id: "a-gpu",
+      at: 1,
+      cpu_percent: 12.4,
+      memory_used_bytes: 3 * 1024 ** 3,
+      gpus: [{ index: 0, util_percent: 97, vram_used_bytes: 1, power_w: 420.2, temp_c: 60 }],
+    };
+    FakeWebSocket.opened[0]?.receive({
+      type: "lab-fleet",
+      agents: [{ agent_id: "a-gpu", name: "gpu-box", status: "busy" }],
+      samples: [sample],
+    });
+    const [box, lap] = machines(host);
+    await vi.waitFor(() =>
+      expect(box?.querySelector('[data-testid="live-figures"]')?.textContent).toBe(
+        "now: CPU 12 % · memory 3 GiB · GPU 0: 97 %, 420 W, 60 °C",
+      ),
+    );
+    expect(lap?.querySelector('[data-testid="live-figures"]')).toBeNull();
+    FakeWebSocket.opened[0]?.receive({ type: "fleet-sample", sample: { ...sample, cpu_percent: 80 } });
+    await vi.waitFor(() =>
+      expect(box?.querySelector('[data-testid="live-figures"]')?.textContent).toContain("CPU 80 %"),
+    );
+    const listings = () => fake.requests.filter((r) => r.path === "/api/agents").length;
+    expect(listings()).toBe(1);
+    FakeWebSocket.opened[0]?.receive({ type: "lab-fleet", agents: [], samples: [] });
+    await vi.waitFor(() => expect(listings()).toBe(2));
+  });
+
+  it("asks a machine to probe its hardware again", async () => {
+    const { host, fake } = mountFleet({
+      "POST /api/agents/a-gpu/probe": () => jsonResponse(202, { reached: ["a-gpu"], missing: [] }),
+    });
+    await vi.waitFor(() => expect(host.querySelector('[data-testid="probe-again"]')).not.toBeNull());
+    machines(host)[0]?.querySelector<HTMLButtonElement>('[data-testid="probe-again"]')?.click();
+    await vi.waitFor(() =>
+      expect(machines(host)[0]?.querySelector('[role="status"]')?.textContent).toBe(
+        "Asked the machine to probe again; its new hardware shows here once it reports.",
+      ),
+    );
+    expect(fake.requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual(["/api/agents/a-gpu/probe"]);
   });
 
   it("says so when no machine has connected", async () => {

@@ -54,11 +54,20 @@ function finishedRunView(stored: readonly StoredEvent[] = events): RunView {
   };
 }
 
+const alphaSample = {
+  agent_id: "agent-alpha",
+  at: 1,
+  cpu_percent: 12,
+  memory_used_bytes: 2 * 1024 ** 3,
+  gpus: [{ index: 0, util_percent: 97, vram_used_bytes: 1024, power_w: 420, temp_c: 60 }],
+};
+
 describe("RacePage", () => {
   it("opens a finished run by replaying its events, without a socket", async () => {
     const fake = createFakeFetch({
       "GET /api/runs/run-1": () => jsonResponse(200, { run: finishedRunView() }),
       "GET /api/runs/run-1/events": () => new Response(events.map((e) => JSON.stringify(e)).join("\n")),
+      "GET /api/runs/run-1/samples": () => new Response(`${JSON.stringify(alphaSample)}\n`),
     });
     vi.stubGlobal("fetch", fake.fetchFn);
     const socket = vi.fn();
@@ -84,8 +93,13 @@ describe("RacePage", () => {
     expect(fake.requests.map((r) => r.path).sort()).toEqual([
       "/api/runs/run-1",
       "/api/runs/run-1/events",
+      "/api/runs/run-1/samples",
       "/api/session",
     ]);
+    await vi.waitFor(() => expect(cards[0]?.querySelector('[data-testid="spark-gpu"]')?.textContent).toBe("GPU97 %"));
+    expect(cards[0]?.querySelector('[data-testid="spark-power"]')?.textContent).toBe("Power420 W");
+    expect(cards[1]?.querySelector('[data-testid="machine-sparklines"]')).toBeNull();
+    expect(cards[0]?.querySelector('[data-testid="energy"]')?.textContent).toBe("Energy: not measured");
   });
 
   it("opens a run interrupted by a restart as interrupted, with each lane's error and no controls", async () => {

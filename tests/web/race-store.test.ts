@@ -4,6 +4,7 @@ import type { RaceState, StoredEvent } from "../../coordinator/protocol/race-sta
 import { replayEvents } from "../../web/src/lib/replay-events.ts";
 import {
   createRaceStore,
+  keptSamples,
   type RaceStore,
   type ViewerSocketFactory,
   type ViewerSocketHandlers,
@@ -98,6 +99,33 @@ describe("createRaceStore", () => {
     expect(store.state()?.seq).toBe(events.length);
     expect(store.state()?.status).toBe("done");
     expect(store.state()?.lanes[1]?.results[0]?.metrics.elapsed_ms).toBe(900);
+  });
+
+  it("keeps each machine's runtime samples from the snapshot and the deltas, newest last, bounded", () => {
+    const room = fakeRoom();
+    const store = openStore(room);
+    const sample = (agentId: string, at: number) => ({
+      agent_id: agentId,
+      at,
+      cpu_percent: 50,
+      memory_used_bytes: 1,
+      gpus: [],
+    });
+    room.push({ type: "race-snapshot", state: stateAt(4), samples: [sample("a", 1), sample("b", 1)] });
+    room.push({ type: "race-delta", events: [], samples: [sample("a", 2)] });
+    expect(store.samples("a").map((s) => s.at)).toEqual([1, 2]);
+    expect(store.samples("b").map((s) => s.at)).toEqual([1]);
+    expect(store.samples("nobody")).toEqual([]);
+    room.push({
+      type: "race-delta",
+      events: [],
+      samples: Array.from({ length: keptSamples + 5 }, (_, i) => sample("a", 10 + i)),
+    });
+    expect(store.samples("a")).toHaveLength(keptSamples);
+    expect(store.samples("a").at(-1)?.at).toBe(10 + keptSamples + 4);
+    room.push({ type: "race-snapshot", state: stateAt(4), samples: [sample("b", 99)] });
+    expect(store.samples("a")).toEqual([]);
+    expect(store.samples("b").map((s) => s.at)).toEqual([99]);
   });
 
   it("drops an event whose seq was already applied", () => {

@@ -17,7 +17,11 @@ describe("openDatabase", () => {
     const first = openDatabase(file);
     expect(first.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(first.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
-    first.sqlite.prepare("INSERT INTO agents VALUES ('a', 'box', '1', 'online', '{}', '{}', 1, NULL)").run();
+    first.sqlite
+      .prepare(
+        "INSERT INTO agents (id, name, version, status, hardware, backends, last_seen_at) VALUES ('a', 'box', '1', 'online', '{}', '{}', 1)",
+      )
+      .run();
     first.close();
     const second = openDatabase(file);
     expect(second.sqlite.prepare("SELECT name FROM agents").pluck().all()).toEqual(["box"]);
@@ -32,7 +36,17 @@ describe("openDatabase", () => {
       )
       .pluck()
       .all();
-    expect(tables).toEqual(["agents", "checkpoints", "events", "lanes", "results", "run_images", "runs"]);
+    expect(tables).toEqual([
+      "agents",
+      "checkpoints",
+      "events",
+      "hardware_snapshots",
+      "lanes",
+      "results",
+      "run_images",
+      "run_samples",
+      "runs",
+    ]);
     close();
   });
 });

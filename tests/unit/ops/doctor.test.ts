@@ -85,4 +85,27 @@ describe("bench-race doctor", () => {
     expect(report).toContain("-> run `npm rebuild better-sqlite3`");
     expect(report.trim().split("\n").at(-1)).toBe("5 things to fix.");
   });
+
+  it("checks that the rooms of cloud mode answer and take the sink secret", async () => {
+    const rooms = (status: number) =>
+      runDoctor({
+        ...base,
+        coordinatorUrl: undefined,
+        rooms: { url: "https://bench.example.partykit.dev", sinkSecret: "s".repeat(32) },
+        fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+          if (String(input).endsWith("/parties/race/doctor-check") && init?.method === "POST")
+            return new Response("{}", { status });
+          return fakeFetch(input, init);
+        }) as typeof fetch,
+      }).then((checks) => checks.find((check) => check.name === "rooms"));
+    expect(await rooms(400)).toMatchObject({ status: "ok" });
+    expect(await rooms(401)).toMatchObject({
+      status: "fail",
+      detail: "https://bench.example.partykit.dev refused the sink secret",
+    });
+    expect(await rooms(404)).toMatchObject({
+      status: "fail",
+      fix: "set BENCH_ROOMS_URL to the PartyKit URL of the deployed rooms",
+    });
+  });
 });

@@ -7,8 +7,11 @@ import { Dynamic } from "solid-js/web";
 import { workloadOfBackend } from "../../../coordinator/protocol/enums.ts";
 import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
+import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { isMockLane } from "../lib/rank-lanes.ts";
 import { workloadView } from "../workloads/registry.ts";
+import { EnergyNote } from "./energy-note.tsx";
+import { MachineSparklines } from "./machine-sparklines.tsx";
 import { StatusBadge } from "./status-badge.tsx";
 
 export function LaneCard(props: {
@@ -22,6 +25,8 @@ export function LaneCard(props: {
   runId?: string;
   /** the lane running on this lane's machine while this one waits (see laneAheadOnMachine) */
   waitingFor?: LaneState | null;
+  /** the machine's runtime samples over the race */
+  samples?: readonly MachineSample[];
 }) {
   const view = () => workloadView(workloadOfBackend[props.lane.backend]);
   return (
@@ -63,6 +68,9 @@ export function LaneCard(props: {
           />
         )}
       </Show>
+
+      <EnergyNote lane={props.lane} />
+      <MachineSparklines samples={props.samples ?? []} />
 
       <Show when={props.lane.error}>
         {(error) => (

@@ -19,7 +19,9 @@ import {
   runViewSchema,
 } from "../../../coordinator/protocol/api.ts";
 import type { RunStatus, Workload } from "../../../coordinator/protocol/enums.ts";
+import { type AgentOverrides, agentOverridesSchema } from "../../../coordinator/protocol/overrides.ts";
 import { type StoredEvent, storedEventSchema } from "../../../coordinator/protocol/race-state.ts";
+import { type MachineSample, machineSampleSchema } from "../../../coordinator/protocol/runtime-sample.ts";
 import { parseNdjson } from "./parse-ndjson.ts";
 
 /** One row of `GET /api/runs`: a run without its results, with just enough of each lane to list it. */
@@ -117,6 +119,26 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
     async getRunEvents(id: string): Promise<StoredEvent[]> {
       const response = await request(`${runPath(id)}/events`);
       return parseNdjson(await response.text(), storedEventSchema);
+    },
+    /** the runtime samples of the run's machines over its window */
+    async getRunSamples(id: string): Promise<MachineSample[]> {
+      const response = await request(`${runPath(id)}/samples`);
+      return parseNdjson(await response.text(), machineSampleSchema);
+    },
+    /** asks a machine to probe its hardware again (operator only) */
+    async probeHardware(agentId: string): Promise<LabDispatchResult> {
+      const path = `/api/agents/${encodeURIComponent(agentId)}/probe`;
+      return json(labDispatchResultSchema, path, { method: "POST" });
+    },
+    /** replaces a machine's overrides (operator only); null clears them */
+    async saveOverrides(agentId: string, overrides: AgentOverrides | null): Promise<AgentOverrides | null> {
+      const init = {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ overrides }),
+      };
+      const path = `/api/agents/${encodeURIComponent(agentId)}/overrides`;
+      return (await json(z.object({ overrides: agentOverridesSchema.nullable() }), path, init)).overrides;
     },
     async listRuns(query: RunListQuery = {}): Promise<RunList> {
       const search = new URLSearchParams();

@@ -6,6 +6,7 @@ import type { RunView } from "../../../coordinator/protocol/api.ts";
 import { terminalRunStatuses } from "../../../coordinator/protocol/enums.ts";
 import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { RaceState } from "../../../coordinator/protocol/race-state.ts";
+import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { LaneCard } from "../components/lane-card.tsx";
 import { ShareBox } from "../components/share-box.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
@@ -51,6 +52,7 @@ export function RacePage() {
 interface RaceSource {
   state(): RaceState | null;
   live(laneId: string): LaneLive | null;
+  samples(agentId: string): MachineSample[];
   connection(): RaceConnection;
   error(): string | null;
   /** live image previews, where the source has them */
@@ -68,7 +70,16 @@ function replayedSource(run: RunView): RaceSource {
     },
     (cause: unknown) => setError(`Could not load the race's events: ${errorText(cause)}`),
   );
-  return { state, live: () => null, connection: () => "closed", error };
+  const [samples, setSamples] = createSignal<MachineSample[]>([]);
+  // samples are a bonus: a run stored without them still shows its results
+  api.getRunSamples(run.id).then(setSamples, () => setSamples([]));
+  return {
+    state,
+    live: () => null,
+    samples: (agentId) => samples().filter((sample) => sample.agent_id === agentId),
+    connection: () => "closed",
+    error,
+  };
 }
 
 function RaceView(props: { run: RunView }) {
@@ -169,6 +180,7 @@ function RaceView(props: { run: RunView }) {
                     repeats={state().run.repeats}
                     warmup={state().run.warmup}
                     waitingFor={laneAheadOnMachine(lane, state().lanes)}
+                    samples={source.samples(lane.agent_id)}
                   />
                 )}
               </For>

@@ -19,6 +19,7 @@ import {
   type RaceState,
   type StoredEvent,
 } from "../../../coordinator/protocol/race-state.ts";
+import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { foldTextPace, type TextPace, toPaceStats } from "../lib/text-pace.ts";
 
 export interface ViewerSocket {
@@ -54,6 +55,8 @@ export interface RaceStore {
   state(): RaceState | null;
   /** the latest volatile figures of the lane's pass under way; null once that pass ends */
   live(laneId: string): LaneLive | null;
+  /** the machine's runtime samples over the race so far, oldest first (at most `keptSamples`) */
+  samples(agentId: string): MachineSample[];
   connection(): RaceConnection;
   /** the room's last error message, if any */
   error(): string | null;
@@ -79,6 +82,9 @@ const animationFrame: FrameScheduler = (flush) => {
   else setTimeout(flush, 16);
 };
 
+/** Runtime samples kept per machine: five minutes at one a second. */
+export const keptSamples = 300;
+
 const defaultBackoff = (attempt: number): number => Math.min(500 * 2 ** attempt, 10_000);
 
 /** The viewer URL of a race room on this page's host. */
@@ -99,9 +105,14 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
   const createSocket = options.createSocket ?? browserSocket;
   const backoffMs = options.backoffMs ?? defaultBackoff;
   const scheduleFrame = options.scheduleFrame ?? animationFrame;
-  const [view, setView] = createStore<{ race: RaceState | null; live: Record<string, LaneLive> }>({
+  const [view, setView] = createStore<{
+    race: RaceState | null;
+    live: Record<string, LaneLive>;
+    samples: Record<string, MachineSample[]>;
+  }>({
     race: options.initial ?? null,
     live: {},
+    samples: {},
   });
   const [connection, setConnection] = createSignal<RaceConnection>("connecting");
   const [error, setError] = createSignal<string | null>(null);
@@ -181,6 +192,12 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
     let next = current;
     let nextError: string | null = null;
     let becameLive = false;
+    let samples: Record<string, MachineSample[]> | null = null;
+    const addSamples = (arrived: readonly MachineSample[]) => {
+      samples ??= { ...view.samples };
+      for (const sample of arrived)
+        samples[sample.agent_id] = [...(samples[sample.agent_id] ?? []), sample].slice(-keptSamples);
+    };
     for (const message of messages) {
       switch (message.type) {
         case "race-snapshot":
@@ -188,11 +205,14 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
           awaitingSnapshot = false;
           becameLive = true;
           if (next === null || message.state.seq >= next.seq) next = message.state;
+          samples = {};
+          addSamples(message.samples ?? []);
           break;
         case "race-delta":
           if (!haveSnapshot || awaitingSnapshot || next === null) break;
           next = foldDelta(next, message.events);
           for (const live of message.live ?? []) roomLive.set(live.lane_id, live);
+          addSamples(message.samples ?? []);
           break;
         case "error":
           nextError = message.message;
@@ -206,6 +226,7 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
       if (nextError !== null) setError(nextError);
       if (changed) setView("race", reconcile(next, { key: "lane_id", merge: false }));
       setView("live", reconcile(liveFigures(next)));
+      if (samples) setView("samples", reconcile(samples));
     });
   };
 
@@ -267,6 +288,7 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
   return {
     state: () => view.race,
     live: (laneId) => view.live[laneId] ?? null,
+    samples: (agentId) => view.samples[agentId] ?? [],
     preview: (laneId) => (view.live[laneId] ? (previews[laneId] ?? null) : null),
     connection,
     error,

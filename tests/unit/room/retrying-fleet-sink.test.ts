@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { FleetChange } from "../../../coordinator/protocol/api.ts";
+import { silentLogger } from "../../../coordinator/protocol/logger.ts";
+import { createRetryingFleetSink } from "../../../coordinator/room/retrying-fleet-sink.ts";
+import { createFakeClock } from "../../helpers/fake-clock.ts";
+
+const settle = () => new Promise((done) => setImmediate(done));
+
+describe("retrying fleet sink", () => {
+  it("writes each agent's latest change once the API is back, backing off while it is not", async () => {
+    const clock = createFakeClock();
+    let down = true;
+    const tries: number[] = [];
+    const written: FleetChange[] = [];
+    const sink = createRetryingFleetSink({
+      clock,
+      log: silentLogger,
+      sink: {
+        write: async (change) => {
+          tries.push(clock.now());
+          if (down) throw new Error("the API answered 502");
+          written.push(change);
+        },
+      },
+    });
+    const start = clock.now();
+    await expect(sink.write({ type: "agent-gone", agent_id: "a1" })).rejects.toThrow("502");
+    await expect(sink.write({ type: "agent-gone", agent_id: "a2" })).rejects.toThrow("502");
+    for (let t = 0; t < 6_000; t += 100) {
+      clock.advance(100);
+      await settle();
+    }
+    // a first try each, then retries 2 s and 4 s later (each stops at the first failure)
+    expect(tries.map((at) => at - start)).toEqual([0, 0, 2_000, 6_000]);
+    down = false;
+    for (let t = 0; t < 8_000; t += 100) {
+      clock.advance(100);
+      await settle();
+    }
+    expect(written).toEqual([
+      { type: "agent-gone", agent_id: "a1" },
+      { type: "agent-gone", agent_id: "a2" },
+    ]);
+  });
+
+  it("drops a kept change once a newer change of the same agent got through", async () => {
+    const clock = createFakeClock();
+    let down = true;
+    const written: FleetChange[] = [];
+    const sink = createRetryingFleetSink({
+      clock,
+      log: silentLogger,
+      sink: {
+        write: async (change) => {
+          if (down) throw new Error("down");
+          written.push(change);
+        },
+      },
+    });
+    await sink.write({ type: "agent-gone", agent_id: "a1" }).catch(() => undefined);
+    down = false;
+    const seen: FleetChange = {
+      type: "agent-seen",
+      status: "online",
+      agent: {
+        agent_id: "a1",
+        name: "box",
+        version: "0.1.0",
+        hardware: {
+          cpu_model: "cpu",
+          cpu_cores: 2,
+          cpu_physical_cores: 1,
+          memory_bytes: 1,
+          os: "linux",
+          arch: "x64",
+          gpus: [],
+        },
+        backends: {},
+      },
+    };
+    await sink.write(seen);
+    clock.advance(10_000);
+    await settle();
+    expect(written).toEqual([seen]);
+  });
+});
