@@ -11,10 +11,10 @@ import { execFileSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createComputeBackend } from "../agent/backends/compute/create-compute-backend.ts";
+import { planWheelChunks } from "../agent/backends/compute/plan-wheel-chunks.ts";
 import type { SieveTask } from "../agent/backends/compute/run-sieve-task.ts";
 import { sieveWorkerBundleIsFresh } from "../agent/backends/compute/sieve-worker-entry.mjs";
 import { createSieveWorkerPool, spawnSieveWorkerFrom } from "../agent/backends/compute/sieve-worker-pool.ts";
-import { splitWheelRange } from "../agent/backends/compute/split-wheel-range.ts";
 import { streamPass } from "../agent/backends/stream-pass.ts";
 
 const { values, positionals } = parseArgs({
@@ -76,25 +76,32 @@ function timePrimesieve(n: number, threads: number, repeats: number): number | n
   return best;
 }
 
-/** Milliseconds from `start()` to each thread's first sieved segment (median, max over threads), best of 5. */
-async function timeFirstSegment(n: number, threads: number): Promise<{ median: number; max: number }> {
-  const tasks: SieveTask[] = splitWheelRange(n, threads).map((r) => ({
-    kind: "count",
-    algorithm: "segmented_sieve",
-    n,
-    ...r,
-  }));
-  let best = { median: Number.POSITIVE_INFINITY, max: Number.POSITIVE_INFINITY };
-  for (let r = 0; r < 5; r++) {
+/**
+ * Milliseconds from `start()` to each thread's first sieved segment (median, slowest) and to each
+ * thread's end (first, last): the pool's start latency and how evenly the work is split. Best of 3.
+ */
+async function timeThreads(n: number, threads: number) {
+  const plan = planWheelChunks(n, threads);
+  let best = { firstMedian: 0, firstMax: 0, doneMin: 0, doneMax: Number.POSITIVE_INFINITY };
+  for (let r = 0; r < 3; r++) {
+    const next = new SharedArrayBuffer(4);
+    const tasks: SieveTask[] = Array.from({ length: plan.threads }, () => ({ kind: "count_chunks", n, plan, next }));
     const run = pool.run(tasks);
     await run.ready;
     const signal = performance.timeOrigin + performance.now();
     run.start();
-    const delays = (await run.finished).map((result) => (result.firstSegmentAt ?? Number.NaN) - signal);
-    delays.sort((a, b) => a - b);
-    const median = delays[Math.floor(delays.length / 2)] ?? Number.NaN;
-    const max = delays.at(-1) ?? Number.NaN;
-    if (max < best.max) best = { median, max };
+    const results = await run.finished;
+    const first = results.map((x) => (x.firstSegmentAt ?? Number.NaN) - signal).sort((a, b) => a - b);
+    const done = results.map((x) => (x.doneAt ?? Number.NaN) - signal).sort((a, b) => a - b);
+    const doneMax = done.at(-1) ?? Number.NaN;
+    if (doneMax < best.doneMax) {
+      best = {
+        firstMedian: first[Math.floor(first.length / 2)] ?? Number.NaN,
+        firstMax: first.at(-1) ?? Number.NaN,
+        doneMin: done[0] ?? Number.NaN,
+        doneMax,
+      };
+    }
   }
   return best;
 }
@@ -133,10 +140,16 @@ for (const n of sizes) {
   }
 }
 
-console.log("\nstart signal -> first sieved segment, warm pool (N = 1e9, best of 5):");
-for (const threads of [...new Set([1, cores])]) {
-  const { median, max } = await timeFirstSegment(1e9, threads);
-  console.log(`  ${threads} threads: median ${median.toFixed(1)} ms, slowest thread ${max.toFixed(1)} ms`);
+console.log("\nstart signal -> each thread's first sieved segment and end, warm pool (best of 3):");
+for (const n of sizes) {
+  for (const threads of [...new Set([1, cores])]) {
+    const t = await timeThreads(n, threads);
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    console.log(
+      `  ${exp(n)}, ${threads} threads: first segment median ${ms(t.firstMedian)}, slowest ${ms(t.firstMax)}; ` +
+        `threads end from ${ms(t.doneMin)} to ${ms(t.doneMax)}`,
+    );
+  }
 }
 pool.close();
 

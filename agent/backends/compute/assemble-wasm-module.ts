@@ -26,7 +26,9 @@ export const op = {
   store64: (offset = 0) => [0x37, ...memarg(3, offset)],
   store8: (offset = 0) => [0x3a, ...memarg(0, offset)],
   const: (value: number) => [0x41, ...sleb(value)],
+  select: 0x1b,
   eqz: 0x45,
+  ltU: 0x49,
   gtS: 0x4a,
   geS: 0x4e,
   geU: 0x4f,
@@ -38,10 +40,48 @@ export const op = {
   or: 0x72,
   shl: 0x74,
   popcnt64: 0x7b,
+  shrU: 0x76,
   add64: 0x7c,
   and64: 0x83,
   wrap64: 0xa7,
+  /** SIMD (0xfd prefix): 16-byte load and store (alignment hint 0: any address), and bitwise AND */
+  load128: (offset = 0) => [0xfd, 0x00, ...memarg(0, offset)],
+  store128: (offset = 0) => [0xfd, 0x0b, ...memarg(0, offset)],
+  and128: [0xfd, 0x4e],
 } as const;
+
+/** Emits instructions and resolves branches to named blocks into label depths. */
+export function createWasmCode() {
+  const body: number[] = [];
+  const labels: string[] = [];
+  const depth = (label: string) => {
+    const at = labels.lastIndexOf(label);
+    if (at < 0) throw new Error(`no enclosing block ${label}`);
+    return labels.length - 1 - at;
+  };
+  return {
+    body,
+    emit: (...code: number[]) => body.push(...code),
+    open(kind: "block" | "loop", label: string) {
+      body.push(...op[kind]);
+      labels.push(label);
+    },
+    /** `if` without a result: a label of its own for branch depths */
+    openIf() {
+      body.push(0x04, 0x40);
+      labels.push("");
+    },
+    close() {
+      body.push(op.end);
+      labels.pop();
+    },
+    br: (label: string) => body.push(op.br, depth(label)),
+    brIf: (label: string) => body.push(op.brIf, depth(label)),
+    brTable(targets: string[], fallback: string) {
+      body.push(0x0e, targets.length, ...targets.map(depth), depth(fallback));
+    },
+  };
+}
 
 export function uleb(value: number): number[] {
   const out: number[] = [];

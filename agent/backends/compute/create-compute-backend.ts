@@ -1,16 +1,16 @@
 /**
- * The compute backend: counts primes <= n in worker threads and turns what the workers report
- * into workload events. It never times the count itself; the runner measures from `begin` to
+ * The compute backend: counts primes <= n on a warm pool of worker threads (started with the
+ * agent) and turns what the workers report into workload events. It never times the count itself; the runner measures from `begin` to
  * `result`. (A drag race is timed by its workers: passes in a fixed time is the workload.)
  */
 import { availableParallelism } from "node:os";
 import { type ComputeParams, computeParamsSchema, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
 import type { JobErrorCode } from "../../../coordinator/protocol/job.ts";
 import type { Backend, EngineInfo, WorkloadEvent } from "../backend.ts";
+import { planWheelChunks } from "./plan-wheel-chunks.ts";
 import type { SieveTask } from "./run-sieve-task.ts";
 import { sieveKernelHash } from "./sieve-worker-entry.mjs";
 import { createSieveWorkerPool, type SieveWorkerPool } from "./sieve-worker-pool.ts";
-import { splitWheelRange } from "./split-wheel-range.ts";
 import { toComputeMetrics } from "./to-compute-metrics.ts";
 
 /** engine name in probes and provenance */
@@ -139,15 +139,16 @@ function planTasks(params: ComputeParams, threads: number): SieveTask[] {
     const durationS = params.duration_s ?? dragRaceDefaults.duration_s;
     return Array.from({ length: threads }, () => ({ kind: "drag_race", algorithm, n, durationS }));
   }
-  if (algorithm !== "segmented_sieve") return [{ kind: "count", algorithm, n, fromByte: 0, toByte: 0 }];
-  return splitWheelRange(n, threads).map((range) => ({ kind: "count", algorithm, n, ...range }));
+  if (algorithm !== "segmented_sieve") return [{ kind: "count", algorithm, n }];
+  const plan = planWheelChunks(n, threads);
+  const next = new SharedArrayBuffer(4);
+  return Array.from({ length: plan.threads }, () => ({ kind: "count_chunks", n, plan, next }));
 }
 
 function progressEvent(params: ComputeParams, fractions: readonly number[], tasks: SieveTask[]): WorkloadEvent {
-  // drag-race threads run side by side for the same time; count shares weigh by their size
-  const weights = tasks.map((t) => (t.kind === "count" && t.toByte > t.fromByte ? t.toByte - t.fromByte : 1));
-  const total = weights.reduce((a, w) => a + w, 0);
-  const fraction = Math.min(1, fractions.reduce((a, f, i) => a + f * (weights[i] ?? 0), 0) / total);
+  // chunk takers report their share of the whole count; drag-race threads run side by side
+  const sum = fractions.reduce((a, f) => a + f, 0);
+  const fraction = Math.min(1, tasks[0]?.kind === "count_chunks" ? sum : sum / Math.max(1, tasks.length));
   const percent = Math.floor(fraction * 100);
   const line =
     params.preset === "drag_race"

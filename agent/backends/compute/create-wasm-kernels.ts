@@ -43,7 +43,8 @@ interface KernelExports {
 
 /** Kernels for segments of `segmentBytes` bytes (a multiple of 8) and up to `capacity` sieving primes. */
 export function createWasmKernels(segmentBytes: number, capacity: number): WasmKernels {
-  let bytes = segmentBytes;
+  // 16 bytes of slack: the pre-sieve's last 16-byte step may run past the segment's end
+  let bytes = segmentBytes + 16;
   const take = (size: number) => {
     const at = bytes;
     bytes += Math.ceil(size / 8) * 8;
@@ -52,18 +53,18 @@ export function createWasmKernels(segmentBytes: number, capacity: number): WasmK
   const quotientsAt = take(4 * capacity);
   const posAt = take(4 * capacity);
   const wheelAt = take(4 * capacity);
-  const patternsAt = presievePeriods.map((period) => take(period + segmentBytes + 8));
+  const patterns = presievePeriods.map((period) => ({ at: take(period + 16), period }));
   const pages = Math.ceil(bytes / 65536);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const functions = [sieveSegmentFunction(), presieveFunction(presieveGroups.length), popcountFunction()];
+  const functions = [sieveSegmentFunction(), presieveFunction(patterns), popcountFunction()];
   const module = new WebAssembly.Module(assembleWasmModule(pages, functions));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const buffer = memory.buffer;
   presieveGroups.forEach((group, g) => {
-    const size = (presievePeriods[g] ?? 0) + segmentBytes + 8;
-    fillPresievePattern(new Uint8Array(buffer, patternsAt[g] ?? 0, size), group);
+    const { at, period } = patterns[g] ?? { at: 0, period: 0 };
+    fillPresievePattern(new Uint8Array(buffer, at, period + 16), group);
   });
-  const sources = patternsAt.map(() => 0);
+  const offsets = patterns.map(() => 0);
   return {
     segment: new Uint8Array(buffer, 0, segmentBytes),
     capacity,
@@ -71,10 +72,8 @@ export function createWasmKernels(segmentBytes: number, capacity: number): WasmK
     positions: new Int32Array(buffer, posAt, capacity),
     wheels: new Int32Array(buffer, wheelAt, capacity),
     presieve: (startByte, len) => {
-      for (let g = 0; g < sources.length; g++) {
-        sources[g] = (patternsAt[g] ?? 0) + (startByte % (presievePeriods[g] ?? 1));
-      }
-      exports.presieve((len + 7) & ~7, ...sources);
+      for (let g = 0; g < offsets.length; g++) offsets[g] = startByte % (presievePeriods[g] ?? 1);
+      exports.presieve(len, ...offsets);
     },
     sieveSegment: (from, end, kFrom, kTo) =>
       exports.sieveSegment(from, end, 4 * kFrom, 4 * kTo, quotientsAt, posAt, wheelAt),

@@ -5,22 +5,30 @@
  */
 import { bitOfResidue, wheelResidues } from "./wheel-30.ts";
 
-/** Groups of primes sharing one pattern; each group's period is the product of its primes. */
+/**
+ * Groups of primes sharing one pattern; each group's period is the product of its primes. The
+ * groups of three (as primesieve groups them) have periods near 32 KiB and the pairs near 16 KiB,
+ * so all 15 patterns (about 330 KiB) stay in cache beside the segment.
+ */
 export const presieveGroups = [
-  [7, 11, 13, 17, 19],
-  [23, 29, 31, 37],
-  [41, 43, 47],
-  [53, 59, 61],
-  [67, 71, 73],
-  [79, 83, 89],
-  [97, 101, 103],
-  [107, 109, 113],
-  [127, 131, 137],
-  [139, 149, 151],
-  [157, 163],
+  [7, 67, 71],
+  [11, 41, 73],
+  [13, 43, 59],
+  [17, 37, 53],
+  [19, 29, 61],
+  [23, 31, 47],
+  [79, 97],
+  [83, 89],
+  [101, 163],
+  [103, 157],
+  [107, 151],
+  [109, 149],
+  [113, 139],
+  [127, 137],
+  [131, 167],
 ] as const;
 /** primes whose multiples (themselves included) the patterns have already cleared, ascending */
-export const presievedPrimes: readonly number[] = presieveGroups.flat();
+export const presievedPrimes: readonly number[] = presieveGroups.flat().sort((a, b) => a - b);
 /** each group's period in wheel bytes */
 export const presievePeriods: readonly number[] = presieveGroups.map((g) => g.reduce((a: number, p) => a * p, 1));
 

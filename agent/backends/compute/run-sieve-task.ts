@@ -1,17 +1,24 @@
 /**
- * What one worker thread computes, as a plain function: count primes in its share of [0, n] once,
- * or run drag-race passes over [0, n] until its time is up. Kept apart from the worker wiring
- * so tests can call it directly.
+ * What one worker thread computes, as a plain function: count the primes <= n, alone or taking
+ * chunks of [0, n] from a counter shared with the other threads, or run drag-race passes over
+ * [0, n] until its time is up. Kept apart from the worker wiring so tests can call it directly.
  */
 import type { ComputeAlgorithm } from "../../../coordinator/protocol/compute.ts";
 import { countPrimesSimple } from "./count-primes-simple.ts";
 import { countPrimesTrial } from "./count-primes-trial.ts";
-import { countWheelPrimes, defaultSegmentBytes } from "./count-wheel-primes.ts";
+import { countWheelPrimes } from "./count-wheel-primes.ts";
+import { type WheelChunks, wheelChunk } from "./plan-wheel-chunks.ts";
 import { presievedPrimes } from "./presieve-pattern.ts";
+import { readCacheSizes, type SieveSizes, sieveSizesForCache } from "./sieve-sizes-for-cache.ts";
 
 export type SieveTask =
-  /** count the primes in numbers [30 * fromByte, min(30 * toByte - 1, n)] (other algorithms: all of [0, n]) */
-  | { kind: "count"; algorithm: ComputeAlgorithm; n: number; fromByte: number; toByte: number }
+  /** count the primes <= n on this thread */
+  | { kind: "count"; algorithm: ComputeAlgorithm; n: number }
+  /**
+   * segmented sieve over threads: take chunk indexes from `next` (an Int32Array of one slot shared
+   * by every thread of the count, starting at 0) and count the primes in each chunk, until none is left
+   */
+  | { kind: "count_chunks"; n: number; plan: WheelChunks; next: SharedArrayBuffer }
   /** count all primes <= n again and again, one pass after another, for `durationS` seconds */
   | { kind: "drag_race"; algorithm: ComputeAlgorithm; n: number; durationS: number };
 
@@ -24,6 +31,16 @@ export interface SieveTaskResult {
   passesMs: number;
   /** when the first segment (or progress step) was done: performance.timeOrigin + now(), ms; null if none */
   firstSegmentAt?: number | null;
+  /** when the task ended, on the same clock */
+  doneAt?: number;
+}
+
+let sizes: SieveSizes | null = null;
+
+/** this thread's segment and block sizes, from the core's caches, read once */
+function threadSieveSizes(): SieveSizes {
+  sizes ??= sieveSizesForCache(readCacheSizes());
+  return sizes;
 }
 
 /** The primes the wheel kernel never sees: 2, 3, 5 and the pre-sieved ones. */
@@ -32,12 +49,10 @@ const wheelSkippedPrimes = [2, 3, 5, ...presievedPrimes];
 /** Runs a task to its end on the calling thread; `onProgress` gets the fraction done now and then. */
 export function runSieveTask(task: SieveTask, onProgress: (fraction: number) => void): SieveTaskResult {
   if (task.kind === "count") {
-    return {
-      primes: countOnce(task.algorithm, task.n, task.fromByte, task.toByte, onProgress),
-      passes: 1,
-      passesMs: 0,
-    };
+    const allBytes = Math.floor(task.n / 30) + 1;
+    return { primes: countOnce(task.algorithm, task.n, 0, allBytes, onProgress), passes: 1, passesMs: 0 };
   }
+  if (task.kind === "count_chunks") return { primes: countChunks(task, onProgress), passes: 1, passesMs: 0 };
   const quiet = () => {};
   const allBytes = Math.floor(task.n / 30) + 1;
   const budgetMs = task.durationS * 1000;
@@ -72,6 +87,21 @@ export function warmUpSieve(): void {
   }
 }
 
+/** Counts chunk after chunk; `onProgress` gets this thread's bytes done over all of [0, n]. */
+function countChunks(task: Extract<SieveTask, { kind: "count_chunks" }>, onProgress: (fraction: number) => void) {
+  const next = new Int32Array(task.next);
+  const total = task.plan.totalBytes;
+  let primes = 0;
+  let done = 0;
+  for (let index = Atomics.add(next, 0, 1); index < task.plan.chunks; index = Atomics.add(next, 0, 1)) {
+    const { fromByte, toByte } = wheelChunk(task.plan, index);
+    const span = toByte - fromByte;
+    primes += countOnce("segmented_sieve", task.n, fromByte, toByte, (f) => onProgress((done + f * span) / total));
+    done += span;
+  }
+  return primes;
+}
+
 function countOnce(
   algorithm: ComputeAlgorithm,
   n: number,
@@ -86,7 +116,7 @@ function countOnce(
     n,
     fromByte,
     toByte,
-    segmentBytes: defaultSegmentBytes,
+    ...threadSieveSizes(),
     onSegment: (done) => onProgress(done / span),
   });
   return fromByte === 0 ? found + wheelSkippedPrimes.filter((p) => p <= n).length : found;

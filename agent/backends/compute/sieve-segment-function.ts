@@ -5,41 +5,8 @@
  * few registers. A prime enters its unrolled code at its wheel index (a jump table, no single
  * steps) and leaves it crossing by crossing at the segment's end.
  */
-import { i32, op, type WasmFunction } from "./assemble-wasm-module.ts";
+import { createWasmCode, i32, op, type WasmFunction } from "./assemble-wasm-module.ts";
 import { clearMask, stepExtra, stepGap, wheelResidues } from "./wheel-30.ts";
-
-/** Emits instructions and resolves branches to named blocks into label depths. */
-function createCode() {
-  const body: number[] = [];
-  const labels: string[] = [];
-  const depth = (label: string) => {
-    const at = labels.lastIndexOf(label);
-    if (at < 0) throw new Error(`no enclosing block ${label}`);
-    return labels.length - 1 - at;
-  };
-  return {
-    body,
-    emit: (...code: number[]) => body.push(...code),
-    open(kind: "block" | "loop", label: string) {
-      body.push(...op[kind]);
-      labels.push(label);
-    },
-    /** `if` without a result: a label of its own for branch depths */
-    openIf() {
-      body.push(0x04, 0x40);
-      labels.push("");
-    },
-    close() {
-      body.push(op.end);
-      labels.pop();
-    },
-    br: (label: string) => body.push(op.br, depth(label)),
-    brIf: (label: string) => body.push(op.brIf, depth(label)),
-    brTable(targets: string[], fallback: string) {
-      body.push(0x0e, targets.length, ...targets.map(depth), depth(fallback));
-    },
-  };
-}
 
 /**
  * sieveSegment(from, end, kFromBytes, kToBytes, quotientsAt, posAt, wheelAt): for each sieving
@@ -52,7 +19,7 @@ export function sieveSegmentFunction(): WasmFunction {
   const [from, len, kFrom, countBytes, quotientsAt, posAt, wheelAt] = [0, 1, 2, 3, 4, 5, 6];
   const [k, q, w, i, b, p, limit, t] = [7, 8, 9, 10, 11, 12, 13, 14];
   const o = (j: number) => 14 + j; // o1..o7: locals 15..21
-  const code = createCode();
+  const code = createWasmCode();
   const { emit } = code;
   const get = (x: number) => [op.get, x];
   const set = (x: number) => [op.set, x];
@@ -125,7 +92,7 @@ export function sieveSegmentFunction(): WasmFunction {
   emit(...atK(posAt), ...op.load32(), ...get(from), op.add, ...set(b));
   code.open("block", "stored");
   for (let ri = 7; ri >= 0; ri--) code.open("block", `residue-${ri}`);
-  emit(...get(w), ...op.const(3), 0x76 /* i32.shr_u */);
+  emit(...get(w), ...op.const(3), op.shrU);
   code.brTable(
     [0, 1, 2, 3, 4, 5, 6, 7].map((ri) => `residue-${ri}`),
     "residue-0",

@@ -99,6 +99,8 @@ interface PoolWorker {
   slot: number;
   /** stopped on purpose (cancel, close, surplus): its exit is no failure */
   retired: boolean;
+  /** reported ready once: only such a worker is replaced at once when it dies */
+  warm: boolean;
 }
 
 export function createSieveWorkerPool(size: number, spawn: SpawnSieveWorker = spawnSieveWorkerFrom()): SieveWorkerPool {
@@ -113,7 +115,7 @@ export function createSieveWorkerPool(size: number, spawn: SpawnSieveWorker = sp
    * settled the job (and cleared it) by the time `exit` is handled.
    */
   const add = (): PoolWorker => {
-    const worker: PoolWorker = { thread: spawn(), ready: settle(), job: null, slot: 0, retired: false };
+    const worker: PoolWorker = { thread: spawn(), ready: settle(), job: null, slot: 0, retired: false, warm: false };
     live.add(worker);
     const fail = (error: Error) => {
       worker.ready.reject(error);
@@ -121,8 +123,10 @@ export function createSieveWorkerPool(size: number, spawn: SpawnSieveWorker = sp
       worker.job = null;
     };
     worker.thread.on("message", (message) => {
-      if (message.type === "ready") worker.ready.resolve();
-      else if (message.type === "done") worker.job?.resolve(message.result);
+      if (message.type === "ready") {
+        worker.warm = true;
+        worker.ready.resolve();
+      } else if (message.type === "done") worker.job?.resolve(message.result);
       else worker.job?.reject(new Error(message.message));
       if (message.type !== "ready") worker.job = null;
     });
@@ -139,7 +143,8 @@ export function createSieveWorkerPool(size: number, spawn: SpawnSieveWorker = sp
           ),
         );
       }
-      fill();
+      // one that never loaded would fail again: the next pass spawns what it lacks, no respawn loop
+      if (worker.warm) fill();
     });
     worker.thread.unref?.();
     return worker;

@@ -32,7 +32,7 @@ if (port) {
         firstSegmentAt ??= performance.timeOrigin + performance.now();
         progress[request.slot] = fraction;
       });
-      post({ type: "done", result: { ...result, firstSegmentAt } });
+      post({ type: "done", result: { ...result, firstSegmentAt, doneAt: performance.timeOrigin + performance.now() } });
     } catch (error) {
       post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
     }

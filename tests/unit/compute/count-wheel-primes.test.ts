@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { countWheelPrimes } from "../../../agent/backends/compute/count-wheel-primes.ts";
+import { planWheelChunks, wheelChunk } from "../../../agent/backends/compute/plan-wheel-chunks.ts";
 import { presievedPrimes } from "../../../agent/backends/compute/presieve-pattern.ts";
 import { runSieveTask } from "../../../agent/backends/compute/run-sieve-task.ts";
-import { splitWheelRange } from "../../../agent/backends/compute/split-wheel-range.ts";
+import { parseCacheSize, sieveSizesForCache } from "../../../agent/backends/compute/sieve-sizes-for-cache.ts";
 import { knownPrimeCounts } from "../../../coordinator/protocol/compute.ts";
 import { referencePrimeCounts } from "./reference-prime-counts.ts";
 
@@ -10,19 +11,27 @@ const limit = 12_000_000;
 const pi = referencePrimeCounts(limit);
 const smallPrimeCount = (n: number) => [2, 3, 5, ...presievedPrimes].filter((p) => p <= n).length;
 
-/** pi(n) with the wheel kernel over the given split of [0, n], with a chosen segment size. */
+/** The chunks of [0, n] for `threads` threads, at least 4096 bytes each, so small n has several. */
+function splitWheelRange(n: number, threads: number) {
+  const plan = planWheelChunks(n, threads, 4096);
+  return Array.from({ length: plan.chunks }, (_, index) => wheelChunk(plan, index));
+}
+
+/** pi(n) with the wheel kernel over the chunks of [0, n], with a chosen segment size. */
 function countSplit(n: number, threads: number, segmentBytes: number): number {
   const ranges = splitWheelRange(n, threads);
   const inRanges = ranges.reduce((sum, r) => sum + countWheelPrimes({ n, ...r, segmentBytes }), 0);
   return inRanges + smallPrimeCount(n);
 }
 
-/** pi(n) the way a worker computes its share, summed over the shares. */
+/** pi(n) the way `threads` workers compute it, taking chunks from one counter (here one after another). */
 function countAsWorkers(n: number, threads: number): number {
-  return splitWheelRange(n, threads).reduce(
-    (sum, r) => sum + runSieveTask({ kind: "count", algorithm: "segmented_sieve", n, ...r }, () => {}).primes,
-    0,
-  );
+  const plan = planWheelChunks(n, threads, 4096);
+  const next = new SharedArrayBuffer(4);
+  let primes = 0;
+  for (let t = 0; t < plan.threads; t++)
+    primes += runSieveTask({ kind: "count_chunks", n, plan, next }, () => {}).primes;
+  return primes;
 }
 
 describe("segmented sieve kernel", () => {
@@ -48,6 +57,39 @@ describe("segmented sieve kernel", () => {
     }
   });
 
+  it("is exact when small primes cross off block by block, whatever the block and the small-prime bound", () => {
+    for (const [segmentBytes, blockBytes] of [
+      [256, 64],
+      [4096, 1024],
+      [4096, 4096],
+    ] as const) {
+      for (const smallPrimeBelow of [0, 200, 1000, 100_000]) {
+        for (const n of [30 * segmentBytes * 3 + 1, 1_000_003, limit]) {
+          const ranges = splitWheelRange(n, 3);
+          const found = ranges.reduce(
+            (sum, r) => sum + countWheelPrimes({ n, ...r, segmentBytes, blockBytes, smallPrimeBelow }),
+            0,
+          );
+          expect(found + smallPrimeCount(n), `n=${n} block=${blockBytes} small<${smallPrimeBelow}`).toBe(pi[n]);
+        }
+      }
+    }
+  });
+
+  it("sizes segments from the L2 and blocks from the L1d, within bounds", () => {
+    expect(sieveSizesForCache({ l1d: 48 << 10, l2: 2 << 20 })).toEqual({ segmentBytes: 1 << 18, blockBytes: 1 << 15 });
+    expect(sieveSizesForCache({ l1d: 32 << 10, l2: 1 << 20 })).toEqual({ segmentBytes: 1 << 18, blockBytes: 1 << 14 });
+    expect(sieveSizesForCache({ l1d: 64 << 10, l2: 4 << 20 })).toEqual({ segmentBytes: 1 << 19, blockBytes: 1 << 15 });
+    expect(sieveSizesForCache({ l1d: null, l2: null })).toEqual({ segmentBytes: 1 << 18, blockBytes: 1 << 14 });
+    expect(sieveSizesForCache({ l1d: 4 << 10, l2: 64 << 20 })).toEqual({ segmentBytes: 1 << 19, blockBytes: 1 << 14 });
+    expect([parseCacheSize("2048K"), parseCacheSize("1M"), parseCacheSize("49152\n"), parseCacheSize("")]).toEqual([
+      2 << 20,
+      1 << 20,
+      49152,
+      null,
+    ]);
+  });
+
   it("is exact at thread split boundaries for 1 to 4 threads", () => {
     for (const threads of [2, 3, 4]) {
       for (const base of [400_000, 1_234_567, 2_999_000]) {
@@ -70,7 +112,8 @@ describe("segmented sieve kernel", () => {
   });
 
   it("uses fewer threads than asked for when n is small", () => {
-    expect(splitWheelRange(1000, 4)).toHaveLength(1);
-    expect(splitWheelRange(1e9, 4)).toHaveLength(4);
+    expect(planWheelChunks(1000, 4).threads).toBe(1);
+    expect(planWheelChunks(1e9, 4)).toMatchObject({ threads: 4, chunks: 32 });
+    expect(planWheelChunks(1e10, 16)).toMatchObject({ threads: 16, chunks: 128 });
   });
 });

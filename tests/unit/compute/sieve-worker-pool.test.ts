@@ -1,10 +1,20 @@
 import { EventEmitter } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { planWheelChunks } from "../../../agent/backends/compute/plan-wheel-chunks.ts";
 import type { SieveTask } from "../../../agent/backends/compute/run-sieve-task.ts";
 import type { SieveWorkerMessage, SieveWorkerRequest } from "../../../agent/backends/compute/sieve-worker.ts";
-import { createSieveWorkerPool, type SieveWorkerThread } from "../../../agent/backends/compute/sieve-worker-pool.ts";
+import { sieveBundleBanner, sieveKernelHash } from "../../../agent/backends/compute/sieve-worker-entry.mjs";
+import {
+  createSieveWorkerPool,
+  type SieveWorkerThread,
+  spawnSieveWorkerFrom,
+} from "../../../agent/backends/compute/sieve-worker-pool.ts";
+import { ensureSieveWorker } from "../../../scripts/ensure-sieve-worker.mjs";
 
-const task: SieveTask = { kind: "count", algorithm: "segmented_sieve", n: 100, fromByte: 0, toByte: 4 };
+const task: SieveTask = { kind: "count", algorithm: "segmented_sieve", n: 100 };
 
 /**
  * A worker thread stand-in. When a real worker ends, Node first emits every message still in its
@@ -125,6 +135,12 @@ describe("sieve worker pool", () => {
     const run = pool.run([task]);
     spawned[0]?.finish([], 1);
     await expect(run.ready).rejects.toThrow("sieve worker 0 stopped unexpectedly (exit code 1)");
+    // a worker that cannot load is not respawned in a loop: the next pass spawns one, and fails alike
+    expect(spawned).toHaveLength(1);
+    const again = pool.run([task]);
+    spawned[1]?.emit("error", new Error("Cannot find module 'sieve-worker.mjs'"));
+    await expect(again.ready).rejects.toThrow("Cannot find module");
+    expect(spawned).toHaveLength(2);
   });
 
   it("gives a job with more tasks than the pool extra workers, and stops them afterwards", async () => {
@@ -154,5 +170,32 @@ describe("sieve worker pool", () => {
     run.cancel();
     await expect(run.finished).rejects.toThrow("cancelled");
     expect(spawned.map((w) => w.terminated)).toEqual([false, false]);
+  });
+
+  it("runs the compiled bundle, stamped with the kernel hash, and counts exactly with threads sharing chunks", {
+    timeout: 60_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sieve-bundle-"));
+    const pool = createSieveWorkerPool(
+      2,
+      spawnSieveWorkerFrom(await ensureSieveWorker({ outfile: join(dir, "sieve-worker.mjs") })),
+    );
+    try {
+      expect(readFileSync(join(dir, "sieve-worker.mjs"), "utf8").split("\n")[0]).toBe(
+        sieveBundleBanner(sieveKernelHash()),
+      );
+      const n = 1e8;
+      const plan = planWheelChunks(n, 2, 4096);
+      const next = new SharedArrayBuffer(4);
+      const run = pool.run([0, 1].map(() => ({ kind: "count_chunks", n, plan, next }) as const));
+      await run.ready;
+      run.start();
+      const results = await run.finished;
+      expect(results.reduce((sum, r) => sum + r.primes, 0)).toBe(5761455);
+      expect(new Int32Array(next)[0]).toBeGreaterThanOrEqual(plan.chunks);
+    } finally {
+      pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
