@@ -11,6 +11,7 @@ import { openDatabase } from "../db/client.ts";
 import { parseDatabaseUrl } from "../db/database-url.ts";
 import { createApi } from "./api/create-api.ts";
 import { createHttpRoomClient } from "./api/http-room-client.ts";
+import { createImageStore } from "./api/image-store.ts";
 import { loadSecret } from "./load-secret.ts";
 import { appVersion } from "./protocol/app-version.ts";
 import type { Logger } from "./protocol/logger.ts";
@@ -48,6 +49,7 @@ export async function startCloud(config: ServeConfig, log: Logger): Promise<Clou
       agentKeySecret,
       sinkSecret,
       rooms,
+      images: createImageStore(config.dataDir),
       version: appVersion,
       mode: "cloud",
       log,

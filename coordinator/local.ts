@@ -14,6 +14,7 @@ import { openDatabase } from "../db/client.ts";
 import { parseDatabaseUrl } from "../db/database-url.ts";
 import { applyRunBatch, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
 import { createApi } from "./api/create-api.ts";
+import { createImageStore } from "./api/image-store.ts";
 import { createSocketOperatorCheck } from "./api/operator-auth.ts";
 import type { RoomClient } from "./api/room-client.ts";
 import { roomReplyOrThrow } from "./api/room-reply-or-throw.ts";
@@ -78,6 +79,7 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
     operatorKey,
     agentToken,
     agentKeySecret,
+    images: createImageStore(config.dataDir),
     async onAgentRevoked(agentId) {
       host.disconnectAgent(agentId, "agent revoked by the operator");
     },

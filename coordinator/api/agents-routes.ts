@@ -30,7 +30,10 @@ import { readJsonBody } from "./read-json-body.ts";
 const overridesBodySchema = z.strictObject({ overrides: agentOverridesSchema.nullable() });
 
 /** Posts a control message to the lab room; a room that cannot be reached is a 503. */
-async function askLab(deps: Pick<ApiDeps, "rooms">, body: Parameters<ApiDeps["rooms"]["post"]>[2]): Promise<unknown> {
+export async function askLab(
+  deps: Pick<ApiDeps, "rooms">,
+  body: Parameters<ApiDeps["rooms"]["post"]>[2],
+): Promise<unknown> {
   try {
     return await deps.rooms.post("lab", defaultLabId, body);
   } catch (error) {

@@ -139,7 +139,12 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     }
 
     async onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection<ConnectionState>) {
-      const raw = typeof message === "string" ? message : new TextDecoder().decode(message);
+      const raw =
+        typeof message === "string"
+          ? message
+          : message instanceof ArrayBuffer
+            ? new Uint8Array(message)
+            : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
       await this.core.onMessage(this.adapt(conn), raw);
     }
 

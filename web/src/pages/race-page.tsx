@@ -55,6 +55,8 @@ interface RaceSource {
   samples(agentId: string): MachineSample[];
   connection(): RaceConnection;
   error(): string | null;
+  /** live image previews, where the source has them */
+  preview?(laneId: string): string | null;
 }
 
 /** A finished run: its events replayed once; the RunView stands in if it has none. */
@@ -173,6 +175,8 @@ function RaceView(props: { run: RunView }) {
                   <LaneCard
                     lane={lane}
                     live={source.live(lane.lane_id)}
+                    preview={source.preview?.(lane.lane_id) ?? null}
+                    runId={state().run.id}
                     repeats={state().run.repeats}
                     warmup={state().run.warmup}
                     waitingFor={laneAheadOnMachine(lane, state().lanes)}

@@ -11,6 +11,7 @@ import {
   raceToViewerSchema,
   type ViewerToRace,
 } from "../../../coordinator/protocol/messages.ts";
+import { decodePreviewFrame } from "../../../coordinator/protocol/preview-frame.ts";
 import {
   applyRaceEvent,
   isTerminalLane,
@@ -28,6 +29,8 @@ export interface ViewerSocket {
 export interface ViewerSocketHandlers {
   onOpen(): void;
   onMessage(data: string): void;
+  /** a binary frame: a live image preview (protocol/preview-frame.ts) */
+  onBinary?(data: Uint8Array): void;
   onClose(): void;
 }
 export type ViewerSocketFactory = (url: string, handlers: ViewerSocketHandlers) => ViewerSocket;
@@ -57,14 +60,18 @@ export interface RaceStore {
   connection(): RaceConnection;
   /** the room's last error message, if any */
   error(): string | null;
+  /** an object URL of the lane's newest live image preview; null when there is none */
+  preview(laneId: string): string | null;
   close(): void;
 }
 
 export const browserSocket: ViewerSocketFactory = (url, handlers) => {
   const socket = new WebSocket(url);
+  socket.binaryType = "arraybuffer";
   socket.onopen = () => handlers.onOpen();
   socket.onmessage = (event) => {
     if (typeof event.data === "string") handlers.onMessage(event.data);
+    else if (event.data instanceof ArrayBuffer) handlers.onBinary?.(new Uint8Array(event.data));
   };
   socket.onclose = () => handlers.onClose();
   return socket;
@@ -109,6 +116,17 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
   });
   const [connection, setConnection] = createSignal<RaceConnection>("connecting");
   const [error, setError] = createSignal<string | null>(null);
+  const [previews, setPreviews] = createStore<Record<string, string>>({});
+
+  /** a preview frame becomes the lane's image; the one it replaces is released */
+  const onBinary = (data: Uint8Array) => {
+    const decoded = decodePreviewFrame(data);
+    if (!decoded.ok || typeof URL.createObjectURL !== "function") return;
+    const { id, media_type, bytes } = decoded.frame;
+    const before = previews[id];
+    setPreviews(id, URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: media_type })));
+    if (before) URL.revokeObjectURL(before);
+  };
 
   let current: RaceState | null = options.initial ?? null;
   let haveSnapshot = false;
@@ -245,6 +263,9 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
       onMessage: (data) => {
         if (socket === own) onMessage(data);
       },
+      onBinary: (data) => {
+        if (socket === own) onBinary(data);
+      },
       onClose: () => {
         if (socket !== own) return;
         // fold what this socket delivered first: its last snapshot may say the race is over
@@ -268,6 +289,7 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
     state: () => view.race,
     live: (laneId) => view.live[laneId] ?? null,
     samples: (agentId) => view.samples[agentId] ?? [],
+    preview: (laneId) => (view.live[laneId] ? (previews[laneId] ?? null) : null),
     connection,
     error,
     close() {
