@@ -35,11 +35,13 @@ Engines (the agent always offers compute and the mock engine; with no flags it p
   --gguf-dir DIR       race the GGUF files in DIR with the embedded llama.cpp (npm run llamacpp:install)
   --llamacpp-threads N CPU threads of the embedded llama.cpp (default: the machine's math cores)
   --powermetrics       macOS: measure Apple CPU/GPU energy with powermetrics (run the agent as root)
+  --comfyui-url URL    race this ComfyUI (image races)
+  --comfyui-checkpoints DIR  ComfyUI's models/checkpoints folder: the operator's listed checkpoints are downloaded there
 
 Environment: PORT, HOST, BENCH_DATA_DIR, BENCH_OPERATOR_KEY, BENCH_AGENT_TOKEN, BENCH_PUBLIC_URL,
 BENCH_AGENT_KEY_SECRET, BENCH_ROOMS_URL, BENCH_SINK_SECRET, BENCH_LOG_FORMAT (text or json),
 BENCH_COORDINATOR_URL, BENCH_AGENT_NAME, BENCH_AGENT_STATE_DIR, BENCH_OLLAMA_URL, BENCH_OPENAI_URL,
-BENCH_GGUF_DIR, BENCH_LLAMACPP_THREADS.`;
+BENCH_GGUF_DIR, BENCH_LLAMACPP_THREADS, BENCH_COMFYUI_URL, BENCH_COMFYUI_CHECKPOINTS.`;
 
 const engineOptions = {
   "ollama-url": { type: "string" },
@@ -47,6 +49,8 @@ const engineOptions = {
   "gguf-dir": { type: "string" },
   "llamacpp-threads": { type: "string" },
   powermetrics: { type: "boolean" },
+  "comfyui-url": { type: "string" },
+  "comfyui-checkpoints": { type: "string" },
 } as const;
 
 async function serve(args: string[]): Promise<void> {

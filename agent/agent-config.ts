@@ -37,6 +37,12 @@ export const agentConfigSchema = z.object({
       .min(1, { error: "--llamacpp-threads must be at least 1" })
       .max(1024)
       .nullable(),
+    /** ComfyUI to race image workflows on; null: none */
+    comfyuiUrl: z
+      .url({ protocol: /^https?$/, error: "--comfyui-url must be an http(s) URL, e.g. http://127.0.0.1:8188" })
+      .nullable(),
+    /** ComfyUI's checkpoints folder, where listed checkpoints are downloaded; null: no downloads */
+    comfyuiCheckpoints: z.string().min(1, { error: "--comfyui-checkpoints must not be empty" }).nullable(),
   }),
   /** macOS: read Apple CPU/GPU power with `powermetrics` (needs root); off by default */
   powermetrics: z.boolean().optional(),
@@ -53,6 +59,8 @@ export interface AgentFlags {
   "gguf-dir"?: string;
   "llamacpp-threads"?: string;
   powermetrics?: boolean;
+  "comfyui-url"?: string;
+  "comfyui-checkpoints"?: string;
 }
 
 /** Where engines answer when nobody said otherwise: probed at start, offered only when they answer. */
@@ -62,11 +70,14 @@ export const defaultEngineUrls = { ollama: "http://127.0.0.1:11434", openai: "ht
 export function parseEngineFlags(flags: AgentFlags, env: Record<string, string | undefined>) {
   const ggufDir = flags["gguf-dir"] ?? env.BENCH_GGUF_DIR;
   const threads = flags["llamacpp-threads"] ?? env.BENCH_LLAMACPP_THREADS;
+  const checkpointsDir = flags["comfyui-checkpoints"] ?? env.BENCH_COMFYUI_CHECKPOINTS;
   return {
     llamacppThreads: threads === undefined ? null : Number(threads),
     ollamaUrl: flags["ollama-url"] ?? env.BENCH_OLLAMA_URL ?? null,
     openaiUrl: flags["openai-url"] ?? env.BENCH_OPENAI_URL ?? null,
     ggufDir: ggufDir === undefined ? null : resolve(ggufDir),
+    comfyuiUrl: flags["comfyui-url"] ?? env.BENCH_COMFYUI_URL ?? null,
+    comfyuiCheckpoints: checkpointsDir === undefined ? null : resolve(checkpointsDir),
   };
 }
 

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { PartySocket } from "partysocket";
 import { WebSocket } from "ws";
 import { defaultLabId } from "../coordinator/protocol/api.ts";
+import type { CheckpointSpec } from "../coordinator/protocol/checkpoint.ts";
 import type { Backends } from "../coordinator/protocol/hardware.ts";
+import { maxPreviewBytes } from "../coordinator/protocol/image.ts";
 import type { JobSpec } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import {
@@ -19,14 +21,18 @@ import {
   type ModelPullProgress,
   raceToAgentSchema,
 } from "../coordinator/protocol/messages.ts";
+import { encodePreviewFrame } from "../coordinator/protocol/preview-frame.ts";
 import type { RuntimeSample } from "../coordinator/protocol/runtime-sample.ts";
 import { agentClockNow } from "./agent-clock.ts";
 import { heartbeatWebSocket } from "./heartbeat-web-socket.ts";
 import { createJobOutbox, type JobOutbox } from "./job-outbox.ts";
 import type { Runner } from "./runner.ts";
+import { uploadImage } from "./upload-image.ts";
 
 /** A job's unacknowledged events kept in memory before they move to disk. */
 export const outboxMemoryBytes = 4 * 1024 * 1024;
+/** Bytes queued on a race socket above which live previews are dropped rather than sent. */
+export const previewBacklogBytes = 256 * 1024;
 /** How long a race socket may stay down before a job's kept events move to disk. */
 export const reconnectWindowMs = 30_000;
 
@@ -46,6 +52,8 @@ export interface AgentConnectionOptions {
   onModelPull?(model: string): void;
   /** the lab room asked for the hardware to be probed again */
   onHardwareProbe?(): void;
+  /** the lab room asked for this checkpoint to be downloaded into ComfyUI */
+  onCheckpointSync?(checkpoint: CheckpointSpec): void;
 }
 
 export interface AgentConnection {
@@ -124,6 +132,7 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
     } else if (parsed.type === "race-join") joinRace(parsed.run_id);
     else if (parsed.type === "model-pull") options.onModelPull?.(parsed.model);
     else if (parsed.type === "hardware-probe") options.onHardwareProbe?.();
+    else if (parsed.type === "checkpoint-sync") options.onCheckpointSync?.(parsed.checkpoint);
     else log.warn("the lab room refused a message", { code: parsed.code, message: parsed.message });
   });
 
@@ -181,6 +190,20 @@ export function createAgentConnection(options: AgentConnectionOptions): AgentCon
             if (link.socket.readyState === WebSocket.OPEN)
               send({ type: "job-live", job_id: job.job_id, ...pass, stats });
           },
+          // volatile and binary: dropped while the socket is closed or backed up, or when over the rooms' limit
+          preview: (pass, preview) => {
+            if (link.socket.readyState !== WebSocket.OPEN || link.socket.bufferedAmount > previewBacklogBytes) return;
+            if (preview.bytes.length > maxPreviewBytes) return;
+            link.socket.send(encodePreviewFrame({ id: job.job_id, ...pass, ...preview }));
+          },
+          image: (_pass, image) =>
+            uploadImage({
+              coordinatorUrl: options.coordinatorUrl,
+              agentKey: options.agentKey,
+              runId: job.run_id,
+              laneId: job.lane_id,
+              image,
+            }),
         });
       else
         outbox.push({

@@ -1,13 +1,14 @@
 /**
  * The engines this agent offers: compute and the mock engine always; Ollama and an
  * OpenAI-compatible server at the URLs given, or at their default ports when they answer there;
- * the embedded llama.cpp engine when a GGUF folder is given. Each is probed once at start.
+ * the embedded llama.cpp engine when a GGUF folder is given; ComfyUI at the URL given. Each is probed once at start.
  */
 import type { BackendKind } from "../coordinator/protocol/enums.ts";
 import type { Backends } from "../coordinator/protocol/hardware.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import { type AgentConfig, defaultEngineUrls } from "./agent-config.ts";
 import type { Backend } from "./backends/backend.ts";
+import { createComfyUiBackend } from "./backends/comfyui/create-comfyui-backend.ts";
 import { createComputeBackend } from "./backends/compute/create-compute-backend.ts";
 import { createMockBackend } from "./backends/mock/create-mock-backend.ts";
 import { createOllamaBackend } from "./backends/ollama/create-ollama-backend.ts";
@@ -32,6 +33,7 @@ export async function createBackends(
   const openai = createOpenAiBackend({ baseUrl: engines.openaiUrl ?? defaultEngineUrls.openai, log });
   (engines.ollamaUrl ? given : defaults).push(ollama);
   (engines.openaiUrl ? given : defaults).push(openai);
+  if (engines.comfyuiUrl) given.push(createComfyUiBackend({ baseUrl: engines.comfyuiUrl, log }));
   if (engines.ggufDir) {
     // loaded only when asked for: the embedded engine is an optional install
     const { createLlamaCppBackend } = await import("./backends/llamacpp/create-llamacpp-backend.ts");

@@ -9,6 +9,7 @@
  * the same moment; `job-start` says when it did, on the agent's clock.
  */
 import type { BackendKind } from "../coordinator/protocol/enums.ts";
+import type { ImageMediaType, ImageRef } from "../coordinator/protocol/image.ts";
 import type { JobError, JobEvent, JobSpec, LiveStats, Provenance } from "../coordinator/protocol/job.ts";
 import type { Logger } from "../coordinator/protocol/logger.ts";
 import type { Backend, BackendJob, PassInfo, PreparedJob } from "./backends/backend.ts";
@@ -38,10 +39,34 @@ export interface RunnerOptions {
   energy?: (fromT: number, toT: number, workload: JobSpec["workload"]) => EnergyMeasure;
 }
 
-/** Where a job's output goes: numbered events, and volatile live figures that may be dropped. */
+/** A finished image of a pass, handed to `JobSinks.image` for upload. */
+export interface FinishedImage {
+  index: number;
+  media_type: ImageMediaType;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** A live preview of the image under way (volatile). */
+export interface ImagePreview {
+  index: number;
+  media_type: ImageMediaType;
+  bytes: Uint8Array;
+}
+
+export type ImageUploaded = { ok: true; sha256: string } | { ok: false; message: string };
+
+/**
+ * Where a job's output goes: numbered events, volatile live figures and previews that may be
+ * dropped, and finished images, stored before the pass's result names them.
+ */
 export interface JobSinks {
   event(event: JobEvent): void;
   live?(pass: PassInfo, stats: LiveStats): void;
+  /** the newest preview, at most one per live interval */
+  preview?(pass: PassInfo, preview: ImagePreview): void;
+  image?(pass: PassInfo, image: FinishedImage): Promise<ImageUploaded>;
 }
 
 export interface Runner {
@@ -188,12 +213,16 @@ export function createRunner(options: RunnerOptions): Runner {
       emit: (chunk) => sinks.event({ type: "job-text", ...pass, ...chunk }),
     });
     let cancelLive: (() => void) | null = null;
+    let preview: ImagePreview | null = null;
+    const uploads: { image: FinishedImage; stored: Promise<ImageUploaded> }[] = [];
     const sendLive = () => {
       const stats = timing.live(options.now() - origin);
       if (stats) sinks.live?.(pass, stats);
+      if (preview) sinks.preview?.(pass, preview);
+      preview = null;
       cancelLive = schedule(sendLive, liveIntervalMs);
     };
-    if (sinks.live) cancelLive = schedule(sendLive, liveIntervalMs);
+    if (sinks.live || sinks.preview) cancelLive = schedule(sendLive, liveIntervalMs);
     try {
       for await (const event of prepared.run(pass, signal)) {
         const at = options.now();
@@ -207,13 +236,25 @@ export function createRunner(options: RunnerOptions): Runner {
           case "text":
             if (event.text !== "") text.push(event.text, event.tokens, tMs);
             break;
+          case "image-preview":
+            preview = event;
+            break;
+          case "image":
+            if (sinks.image) uploads.push({ image: event, stored: sinks.image(pass, event) });
+            break;
           case "result": {
             text.flush();
             const engine = fallback === null ? event.metrics : { ...event.metrics, fallback_reason: fallback };
-            const finished = timing.finish(engine, tMs);
+            const { imageTimes, ...finished } = timing.finish(engine, tMs);
             const energy = options.energy?.(origin, at, job.workload) ?? notMeasured;
             const metrics = withEnergy(finished.metrics, energy, job.workload);
-            sinks.event({ type: "repeat-finish", ...pass, ...finished, metrics });
+            if (!imageTimes) {
+              sinks.event({ type: "repeat-finish", ...pass, ...finished, metrics });
+              return null;
+            }
+            const images = await storedImages(uploads, imageTimes);
+            if (!Array.isArray(images)) return images;
+            sinks.event({ type: "repeat-finish", ...pass, ...finished, metrics, ...(sinks.image ? { images } : {}) });
             return null;
           }
           case "error":
@@ -276,6 +317,24 @@ export function createRunner(options: RunnerOptions): Runner {
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** Waits for a pass's uploads (after its clocks stopped) and joins them to their times; an upload that failed fails the pass. */
+async function storedImages(
+  uploads: { image: FinishedImage; stored: Promise<ImageUploaded> }[],
+  times: { index: number; seed: number; gen_ms: number }[],
+): Promise<ImageRef[] | JobError> {
+  const images: ImageRef[] = [];
+  for (const { image, stored } of uploads) {
+    const outcome = await stored;
+    if (!outcome.ok)
+      return { code: "agent_error", message: `Image ${image.index + 1} could not be stored: ${outcome.message}` };
+    const time = times.find((t) => t.index === image.index);
+    if (!time) continue;
+    const { index, media_type, width, height } = image;
+    images.push({ sha256: outcome.sha256, media_type, width, height, index, seed: time.seed, gen_ms: time.gen_ms });
+  }
+  return images;
+}
 
 const cancelledError: JobError = { code: "cancelled", message: "The race was cancelled." };
 const agentStoppedError: JobError = {

@@ -11,6 +11,7 @@ import type { Logger } from "../coordinator/protocol/logger.ts";
 import { type AgentConfig, defaultEngineUrls } from "./agent-config.ts";
 import { type AgentConnection, createAgentConnection } from "./connection.ts";
 import { createBackends } from "./create-backends.ts";
+import { createCheckpointSyncer } from "./create-checkpoint-syncer.ts";
 import { createModelPuller } from "./create-model-puller.ts";
 import { loadOrEnroll } from "./enroll-agent.ts";
 import { hardwareIdOf } from "./probes/hardware-id.ts";
@@ -70,6 +71,18 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     },
     log,
   });
+  const comfyui = backends.get("comfyui");
+  const checkpoints = createCheckpointSyncer({
+    dir: config.engines.comfyuiCheckpoints,
+    now: () => performance.now(),
+    report: (progress) => connection?.reportPull(progress),
+    async onSynced() {
+      if (!comfyui) return;
+      probes.comfyui = await comfyui.probe(AbortSignal.timeout(reprobeTimeoutMs));
+      connection?.updateBackends({ ...probes });
+    },
+    log,
+  });
   connection = createAgentConnection({
     coordinatorUrl: config.coordinatorUrl,
     agentKey,
@@ -91,6 +104,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
         hardwareId = hardwareIdOf(probed);
         connection?.updateHardware(probed, hardwareId);
       }),
+    onCheckpointSync: (checkpoint) => checkpoints.sync(checkpoint),
   });
   sampler.onSample((sample) => connection?.reportSample(sample));
   return {
@@ -100,6 +114,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       runner.stopAll();
       puller.stop();
       sampler.stop();
+      checkpoints.stop();
       await Promise.race([connection?.whenIdle(), delay(graceMs, undefined, { ref: false })]);
       connection?.close();
     },

@@ -9,9 +9,9 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { openDatabase } from "../db/client.ts";
 import { parseDatabaseUrl } from "../db/database-url.ts";
-import { liveRunsOfAgent } from "../db/runs.ts";
 import { createApi } from "./api/create-api.ts";
 import { createHttpRoomClient } from "./api/http-room-client.ts";
+import { createImageStore } from "./api/image-store.ts";
 import { loadSecret } from "./load-secret.ts";
 import { appVersion } from "./protocol/app-version.ts";
 import type { Logger } from "./protocol/logger.ts";
@@ -49,19 +49,11 @@ export async function startCloud(config: ServeConfig, log: Logger): Promise<Clou
       agentKeySecret,
       sinkSecret,
       rooms,
+      images: createImageStore(config.dataDir),
       version: appVersion,
       mode: "cloud",
       log,
       publicUrl,
-      async onAgentRevoked(agentId) {
-        for (const runId of liveRunsOfAgent(db, agentId)) {
-          await rooms
-            .post("race", runId, { type: "agent-revoked", agent_id: agentId })
-            .catch((error: unknown) =>
-              log.warn("could not end a revoked agent's lanes", { run_id: runId, error: String(error) }),
-            );
-        }
-      },
     }),
   );
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });

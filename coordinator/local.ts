@@ -14,8 +14,9 @@ import { WebSocketServer } from "ws";
 import { applyFleetChange, isAgentRevoked, markAllAgentsOffline } from "../db/agents.ts";
 import { openDatabase } from "../db/client.ts";
 import { parseDatabaseUrl } from "../db/database-url.ts";
-import { applyRunBatch, liveRunsOfAgent, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
+import { applyRunBatch, markUnfinishedRunsInterrupted, runExists } from "../db/runs.ts";
 import { createApi } from "./api/create-api.ts";
+import { createImageStore } from "./api/image-store.ts";
 import { createSocketOperatorCheck } from "./api/operator-auth.ts";
 import type { RoomClient } from "./api/room-client.ts";
 import { roomReplyOrThrow } from "./api/room-reply-or-throw.ts";
@@ -81,15 +82,9 @@ export async function startLocal(config: ServeConfig, log: Logger): Promise<Loca
     operatorKey,
     agentToken,
     agentKeySecret,
+    images: createImageStore(config.dataDir),
     async onAgentRevoked(agentId) {
       host.disconnectAgent(agentId, "agent revoked by the operator");
-      for (const runId of liveRunsOfAgent(db, agentId)) {
-        await rooms
-          .post("race", runId, { type: "agent-revoked", agent_id: agentId })
-          .catch((error: unknown) =>
-            log.warn("could not end a revoked agent's lanes", { run_id: runId, error: String(error) }),
-          );
-      }
     },
     rooms,
     version: appVersion,

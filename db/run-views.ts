@@ -52,6 +52,7 @@ export function getRunView(db: Db, id: string, publicUrl: string): RunView | nul
       metrics: row.metrics,
       ...(row.output !== null ? { output: row.output } : {}),
       ...(row.timeline !== null ? { timeline: row.timeline } : {}),
+      ...(row.images !== null ? { images: row.images } : {}),
     });
     resultsByLane.set(row.laneId, list);
   }

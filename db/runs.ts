@@ -11,7 +11,7 @@ import { summarizeResults } from "../coordinator/protocol/summary.ts";
 import type { Db } from "./client.ts";
 import { insertEvents } from "./events.ts";
 import { insertRunSamples } from "./run-samples.ts";
-import { events, lanes, results, runs, type StoredSummary } from "./schema.ts";
+import { events, lanes, results, runImages, runs, type StoredSummary } from "./schema.ts";
 
 export interface NewRun {
   run: RunInfo;
@@ -119,6 +119,7 @@ export function applyRunBatch(db: Db, batch: RunBatch): boolean {
             metrics: result.metrics,
             output: result.output ?? null,
             timeline: result.timeline ?? null,
+            images: result.images ?? null,
           })),
         )
         .onConflictDoNothing()
@@ -133,13 +134,23 @@ export function runExists(db: Db, id: string): boolean {
   return db.select({ id: runs.id }).from(runs).where(eq(runs.id, id)).get() !== undefined;
 }
 
-/** Deletes a run with its lanes, results and events. Returns false when there was no such run. */
-export function deleteRun(db: Db, id: string): boolean {
+/**
+ * Deletes a run with its lanes, results, events and image records. Returns false when there was no
+ * such run, else the content hashes of its images that no other run holds (their files can go).
+ */
+export function deleteRun(db: Db, id: string): false | { orphanImages: string[] } {
   return db.transaction((tx) => {
+    const hashes = tx.select({ sha256: runImages.sha256 }).from(runImages).where(eq(runImages.runId, id)).all();
+    tx.delete(runImages).where(eq(runImages.runId, id)).run();
+    const orphanImages = hashes
+      .map((h) => h.sha256)
+      .filter(
+        (sha256) => !tx.select({ runId: runImages.runId }).from(runImages).where(eq(runImages.sha256, sha256)).get(),
+      );
     tx.delete(events).where(eq(events.runId, id)).run();
     tx.delete(results).where(eq(results.runId, id)).run();
     tx.delete(lanes).where(eq(lanes.runId, id)).run();
-    return tx.delete(runs).where(eq(runs.id, id)).run().changes > 0;
+    return tx.delete(runs).where(eq(runs.id, id)).run().changes > 0 ? { orphanImages } : false;
   });
 }
 

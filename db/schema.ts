@@ -5,6 +5,7 @@
 import { foreignKey, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { agentStatuses, backendKinds, laneStatuses, runStatuses, workloads } from "../coordinator/protocol/enums.ts";
 import type { Backends, Hardware } from "../coordinator/protocol/hardware.ts";
+import { type ImageRef, imageMediaTypes } from "../coordinator/protocol/image.ts";
 import type { JobError, Metrics, Provenance, Timeline } from "../coordinator/protocol/job.ts";
 import type { AgentOverrides } from "../coordinator/protocol/overrides.ts";
 import type { StoredEvent } from "../coordinator/protocol/race-state.ts";
@@ -107,6 +108,8 @@ export const results = sqliteTable(
     output: text("output"),
     /** llm: chunk times and engine token counts */
     timeline: text("timeline", { mode: "json" }).$type<Timeline>(),
+    /** image: the stored images of the pass */
+    images: text("images", { mode: "json" }).$type<ImageRef[]>(),
   },
   (t) => [
     foreignKey({ columns: [t.runId, t.laneId], foreignColumns: [lanes.runId, lanes.laneId] }).onDelete("cascade"),
@@ -161,3 +164,35 @@ export const runSamples = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.runId, t.at, t.agentId] })],
 );
+
+/** Images agents uploaded for a run; the bytes lie under the data dir by content hash, shared by runs with equal images. */
+export const runImages = sqliteTable(
+  "run_images",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    /** lowercase hex sha256 of the bytes */
+    sha256: text("sha256").notNull(),
+    laneId: text("lane_id").notNull(),
+    mediaType: text("media_type", { enum: imageMediaTypes }).notNull(),
+    bytes: integer("bytes").notNull(),
+    /** milliseconds since the Unix epoch */
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.sha256] }), index("run_images_sha_idx").on(t.sha256)],
+);
+
+/** Checkpoints the operator listed for image races: agents download and verify them into ComfyUI. */
+export const checkpoints = sqliteTable("checkpoints", {
+  /** the file name in ComfyUI's checkpoints folder (no path separators) */
+  name: text("name").primaryKey(),
+  label: text("label").notNull(),
+  url: text("url").notNull(),
+  /** lowercase hex sha256 the download must match */
+  sha256: text("sha256").notNull(),
+  /** the operator allowed a URL on a loopback or private address */
+  allowPrivate: integer("allow_private", { mode: "boolean" }).notNull().default(false),
+  /** milliseconds since the Unix epoch */
+  createdAt: integer("created_at").notNull(),
+});

@@ -1,7 +1,8 @@
 /**
- * `npm run fixtures:record -- <ollama|openai> <base url> [--model M] [--case NAME]`: sends the
+ * `npm run fixtures:record -- <ollama|openai|comfyui> <base url> [--model M] [--case NAME]`: sends the
  * backend's standard streamed chat request to a real engine and writes the raw body bytes to
- * tests/fixtures/backends/<kind>/<case>.txt, for the backend tests to replay.
+ * tests/fixtures/backends/<kind>/<case>.txt, for the backend tests to replay; for ComfyUI it records
+ * one txt2img prompt's routes and socket frames (record-comfyui-fixture.ts).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -9,8 +10,9 @@ import { fetchFailureReason } from "../agent/backends/fetch-failure-reason.ts";
 import { toOllamaChatRequest } from "../agent/backends/ollama/to-ollama-chat-request.ts";
 import { toOpenAiChatRequest } from "../agent/backends/openai/to-openai-chat-request.ts";
 import { llmParamsSchema, llmPromptPresets } from "../coordinator/protocol/llm.ts";
+import { recordComfyUi } from "./record-comfyui-fixture.ts";
 
-const usage = "usage: npm run fixtures:record -- <ollama|openai> <base url> [--model M] [--case NAME]";
+const usage = "usage: npm run fixtures:record -- <ollama|openai|comfyui> <base url> [--model M] [--case NAME]";
 
 /** The standard request: the short preset prompt, 32 tokens, every other param at its default. */
 const params = llmParamsSchema.parse({ prompt: llmPromptPresets.short.prompt, max_tokens: 32 });
@@ -21,6 +23,10 @@ async function main(): Promise<void> {
     options: { model: { type: "string" }, case: { type: "string", default: "chat-stream" } },
   });
   const [kind, baseUrl] = positionals;
+  if (kind === "comfyui" && baseUrl) {
+    const recorded = values.case === "chat-stream" ? "success" : values.case;
+    return recordComfyUi(baseUrl, { case: recorded, ...(values.model ? { model: values.model } : {}) });
+  }
   if ((kind !== "ollama" && kind !== "openai") || !baseUrl) throw new Error(usage);
   const root = baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "");
   const model = values.model ?? (await firstModel(kind, root));

@@ -6,6 +6,7 @@
  */
 import type { BackendKind } from "../../coordinator/protocol/enums.ts";
 import type { BackendProbe } from "../../coordinator/protocol/hardware.ts";
+import type { ImageMediaType } from "../../coordinator/protocol/image.ts";
 import type { JobError, Metrics } from "../../coordinator/protocol/job.ts";
 
 /** One lane's work as a backend sees it. */
@@ -40,6 +41,24 @@ export type WorkloadEvent =
    * engine does not say per chunk. Never a count made by splitting text.
    */
   | { type: "text"; text: string; tokens: number | null }
+  /** image `index` of the pass (sampled with `seed`) was handed to the engine's queue now */
+  | { type: "image-submit"; index: number; seed: number }
+  /** the engine began executing image `index` now (its queue wait ended) */
+  | { type: "image-start"; index: number }
+  /** image `index` finished sampling step `value` of `max` */
+  | { type: "image-step"; index: number; value: number; max: number }
+  /** a live preview of image `index` (volatile: the runner may drop it) */
+  | { type: "image-preview"; index: number; media_type: ImageMediaType; bytes: Uint8Array }
+  /** image `index` is finished: its bytes as the engine stored them, and its size in pixels */
+  | {
+      type: "image";
+      index: number;
+      seed: number;
+      media_type: ImageMediaType;
+      bytes: Uint8Array;
+      width: number;
+      height: number;
+    }
   /** engine-reported values of the pass; the runner's timing module adds its own clocks */
   | { type: "result"; metrics: Metrics }
   /** the pass failed; code `cancelled` when the signal aborted it */

@@ -6,6 +6,7 @@ import type { Workload } from "../../coordinator/protocol/enums.ts";
 import type { LiveStats, Metrics, Timeline } from "../../coordinator/protocol/job.ts";
 import type { WorkloadEvent } from "../backends/backend.ts";
 import { createComputePassTiming } from "./compute-pass-timing.ts";
+import { createImagePassTiming } from "./image-pass-timing.ts";
 import { createLlmPassTiming } from "./llm-pass-timing.ts";
 
 /** What a pass produced, as stored in its result. */
@@ -13,6 +14,8 @@ export interface PassOutcome {
   metrics: Metrics;
   output?: string;
   timeline?: Timeline;
+  /** image: when each finished image was sampled, by its index in the pass */
+  imageTimes?: { index: number; seed: number; gen_ms: number }[];
 }
 
 export interface PassTiming {
@@ -27,5 +30,5 @@ export interface PassTiming {
 export const createPassTiming: Record<Workload, () => PassTiming> = {
   compute: createComputePassTiming,
   llm: createLlmPassTiming,
-  image: createComputePassTiming,
+  image: createImagePassTiming,
 };

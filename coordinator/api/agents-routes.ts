@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { findAgentOverrides, listAgents, resolveAgents, revokeAgent, saveAgentOverrides } from "../../db/agents.ts";
 import { findHardwareSnapshot } from "../../db/hardware-snapshots.ts";
+import { liveRunsOfAgent } from "../../db/runs.ts";
 import { deriveAgentKey } from "../protocol/agent-key.ts";
 import {
   type AgentView,
@@ -29,7 +30,10 @@ import { readJsonBody } from "./read-json-body.ts";
 const overridesBodySchema = z.strictObject({ overrides: agentOverridesSchema.nullable() });
 
 /** Posts a control message to the lab room; a room that cannot be reached is a 503. */
-async function askLab(deps: Pick<ApiDeps, "rooms">, body: Parameters<ApiDeps["rooms"]["post"]>[2]): Promise<unknown> {
+export async function askLab(
+  deps: Pick<ApiDeps, "rooms">,
+  body: Parameters<ApiDeps["rooms"]["post"]>[2],
+): Promise<unknown> {
   try {
     return await deps.rooms.post("lab", defaultLabId, body);
   } catch (error) {
@@ -52,7 +56,10 @@ function forSpectators(agent: AgentView): AgentView {
 }
 
 export function createAgentsRoutes(
-  deps: Pick<ApiDeps, "db" | "operatorKey" | "rooms" | "agentToken" | "agentKeySecret" | "onAgentRevoked" | "now">,
+  deps: Pick<
+    ApiDeps,
+    "db" | "operatorKey" | "rooms" | "agentToken" | "agentKeySecret" | "onAgentRevoked" | "now" | "log"
+  >,
 ): Hono {
   const app = new Hono();
   const operatorOnly = createOperatorAuth(deps.operatorKey);
@@ -146,6 +153,12 @@ export function createAgentsRoutes(
     if (!revokeAgent(deps.db, id, (deps.now ?? Date.now)())) {
       throw new ApiError(404, "not_found", `No agent ${id}; check the id on the Fleet page.`);
     }
+    // the rooms close its sockets and end its lanes; a room that cannot be reached refuses it at its next connect
+    const warn = (room: string) => (error: unknown) =>
+      deps.log.warn("could not tell a room that an agent was revoked", { room, error: String(error) });
+    const revoked = { type: "agent-revoked", agent_id: id } as const;
+    await deps.rooms.post("lab", defaultLabId, revoked).catch(warn(defaultLabId));
+    for (const runId of liveRunsOfAgent(deps.db, id)) await deps.rooms.post("race", runId, revoked).catch(warn(runId));
     await deps.onAgentRevoked?.(id);
     return c.json({ agent: listAgents(deps.db).find((agent) => agent.id === id) });
   });

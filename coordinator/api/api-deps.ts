@@ -1,6 +1,7 @@
 /** What the API needs from its composition root (local mode or a cloud host): passed in, never read from the environment. */
 import type { Db } from "../../db/client.ts";
 import type { Logger } from "../protocol/logger.ts";
+import type { ImageStore } from "./image-store.ts";
 import type { RoomClient } from "./room-client.ts";
 
 export interface ApiDeps {
@@ -23,8 +24,10 @@ export interface ApiDeps {
   agentToken?: string;
   /** the secret agent keys are derived from (room/agent-key.ts); enrollment needs it with `agentToken` */
   agentKeySecret?: string;
-  /** the operator revoked an agent: the composition root disconnects it and ends its lanes */
+  /** the operator revoked an agent, and its rooms were told: a host that can closes its other sockets */
   onAgentRevoked?(agentId: string): Promise<void>;
+  /** where uploaded images live (under the data dir); unset: the image routes are not mounted */
+  images?: ImageStore;
   /** milliseconds since the Unix epoch; Date.now unless a test pins it */
   now?: () => number;
 }

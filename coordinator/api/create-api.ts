@@ -7,10 +7,12 @@ import { createAgentsRoutes } from "./agents-routes.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError, createApiErrorHandler } from "./api-error.ts";
 import { createOriginCheck } from "./check-origin.ts";
+import { createCheckpointsRoutes } from "./checkpoints-routes.ts";
 import { createFleetRoutes } from "./fleet-routes.ts";
 import { createInternalRoutes } from "./internal-routes.ts";
 import { createLoginRoutes } from "./login-routes.ts";
 import { createRunExportRoutes } from "./run-export-routes.ts";
+import { createRunImagesRoutes } from "./run-images-routes.ts";
 import { createRunsRoutes } from "./runs-routes.ts";
 import { createSessionRoutes } from "./session-routes.ts";
 
@@ -26,7 +28,9 @@ export function createApi(deps: ApiDeps): Hono {
   app.get("/api/health", (c) => c.json({ ok: true, version: deps.version, mode: deps.mode }));
   app.route("/api/agents", createAgentsRoutes(deps));
   app.route("/api/fleet", createFleetRoutes(deps));
+  app.route("/api/checkpoints", createCheckpointsRoutes(deps));
   app.route("/api/runs", createRunExportRoutes(deps));
+  if (deps.images) app.route("/api/runs", createRunImagesRoutes(deps, deps.images));
   app.route("/api/runs", createRunsRoutes(deps));
   app.route("/api/session", createSessionRoutes(deps));
   app.route("/", createLoginRoutes(deps));

@@ -22,7 +22,7 @@ import { parseLaneParams, parseRunParams, workloadParamsSchemas } from "./parse-
 import { formatIssuePath, parseOrThrow } from "./parse-or-throw.ts";
 import { preflightRun, type RunPreflight } from "./preflight-run.ts";
 
-const defaultBackend: Partial<Record<Workload, BackendKind>> = { compute: "compute" };
+const defaultBackend: Partial<Record<Workload, BackendKind>> = { compute: "compute", image: "comfyui" };
 
 /** 128 random bits, url-safe: a share link nobody can guess. */
 export const createRunId = (): string => randomBytes(16).toString("base64url");

@@ -3,7 +3,7 @@
  * changes here with the shared sink secret. Local mode writes in-process and mounts none of this.
  */
 import { Hono } from "hono";
-import { applyFleetChange } from "../../db/agents.ts";
+import { applyFleetChange, isAgentRevoked } from "../../db/agents.ts";
 import { applyRunBatch } from "../../db/runs.ts";
 import { fleetChangeSchema, runBatchSchema } from "../protocol/api.ts";
 import type { ApiDeps } from "./api-deps.ts";
@@ -33,6 +33,7 @@ export function createInternalRoutes(deps: ApiDeps, sinkSecret: string): Hono {
     }
     return c.json({ stored: applyRunBatch(deps.db, batch) });
   });
+  app.get("/agents/:id/revoked", (c) => c.json({ revoked: isAgentRevoked(deps.db, c.req.param("id")) }));
   app.post("/fleet", async (c) => {
     applyFleetChange(deps.db, parseOrThrow(fleetChangeSchema, await readJsonBody(c, maxSinkBodyBytes)), now());
     return c.json({ ok: true });

@@ -4,10 +4,12 @@
  * it (an HMAC), so a leaked cookie does not give away the key. Both are compared in constant time
  * (over SHA-256 digests, so a length difference leaks nothing either).
  */
+
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "./api-error.ts";
+import { bearerToken } from "./bearer-token.ts";
 
 export const operatorCookieName = "bench_operator";
 
@@ -32,9 +34,9 @@ const unauthorized = () =>
 export function createOperatorCheck(operatorKey: string): (c: Context) => boolean {
   const session = operatorSessionValue(operatorKey);
   return (c) => {
-    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
+    const bearer = bearerToken(c);
     const cookie = getCookie(c, operatorCookieName);
-    const byBearer = bearer !== undefined && bearer !== "" && isOperatorKey(operatorKey, bearer);
+    const byBearer = bearer !== undefined && isOperatorKey(operatorKey, bearer);
     const byCookie = cookie !== undefined && cookie !== "" && isOperatorKey(session, cookie);
     return byBearer || byCookie;
   };

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { computeParamsSchema } from "../protocol/compute.ts";
 import type { Workload } from "../protocol/enums.ts";
+import { imageParamsSchema } from "../protocol/image.ts";
 import { llmParamsSchema } from "../protocol/llm.ts";
 import { ApiError } from "./api-error.ts";
 import { formatIssuePath } from "./parse-or-throw.ts";
@@ -16,6 +17,7 @@ type Params = Record<string, unknown>;
 export const workloadParamsSchemas: Partial<Record<Workload, z.ZodObject>> = {
   compute: computeParamsSchema,
   llm: llmParamsSchema,
+  image: imageParamsSchema,
 };
 
 /** The parsed, defaulted params of a lane. `laneIndex` is null when the run was given as `agents`. */

@@ -26,7 +26,7 @@ export function preflightRun(
   agents: readonly AgentView[],
 ): { report: RunPreflight; skippedIndexes: ReadonlySet<number> } {
   const report: RunPreflight = { skipped: [], warnings: [] };
-  if (body.workload !== "llm") return { report, skippedIndexes: new Set() };
+  if (body.workload === "compute") return { report, skippedIndexes: new Set() };
   const checks: LanePreflight[] = planned.map((lane, i) => {
     const agent = agents[i] as AgentView;
     const numCtx = typeof lane.params.num_ctx === "number" ? lane.params.num_ctx : undefined;

@@ -105,7 +105,14 @@ export function createRunsRoutes(deps: ApiDeps): Hono {
       // The run is deleted either way: a room that cannot be reached has no race left to stop.
       await cancelInRoom(deps, run.id).catch(() => undefined);
     }
-    deleteRun(deps.db, run.id);
+    const deleted = deleteRun(deps.db, run.id);
+    for (const sha256 of deleted ? deleted.orphanImages : []) {
+      await deps.images
+        ?.remove(sha256)
+        .catch((error: unknown) =>
+          deps.log.warn("could not remove a deleted run's image", { sha256, error: String(error) }),
+        );
+    }
     return c.json({ deleted: run.id });
   });
 

@@ -181,8 +181,8 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
               conn.close(1008, `too many messages: at most ${perSecond} a second`);
               return;
             }
-            const raw =
-              typeof event.data === "string" ? event.data : Buffer.from(event.data as ArrayBuffer).toString("utf8");
+            // ws hands a text frame over as a string here and a binary frame as bytes
+            const raw = typeof event.data === "string" ? event.data : new Uint8Array(event.data as ArrayBuffer);
             room
               .onMessage(conn, raw)
               .catch((err) => options.log.error("onMessage failed", { party, roomId, error: String(err) }));

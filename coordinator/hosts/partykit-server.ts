@@ -4,8 +4,9 @@
  * with the sink secret, the sinks write to the API over HTTP with that secret, and room state
  * lives in the Durable Object's storage. Environment (`--var` under `partykit dev`, secrets when
  * deployed): BENCH_AGENT_KEY_SECRET (the API's, so agent keys check out here), BENCH_API_URL,
- * BENCH_SINK_SECRET. Revocations live in the API's database, which rooms here do not read: a
- * revoked agent is refused by the API and its open lanes are ended by the API's control message.
+ * BENCH_SINK_SECRET. Revocations live in the API's database: an agent's connect asks the API
+ * (`GET /api/internal/agents/:id/revoked`), and a revoke closes its sockets through control
+ * messages to the lab room and its live races.
  */
 import type * as Party from "partykit/server";
 import { createLogger, type Logger } from "../protocol/logger.ts";
@@ -36,14 +37,37 @@ export function readPartyEnv(env: Record<string, unknown>): PartyEnv {
   };
 }
 
-const agentCheckOf = (env: Record<string, unknown>): AgentCheck => ({
-  agentKeySecret: readPartyEnv(env).agentKeySecret,
-  isRevoked: () => false,
-});
-
 /** PartyKit collects a party's console output as its log; there is no process.stderr there. */
 export const createPartyLogger = (scope: string): Logger =>
   createLogger(scope, { format: "json", write: (line) => console.log(line) });
+
+const connectLog = createPartyLogger("connect");
+
+/**
+ * Whether the API's records say the operator revoked this agent. The key itself was checked
+ * already; when the API cannot answer (restarting) the agent is let in and the lapse logged, so a
+ * race survives an API restart, and a revoke reaching the API later still closes its sockets.
+ */
+export async function isRevokedByApi(env: PartyEnv, agentId: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL(`/api/internal/agents/${encodeURIComponent(agentId)}/revoked`, env.apiUrl), {
+      headers: { authorization: `Bearer ${env.sinkSecret}` },
+    });
+    if (!response.ok) throw new Error(`the API answered ${response.status}`);
+    return ((await response.json()) as { revoked?: unknown }).revoked === true;
+  } catch (error) {
+    connectLog.warn("could not ask the API whether an agent is revoked; letting it in", {
+      agent_id: agentId,
+      error: String(error),
+    });
+    return false;
+  }
+}
+
+const agentCheckOf = (env: Record<string, unknown>): AgentCheck => {
+  const partyEnv = readPartyEnv(env);
+  return { agentKeySecret: partyEnv.agentKeySecret, isRevoked: (agentId) => isRevokedByApi(partyEnv, agentId) };
+};
 
 /** POSTs JSON to the API's internal sink routes; throws on anything but a 2xx, so the caller retries. */
 export function postToApi(env: PartyEnv, path: string, body: unknown): Promise<void> {
@@ -115,7 +139,12 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     }
 
     async onMessage(message: string | ArrayBuffer | ArrayBufferView, conn: Party.Connection<ConnectionState>) {
-      const raw = typeof message === "string" ? message : new TextDecoder().decode(message);
+      const raw =
+        typeof message === "string"
+          ? message
+          : message instanceof ArrayBuffer
+            ? new Uint8Array(message)
+            : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
       await this.core.onMessage(this.adapt(conn), raw);
     }
 

@@ -3,6 +3,7 @@
  * Times in API responses are ISO 8601 strings; inside rooms they are epoch milliseconds.
  */
 import { z } from "zod";
+import { checkpointSpecSchema } from "./checkpoint.ts";
 import { agentStatusSchema, backendKindSchema, laneStatusSchema, runStatusSchema, workloadSchema } from "./enums.ts";
 import { backendsSchema, hardwareSchema } from "./hardware.ts";
 import { jobErrorSchema, provenanceSchema } from "./job.ts";
@@ -203,6 +204,14 @@ export const labControlSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("lab-pulls") }),
   /** send `hardware-probe` to each of these agents; answered like `lab-dispatch` */
   z.object({ type: z.literal("lab-probe"), agent_ids: z.array(z.string()) }),
+  /** the operator revoked this agent: its socket to the lab is closed now */
+  z.object({ type: z.literal("agent-revoked"), agent_id: z.string() }),
+  /** send `checkpoint-sync` to each of these agents; its progress is kept like a pull's, under the checkpoint's name */
+  z.object({
+    type: z.literal("lab-checkpoint-sync"),
+    agent_ids: z.array(z.string()),
+    checkpoint: checkpointSpecSchema,
+  }),
 ]);
 export type LabControl = z.infer<typeof labControlSchema>;
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { backendKindSchema, workloadSchema } from "./enums.ts";
+import { imageRefSchema } from "./image.ts";
 
 /** A metric value: numbers for measurements, strings and booleans for labels and checks. */
 export const metricValueSchema = z.union([z.number(), z.string(), z.boolean(), z.null()]);
@@ -42,7 +43,9 @@ export type Provenance = z.infer<typeof provenanceSchema>;
 /**
  * The one list of lane error codes. `invalid_params`: the lane's params fail the workload's schema;
  * `engine_unreachable`: the engine did not answer; `missing_model`: the engine lacks the model;
- * `stream_error`: the engine failed or cut its stream mid-pass; `engine_error`: any other engine failure.
+ * `stream_error`: the engine failed or cut its stream mid-pass; `engine_error`: any other engine failure;
+ * `engine_timeout`: the engine took longer than the params allow; `out_of_memory`: the engine ran out
+ * of (GPU) memory; `unsupported_gpu`: the engine's build has no kernels for this GPU.
  */
 export const jobErrorCodes = [
   "invalid_params",
@@ -50,6 +53,9 @@ export const jobErrorCodes = [
   "missing_model",
   "stream_error",
   "engine_error",
+  "engine_timeout",
+  "out_of_memory",
+  "unsupported_gpu",
   "backend_missing",
   "agent_error",
   "agent_stopped",
@@ -135,6 +141,8 @@ export const jobEventSchema = z.discriminatedUnion("type", [
     output: z.string().optional(),
     /** llm: when each engine chunk arrived and the engine's token count then */
     timeline: timelineSchema.optional(),
+    /** image: the pass's finished images, uploaded to the API before this event */
+    images: z.array(imageRefSchema).max(64).optional(),
   }),
   z.object({
     type: z.literal("job-finish"),

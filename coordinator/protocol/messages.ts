@@ -3,6 +3,7 @@
  * race room <-> browser. Each receiver parses with the schema of its direction.
  */
 import { z } from "zod";
+import { checkpointSpecSchema } from "./checkpoint.ts";
 import { agentStatusSchema } from "./enums.ts";
 import { backendsSchema, hardwareSchema } from "./hardware.ts";
 import { jobEventSchema, jobSpecSchema, liveStatsSchema } from "./job.ts";
@@ -78,6 +79,11 @@ export const labToAgentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("model-pull"), model: z.string().min(1).max(200) }),
   /** probe the machine's hardware again; the agent answers with `agent-hello` carrying what it found */
   z.object({ type: z.literal("hardware-probe") }),
+  /**
+   * download this checkpoint into ComfyUI's checkpoints folder; the agent answers with
+   * `model-pull-progress` whose `model` is the checkpoint's file name
+   */
+  z.object({ type: z.literal("checkpoint-sync"), checkpoint: checkpointSpecSchema }),
   errorMessageSchema,
 ]);
 export type LabToAgent = z.infer<typeof labToAgentSchema>;

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { clockEstimateSchema } from "./clock-offset.ts";
 import { backendKindSchema, laneStatusSchema, runStatusSchema, terminalLaneStatuses, workloadSchema } from "./enums.ts";
+import { imageRefSchema } from "./image.ts";
 import { jobErrorSchema, jobEventSchema, metricsSchema, provenanceSchema, timelineSchema } from "./job.ts";
 
 export const laneSetupSchema = z.object({
@@ -93,6 +94,8 @@ export const resultSchema = z.object({
   output: z.string().optional(),
   /** llm: chunk arrival times and engine token counts, for replay and charts */
   timeline: timelineSchema.optional(),
+  /** image: the stored images of the pass */
+  images: z.array(imageRefSchema).optional(),
 });
 export type Result = z.infer<typeof resultSchema>;
 

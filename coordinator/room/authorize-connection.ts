@@ -20,8 +20,8 @@ export const isPartyName = (name: string): name is PartyName => (parties as read
 export interface AgentCheck {
   /** the secret agent keys are derived from */
   agentKeySecret: string;
-  /** true for an agent the operator revoked; hosts without the fleet's records say false */
-  isRevoked(agentId: string): boolean;
+  /** true for an agent the operator revoked (hosts without the fleet's records ask the API) */
+  isRevoked(agentId: string): boolean | Promise<boolean>;
   /**
    * whether the socket comes from the operator: the `key` query parameter or the request's Cookie
    * header, checked by the composition root; hosts without it refuse operator sockets
@@ -52,7 +52,7 @@ export async function authorizeConnection(
           "Agent key refused for this agent id. Agents enroll with the enrollment token (npm run agent -- --token ...) and then connect with the key they were given.",
       };
     }
-    if (check.isRevoked(agentId)) {
+    if (await check.isRevoked(agentId)) {
       return {
         ok: false,
         status: 403,

@@ -179,6 +179,10 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         if (!parsed.ok) return parsed.reply;
         const control = parsed.data;
         if (control.type === "lab-pulls") return { status: 200, body: { pulls: [...pulls.values()] } };
+        if (control.type === "agent-revoked") {
+          present.get(control.agent_id)?.conn.close(4001, "agent revoked");
+          return { status: 200, body: { ok: true } };
+        }
         if (control.type === "lab-probe") {
           const probed: LabDispatchResult = { reached: [], missing: [] };
           for (const agentId of control.agent_ids) {
@@ -193,6 +197,14 @@ export function createLabRoom(ports: LabRoomPorts): LabRoom {
         const result: LabDispatchResult = { reached: [], missing: [] };
         for (const agentId of control.agent_ids) {
           const presence = present.get(agentId);
+          if (control.type === "lab-checkpoint-sync") {
+            if (presence?.identity) {
+              send(presence.conn, { type: "checkpoint-sync", checkpoint: control.checkpoint });
+              keepPull(queuedPull(agentId, control.checkpoint.name));
+              result.reached.push(agentId);
+            } else result.missing.push(agentId);
+            continue;
+          }
           if (control.type === "lab-pull") {
             if (presence?.identity) {
               send(presence.conn, { type: "model-pull", model: control.model });

@@ -30,7 +30,13 @@ const messageBytes = (raw: string): number => (raw.length * 3 <= maxMessageBytes
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; error: ErrorMessage };
 
-export function parseMessage<S extends z.ZodType>(schema: S, raw: string): Parsed<z.infer<S>> {
+export function parseMessage<S extends z.ZodType>(schema: S, raw: string | Uint8Array): Parsed<z.infer<S>> {
+  if (typeof raw !== "string") {
+    return {
+      ok: false,
+      error: errorMessage("bad_message", "Binary message refused: only an agent's image previews may be binary."),
+    };
+  }
   const bytes = messageBytes(raw);
   if (bytes > maxMessageBytes) {
     return {

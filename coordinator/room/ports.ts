@@ -12,7 +12,8 @@ export interface RoomConnection {
   /** unique per socket */
   readonly id: string;
   readonly who: ConnectionRole;
-  send(data: string): void;
+  /** a JSON text message, or a binary one (only live image previews are binary) */
+  send(data: string | Uint8Array<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
   /** bytes queued on the socket and not yet sent, where the host can tell */
   bufferedBytes?(): number;
@@ -57,7 +58,8 @@ export interface ControlReply {
 
 export interface Room {
   onConnect(conn: RoomConnection): Promise<void>;
-  onMessage(conn: RoomConnection, raw: string): Promise<void>;
+  /** `raw`: a text frame as a string, a binary frame as its bytes */
+  onMessage(conn: RoomConnection, raw: string | Uint8Array): Promise<void>;
   onClose(conn: RoomConnection): Promise<void>;
   /** reloads what the room's storage holds (a room brought back after eviction); hosts with durable storage call it before any socket or control */
   restore(): Promise<void>;

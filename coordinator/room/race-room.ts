@@ -14,6 +14,7 @@ import {
   type RaceToViewer,
   viewerToRaceSchema,
 } from "../protocol/messages.ts";
+import { decodePreviewFrame, encodePreviewFrame } from "../protocol/preview-frame.ts";
 import {
   applyRaceEvent,
   changesLaneRecord,
@@ -256,6 +257,20 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     viewers.live({ lane_id: track.laneId, repeat: live.repeat, warmup: live.warmup, stats: live.stats });
   }
 
+  /** a live preview from an agent: relayed as bytes to viewers for the lane while its job runs, never kept */
+  function onJobPreview(conn: RoomConnection, agentId: string, data: Uint8Array): void {
+    const decoded = decodePreviewFrame(data);
+    if (!decoded.ok) {
+      refuse(conn, "bad_message", `Binary message refused: ${decoded.reason}.`);
+      return;
+    }
+    const { frame } = decoded;
+    const track = jobs.get(frame.id);
+    const lane = track && track.agentId === agentId ? laneOf(track.laneId) : undefined;
+    if (!track || !lane || lane.status !== "running") return;
+    viewers.preview(track.laneId, encodePreviewFrame({ ...frame, id: track.laneId }));
+  }
+
   function onJobEvent(conn: RoomConnection, agentId: string, jobId: string, seq: number, event: JobEvent): void {
     const track = jobs.get(jobId);
     if (!track || track.agentId !== agentId) {
@@ -294,7 +309,16 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
     }
   }
 
-  function handleAgentMessage(conn: RoomConnection, agentId: string, raw: string, receivedAt: number): void {
+  function handleAgentMessage(
+    conn: RoomConnection,
+    agentId: string,
+    raw: string | Uint8Array,
+    receivedAt: number,
+  ): void {
+    if (typeof raw !== "string") {
+      onJobPreview(conn, agentId, raw);
+      return;
+    }
     const parsed = parseMessage(agentToRaceSchema, raw);
     if (!parsed.ok) {
       sendTo(conn, parsed.error);

@@ -1,7 +1,8 @@
 /**
  * Sends a race's viewers one frame per tick (about 50 ms) holding every stored event of the tick
- * and the latest live figures per lane, serialised once for all viewers. Stored events are never
- * dropped; live figures are left out for a viewer whose socket has not drained (a slow reader), and
+ * and the latest live figures per lane, serialised once for all viewers, then the newest image
+ * preview per lane as a binary frame. Stored events are never dropped; live figures and previews
+ * are left out for a viewer whose socket has not drained (a slow reader), and
  * a viewer whose socket stays above a hard limit is closed, so a spectator that never reads cannot
  * grow the process without bound.
  */
@@ -28,6 +29,8 @@ export interface ViewerBroadcast {
   live(item: LaneLive): void;
   /** a machine's runtime sample for the next frame (volatile, like live figures) */
   sample(item: MachineSample): void;
+  /** the lane's newest preview frame (preview-frame.ts, already addressed to viewers) replaces any not yet sent */
+  preview(laneId: string, frame: Uint8Array<ArrayBuffer>): void;
   /** sends the pending frame now (e.g. before a snapshot goes to someone) */
   flush(): void;
   /** sends one viewer a message (a snapshot), closing it instead if its queue stayed over the limit */
@@ -41,6 +44,7 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
   let events: StoredEvent[] = [];
   const live = new Map<string, LaneLive>();
   let samples: MachineSample[] = [];
+  const previews = new Map<string, Uint8Array<ArrayBuffer>>();
   let cancelTick: (() => void) | null = null;
   /** since when each viewer's queue has been over the hard limit, epoch ms */
   const overSince = new Map<string, number>();
@@ -63,13 +67,20 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
     );
     return false;
   };
-  const send = (viewer: RoomConnection, text: string) => {
-    if (keep(viewer)) viewer.send(text);
+  const send = (viewer: RoomConnection, data: string | Uint8Array<ArrayBuffer>) => {
+    if (keep(viewer)) viewer.send(data);
   };
+  const isSlow = (viewer: RoomConnection) => (viewer.bufferedBytes?.() ?? 0) > slowViewerBytes;
 
   const flush = () => {
     cancelTick?.();
     cancelTick = null;
+    // previews go as their own binary frames, never to a viewer that is behind
+    const frames = [...previews.values()];
+    previews.clear();
+    for (const viewer of frames.length > 0 ? viewers.values() : []) {
+      if (!isSlow(viewer)) for (const frame of frames) send(viewer, frame);
+    }
     const volatile = live.size > 0 || samples.length > 0;
     if (events.length === 0 && !volatile) return;
     const full: RaceToViewer = {
@@ -81,7 +92,7 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
     const fullText = JSON.stringify(full);
     const leanText = events.length > 0 ? JSON.stringify({ type: "race-delta", events }) : null;
     for (const viewer of viewers.values()) {
-      const slow = volatile && (viewer.bufferedBytes?.() ?? 0) > slowViewerBytes;
+      const slow = volatile && isSlow(viewer);
       if (!slow) send(viewer, fullText);
       else if (leanText !== null) send(viewer, leanText);
     }
@@ -94,6 +105,7 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
       events = [];
       live.clear();
       samples = [];
+      previews.clear();
       return;
     }
     cancelTick ??= clock.setTimeout(flush, tickMs);
@@ -111,6 +123,10 @@ export function createViewerBroadcast(clock: Clock, tickMs = 50): ViewerBroadcas
     },
     live(item) {
       live.set(item.lane_id, item);
+      arm();
+    },
+    preview(laneId, frame) {
+      previews.set(laneId, frame);
       arm();
     },
     sample(item) {

@@ -58,7 +58,14 @@ export async function startCloudRace(options: { agentNames: string[] }) {
         token: api.agentToken,
         name,
         stateDir: join(dir, "agents"),
-        engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, llamacppThreads: 1 },
+        engines: {
+          ollamaUrl: null,
+          openaiUrl: null,
+          ggufDir: null,
+          llamacppThreads: 1,
+          comfyuiUrl: null,
+          comfyuiCheckpoints: null,
+        },
       },
       silentLogger,
     );

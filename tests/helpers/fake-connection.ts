@@ -3,6 +3,8 @@ import type { ConnectionRole, RoomConnection } from "../../coordinator/room/port
 
 export interface FakeConnection extends RoomConnection {
   sent: Array<Record<string, unknown> & { type: string }>;
+  /** binary frames (image previews) the room sent, in order */
+  binary: Uint8Array[];
   closed: { code?: number; reason?: string } | null;
   /** messages of one type, in order */
   ofType(type: string): Array<Record<string, unknown>>;
@@ -15,9 +17,11 @@ export function createFakeConnection(who: ConnectionRole): FakeConnection {
     id: `conn-${++counter}`,
     who,
     sent: [],
+    binary: [],
     closed: null,
     send(data) {
-      conn.sent.push(JSON.parse(data));
+      if (typeof data === "string") conn.sent.push(JSON.parse(data));
+      else conn.binary.push(data);
     },
     close(code, reason) {
       conn.closed = { code, reason };

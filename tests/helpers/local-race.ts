@@ -43,7 +43,15 @@ export async function startLocalRace(options: {
         name,
         stateDir: join(dataDir, "agents", machine),
         // one llama.cpp thread: on a busy 2-core machine more threads wait on each other for seconds
-        engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, llamacppThreads: 1, ...engines },
+        engines: {
+          ollamaUrl: null,
+          openaiUrl: null,
+          ggufDir: null,
+          llamacppThreads: 1,
+          comfyuiUrl: null,
+          comfyuiCheckpoints: null,
+          ...engines,
+        },
       },
       silentLogger,
     );
@@ -86,7 +94,8 @@ export async function startLocalRace(options: {
       const ws = new WebSocket(`${server.url.replace("http", "ws")}/parties/race/${runId}`);
       await new Promise<void>((resolve, reject) => {
         ws.on("error", reject);
-        ws.on("message", (data) => {
+        ws.on("message", (data, isBinary) => {
+          if (isBinary) return;
           const message = raceToViewerSchema.parse(JSON.parse(String(data)));
           const done =
             (message.type === "race-snapshot" && message.state.finished_at !== null) ||

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
+import { deriveAgentKey } from "../../coordinator/protocol/agent-key.ts";
 import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { type StoredEvent, storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { type CloudRace, startCloudRace } from "../helpers/cloud-race.ts";
@@ -151,5 +152,36 @@ describe("a compute race with the rooms on partykit dev and the API in cloud mod
     const events = await storedEvents(run.id);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)?.event).toEqual({ type: "race-finish", status: "done" });
+  });
+
+  it("revokes a machine on the rooms too: its lane ends, its sockets close, and its key is refused afterwards", async () => {
+    const lab2 = cloud.agents.find((agent) => agent.agentId.startsWith("lab-2"));
+    if (!lab2) throw new Error("no lab-2 agent");
+    const run = await cloud.startRun({
+      ...dragRace,
+      params: { preset: "drag_race", n: 1_000_000, duration_s: 20, threads: 1 },
+    });
+    await underWay(run.id);
+    const revoke = await cloud.call(`/api/agents/${lab2.agentId}/revoke`, { method: "POST", body: "{}" });
+    expect(revoke.status).toBe(200);
+    await vi.waitFor(
+      async () => {
+        const lane = (await cloud.getRun(run.id)).lanes.find((l) => l.agent_id === lab2.agentId);
+        if (lane?.status !== "lost") throw new Error(`lab-2's lane is ${lane?.status}`);
+        expect(lane.error?.code).toBe("agent_revoked");
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    const key = await deriveAgentKey(cloud.agentKeySecret, lab2.agentId);
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(
+        `${cloud.url.replace("http", "ws")}/parties/lab/main?role=agent&agent_id=${lab2.agentId}&key=${key}`,
+      );
+      ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on("open", () => resolve(101));
+      ws.on("error", () => undefined);
+    });
+    expect(refused).toBe(403);
+    await cloud.call(`/api/runs/${run.id}/cancel`, { method: "POST", body: "{}" });
   });
 });

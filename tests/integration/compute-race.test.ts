@@ -54,10 +54,11 @@ describe("a compute race between two agents in local mode", () => {
       }
       expect(lane.summary?.elapsed_ms?.n).toBe(2);
       expect(lane.provenance?.engine).toBe("bench-race-sieve");
-      // one start instant for both machines, on loopback: the target is 5 ms (npm run bench:start); this bound is generous
+      // one start instant for both machines, on loopback: the target is 5 ms and npm run bench:start measures it;
+      // here both agents share the server's event loop on a busy CI machine, so the bound only catches a missed start
       expect(lane.start_skew_ms).toBeGreaterThanOrEqual(0);
-      expect(lane.start_skew_ms).toBeLessThan(50);
-      expect(lane.start_skew_uncertainty_ms).toBeLessThan(50);
+      expect(lane.start_skew_ms).toBeLessThan(250);
+      expect(lane.start_skew_uncertainty_ms).toBeLessThan(250);
       expect(lane.start_note).toBeNull();
     }
     expect(stored.lanes[0]?.start_at).not.toBeNull();

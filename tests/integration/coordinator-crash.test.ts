@@ -72,7 +72,14 @@ describe("coordinator killed mid-race", () => {
         token: keys.agentToken,
         name: "lab-1",
         stateDir: join(dataDir, "agent"),
-        engines: { ollamaUrl: null, openaiUrl: null, ggufDir: null, llamacppThreads: 1 },
+        engines: {
+          ollamaUrl: null,
+          openaiUrl: null,
+          ggufDir: null,
+          llamacppThreads: 1,
+          comfyuiUrl: null,
+          comfyuiCheckpoints: null,
+        },
       },
       silentLogger,
     );

@@ -251,10 +251,10 @@ describe("NewRacePage for an llm race", () => {
       )
       ?.click();
 
-  it("offers Image as coming, and lists each online machine's engines and models with size, digest and fit", async () => {
+  it("offers Image, and lists each online machine's engines and models with size, digest and fit", async () => {
     const { host } = mountPage(() => jsonResponse(500, {}), llmAgents());
     await formReady(host);
-    expect(host.querySelector<HTMLInputElement>('input[name="workload"][value="image"]')?.disabled).toBe(true);
+    expect(host.querySelector<HTMLInputElement>('input[name="workload"][value="image"]')?.disabled).toBe(false);
     await chooseLlm(host);
     const machines = [...host.querySelectorAll('[data-testid="llm-agent"]')].map((el) =>
       el.getAttribute("data-agent-name"),

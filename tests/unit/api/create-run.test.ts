@@ -185,9 +185,26 @@ describe("POST /api/runs", () => {
     await expectError(res, 409, "agent_offline", /Agent "sleepy" is offline: start its agent/);
   });
 
-  it("says image races are not built yet", async () => {
-    const res = await postJson(api, "/api/runs", { workload: "image", agents: ["box-one"], backend: "comfyui" });
-    await expectError(res, 400, "unsupported_workload", "The image workload is not built yet");
+  it("refuses an image race without a prompt or with steps out of bounds, naming the field", async () => {
+    const image = { workload: "image", agents: ["box-one"], backend: "comfyui", model: "sd.safetensors" };
+    await expectError(
+      await postJson(api, "/api/runs", { ...image, params: {} }),
+      400,
+      "bad_request",
+      "params.prompt: prompt is required",
+    );
+    await expectError(
+      await postJson(api, "/api/runs", { ...image, params: { prompt: "x", steps: 0 } }),
+      400,
+      "bad_request",
+      "params.steps: steps must be at least 1",
+    );
+    await expectError(
+      await postJson(api, "/api/runs", { ...image, params: { prompt: "x", width: 4096 } }),
+      400,
+      "bad_request",
+      "params.width: width must be one of 512, 768, 1024 pixels",
+    );
   });
 
   it("refuses a backend of another workload", async () => {

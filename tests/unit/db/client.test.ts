@@ -36,7 +36,17 @@ describe("openDatabase", () => {
       )
       .pluck()
       .all();
-    expect(tables).toEqual(["agents", "events", "hardware_snapshots", "lanes", "results", "run_samples", "runs"]);
+    expect(tables).toEqual([
+      "agents",
+      "checkpoints",
+      "events",
+      "hardware_snapshots",
+      "lanes",
+      "results",
+      "run_images",
+      "run_samples",
+      "runs",
+    ]);
     close();
   });
 });

@@ -82,6 +82,22 @@ describe("lab room", () => {
     expect(lab.changes).toEqual([]);
   });
 
+  it("closes a revoked agent's socket when the API says so, and answers for one that is not there", async () => {
+    const lab = createLab();
+    const conn = await lab.join("a1");
+    const other = await lab.join("a2");
+    expect(await lab.room.onControl({ type: "agent-revoked", agent_id: "a1" })).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+    expect(conn.closed).toMatchObject({ code: 4001, reason: "agent revoked" });
+    expect(other.closed).toBeNull();
+    expect(await lab.room.onControl({ type: "agent-revoked", agent_id: "a9" })).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+  });
+
   it("keeps spectators out", async () => {
     const lab = createLab();
     const viewer = createFakeConnection({ role: "viewer" });

@@ -24,6 +24,10 @@ export function LaneCard(props: {
   repeats: number;
   warmup: number;
   live?: LaneLive | null;
+  /** object URL of the lane's newest live image preview */
+  preview?: string | null;
+  /** the run the lane belongs to, where its images are served */
+  runId?: string;
   /** the lane running on this lane's machine while this one waits (see laneAheadOnMachine) */
   waitingFor?: LaneState | null;
   /** the race's other lanes (for "ran after") */
@@ -128,6 +132,8 @@ export function LaneCard(props: {
             component={shown().LaneBody}
             lane={props.lane}
             live={props.live ?? null}
+            preview={props.preview ?? null}
+            runId={props.runId ?? null}
             repeats={props.repeats}
             warmup={props.warmup}
           />

@@ -177,6 +177,8 @@ function RaceView(props: { run: RunView }) {
                   <LaneCard
                     lane={lane}
                     live={source.live(lane.lane_id)}
+                    preview={source.preview?.(lane.lane_id) ?? null}
+                    runId={state().run.id}
                     repeats={state().run.repeats}
                     warmup={state().run.warmup}
                     waitingFor={laneAheadOnMachine(lane, state().lanes)}

@@ -11,6 +11,7 @@ import {
   raceToViewerSchema,
   type ViewerToRace,
 } from "../../../coordinator/protocol/messages.ts";
+import { decodePreviewFrame } from "../../../coordinator/protocol/preview-frame.ts";
 import {
   applyRaceEvent,
   isTerminalLane,
@@ -29,6 +30,8 @@ export interface ViewerSocket {
 export interface ViewerSocketHandlers {
   onOpen(): void;
   onMessage(data: string): void;
+  /** a binary frame: a live image preview (protocol/preview-frame.ts) */
+  onBinary?(data: Uint8Array): void;
   onClose(): void;
 }
 export type ViewerSocketFactory = (url: string, handlers: ViewerSocketHandlers) => ViewerSocket;
@@ -60,14 +63,18 @@ export interface RaceStore {
   error(): string | null;
   /** each lane's speed over time since this page joined */
   speeds(): SpeedSeries;
+  /** an object URL of the lane's newest live image preview; null when there is none */
+  preview(laneId: string): string | null;
   close(): void;
 }
 
 export const browserSocket: ViewerSocketFactory = (url, handlers) => {
   const socket = new WebSocket(url);
+  socket.binaryType = "arraybuffer";
   socket.onopen = () => handlers.onOpen();
   socket.onmessage = (event) => {
     if (typeof event.data === "string") handlers.onMessage(event.data);
+    else if (event.data instanceof ArrayBuffer) handlers.onBinary?.(new Uint8Array(event.data));
   };
   socket.onclose = () => handlers.onClose();
   return socket;
@@ -114,6 +121,17 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
   const [error, setError] = createSignal<string | null>(null);
   const speedRecorder = createSpeedRecorder();
   const [speeds, setSpeeds] = createSignal<SpeedSeries>(speedRecorder.series());
+  const [previews, setPreviews] = createStore<Record<string, string>>({});
+
+  /** a preview frame becomes the lane's image; the one it replaces is released */
+  const onBinary = (data: Uint8Array) => {
+    const decoded = decodePreviewFrame(data);
+    if (!decoded.ok || typeof URL.createObjectURL !== "function") return;
+    const { id, media_type, bytes } = decoded.frame;
+    const before = previews[id];
+    setPreviews(id, URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: media_type })));
+    if (before) URL.revokeObjectURL(before);
+  };
 
   let current: RaceState | null = options.initial ?? null;
   let haveSnapshot = false;
@@ -254,6 +272,9 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
       onMessage: (data) => {
         if (socket === own) onMessage(data);
       },
+      onBinary: (data) => {
+        if (socket === own) onBinary(data);
+      },
       onClose: () => {
         if (socket !== own) return;
         // fold what this socket delivered first: its last snapshot may say the race is over
@@ -277,6 +298,7 @@ export function createRaceStore(options: RaceStoreOptions): RaceStore {
     state: () => view.race,
     live: (laneId) => view.live[laneId] ?? null,
     samples: (agentId) => view.samples[agentId] ?? [],
+    preview: (laneId) => (view.live[laneId] ? (previews[laneId] ?? null) : null),
     connection,
     error,
     speeds,

@@ -21,6 +21,8 @@ export interface RaceSource {
   connection(): RaceConnection;
   error(): string | null;
   speeds(): SpeedSeries;
+  /** live image previews, where the source has them */
+  preview?(laneId: string): string | null;
 }
 
 export interface StoredRace extends RaceSource {

@@ -8,6 +8,7 @@ import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
 import type { RankingMetric } from "../lib/rank-lanes.ts";
 import { computeView } from "./compute.tsx";
+import { imageView } from "./image.tsx";
 import { llmView } from "./llm.tsx";
 
 export interface LaneBodyProps {
@@ -16,6 +17,10 @@ export interface LaneBodyProps {
   live: LaneLive | null;
   repeats: number;
   warmup: number;
+  /** the run the lane belongs to (its images are served under it); null when not known */
+  runId: string | null;
+  /** object URL of the lane's newest live image preview; null when there is none */
+  preview: string | null;
 }
 
 /** One column of the summary table beyond place, machine, status and the ranking metric. */
@@ -49,8 +54,8 @@ export interface WorkloadView {
   FormSection: Component<FormSectionProps>;
 }
 
-/** The workloads the pages can show; image joins when its views are built. */
-const workloadViews: Partial<Record<Workload, WorkloadView>> = { compute: computeView, llm: llmView };
+/** The workloads the pages can show. */
+const workloadViews: Partial<Record<Workload, WorkloadView>> = { compute: computeView, llm: llmView, image: imageView };
 
 export const workloadView = (workload: Workload): WorkloadView | undefined => workloadViews[workload];
 

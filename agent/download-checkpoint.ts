@@ -1,0 +1,195 @@
+/**
+ * Downloads a listed checkpoint into ComfyUI's checkpoints folder. The bytes go to a hidden
+ * `.<name>.part` file that a later attempt resumes with an HTTP Range request; the file gets its
+ * real name only once its sha256 matches the operator's, so ComfyUI never lists a partial or wrong
+ * file. The name must be a plain file name, and every address the URL (or a redirect) resolves to
+ * must be public unless the operator allowed private ones. Nothing is written outside `dir`.
+ */
+import { createHash } from "node:crypto";
+import { lookup } from "node:dns/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { type CheckpointSpec, checkpointNameSchema, isPrivateHost } from "../coordinator/protocol/checkpoint.ts";
+import { fetchFailureReason } from "./backends/fetch-failure-reason.ts";
+
+export interface CheckpointDownload {
+  spec: CheckpointSpec;
+  /** ComfyUI's models/checkpoints folder */
+  dir: string;
+  signal: AbortSignal;
+  /** bytes on disk so far and the whole size when known */
+  onProgress(completed: number, total: number | null): void;
+  fetch?: typeof fetch;
+  /** every address a host name resolves to; default DNS */
+  resolve?: (hostname: string) => Promise<string[]>;
+}
+
+export type Downloaded = { ok: true; path: string; resumedFrom: number } | { ok: false; message: string };
+
+const maxRedirects = 5;
+const defaultResolve = async (hostname: string) => (await lookup(hostname, { all: true })).map((a) => a.address);
+
+export async function downloadCheckpoint(download: CheckpointDownload): Promise<Downloaded> {
+  const { spec, dir } = download;
+  const named = checkpointNameSchema.safeParse(spec.name);
+  if (!named.success || basename(spec.name) !== spec.name)
+    return {
+      ok: false,
+      message: `Refused checkpoint name "${spec.name}": ${named.error?.issues[0]?.message ?? "it must be a plain file name"}.`,
+    };
+  const final = join(dir, spec.name);
+  const part = join(dir, `.${spec.name}.part`);
+  await mkdir(dir, { recursive: true });
+  if ((await stat(final).catch(() => null))?.isFile()) {
+    if ((await hashFile(final)) === spec.sha256) return { ok: true, path: final, resumedFrom: 0 };
+    return {
+      ok: false,
+      message: `${final} exists with a different sha256 than the listed one; remove it to download it again.`,
+    };
+  }
+  const resumedFrom = (await stat(part).catch(() => null))?.size ?? 0;
+  const hash = createHash("sha256");
+  if (resumedFrom > 0) for await (const chunk of createReadStream(part)) hash.update(chunk as Buffer);
+
+  const response = await fetchChecked(download, spec.url, resumedFrom);
+  if (!response.ok) return response;
+  const { res } = response;
+  // the server ignored the range: start again from the first byte
+  if (res.status === 200 && resumedFrom > 0) return downloadFresh(download, res, part, final);
+  if (res.status === 416) {
+    // nothing left past the part file: it may already be whole
+    await res.body?.cancel();
+    return verifyAndPublish(spec, hash.digest("hex"), part, final, resumedFrom);
+  }
+  if (res.status !== 206 && res.status !== 200) {
+    await res.body?.cancel();
+    return {
+      ok: false,
+      message: `${new URL(spec.url).host} answered HTTP ${res.status} for ${spec.name}; check the URL.`,
+    };
+  }
+  const written = await writeBody(download, res, part, resumedFrom, totalSize(res, resumedFrom), hash, "a");
+  if (!written.ok) return written;
+  return verifyAndPublish(spec, hash.digest("hex"), part, final, resumedFrom);
+}
+
+async function downloadFresh(
+  download: CheckpointDownload,
+  res: Response,
+  part: string,
+  final: string,
+): Promise<Downloaded> {
+  const hash = createHash("sha256");
+  const written = await writeBody(download, res, part, 0, totalSize(res, 0), hash, "w");
+  if (!written.ok) return written;
+  return verifyAndPublish(download.spec, hash.digest("hex"), part, final, 0);
+}
+
+async function verifyAndPublish(
+  spec: CheckpointSpec,
+  actual: string,
+  part: string,
+  final: string,
+  resumedFrom: number,
+): Promise<Downloaded> {
+  if (actual !== spec.sha256) {
+    await rm(part, { force: true });
+    return {
+      ok: false,
+      message: `The download of ${spec.name} has sha256 ${actual}, not the listed ${spec.sha256}; it was deleted. Check the URL and the hash in the checkpoint list.`,
+    };
+  }
+  await rename(part, final);
+  return { ok: true, path: final, resumedFrom };
+}
+
+function totalSize(res: Response, offset: number): number | null {
+  const range = /\/(\d+)$/.exec(res.headers.get("content-range") ?? "")?.[1];
+  if (range) return Number(range);
+  const length = res.headers.get("content-length");
+  return length === null ? null : offset + Number(length);
+}
+
+async function writeBody(
+  download: CheckpointDownload,
+  res: Response,
+  part: string,
+  offset: number,
+  total: number | null,
+  hash: ReturnType<typeof createHash>,
+  flags: "a" | "w",
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const file = await open(part, flags);
+  let completed = offset;
+  try {
+    if (!res.body) return { ok: true };
+    for await (const chunk of res.body) {
+      hash.update(chunk);
+      await file.write(chunk);
+      completed += chunk.byteLength;
+      download.onProgress(completed, total);
+    }
+    return { ok: true };
+  } catch (err) {
+    const why = download.signal.aborted ? "it was stopped" : fetchFailureReason(err);
+    return {
+      ok: false,
+      message: `The download of ${download.spec.name} broke off at ${completed} bytes (${why}); sync again to resume it.`,
+    };
+  } finally {
+    await file.close();
+  }
+}
+
+/** GETs `url` from `from` bytes on, following redirects by hand so each host is checked. */
+async function fetchChecked(
+  download: CheckpointDownload,
+  url: string,
+  from: number,
+): Promise<{ ok: true; res: Response } | { ok: false; message: string }> {
+  const fetchFn = download.fetch ?? fetch;
+  const resolve = download.resolve ?? defaultResolve;
+  let target = new URL(url);
+  for (let hop = 0; hop <= maxRedirects; hop++) {
+    if (!download.spec.allow_private) {
+      const addresses = isPrivateHost(target.hostname)
+        ? [target.hostname]
+        : await resolve(target.hostname).catch(() => []);
+      if (addresses.length === 0)
+        return { ok: false, message: `${target.hostname} does not resolve; check the checkpoint's URL.` };
+      if (isPrivateHost(target.hostname) || addresses.some(isPrivateHost))
+        return {
+          ok: false,
+          message: `Refused to download ${download.spec.name} from ${target.host}: it is a loopback or private address. The operator can allow private addresses for a lab mirror.`,
+        };
+    }
+    let res: Response;
+    try {
+      res = await fetchFn(target, {
+        redirect: "manual",
+        signal: download.signal,
+        headers: from > 0 ? { range: `bytes=${from}-` } : {},
+      });
+    } catch (err) {
+      return {
+        ok: false,
+        message: `${target.host} did not answer (${fetchFailureReason(err)}); check the URL and this machine's network.`,
+      };
+    }
+    const location = res.headers.get("location");
+    if (res.status >= 300 && res.status < 400 && location) {
+      await res.body?.cancel();
+      target = new URL(location, target);
+      continue;
+    }
+    return { ok: true, res };
+  }
+  return { ok: false, message: `${download.spec.url} redirected more than ${maxRedirects} times.` };
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}

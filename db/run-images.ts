@@ -1,0 +1,43 @@
+/** Queries of the images agents upload for their lanes: who may upload, and what a run holds. */
+import { and, eq } from "drizzle-orm";
+import type { ImageMediaType } from "../coordinator/protocol/image.ts";
+import type { Db } from "./client.ts";
+import { lanes, runImages, runs } from "./schema.ts";
+
+export interface LaneOwner {
+  agentId: string;
+  runStatus: string;
+  laneStatus: string;
+}
+
+/** The agent a run's lane belongs to, with the run's and lane's status; null when there is no such lane. */
+export function findLaneOwner(db: Db, runId: string, laneId: string): LaneOwner | null {
+  const row = db
+    .select({ agentId: lanes.agentId, laneStatus: lanes.status, runStatus: runs.status })
+    .from(lanes)
+    .innerJoin(runs, eq(runs.id, lanes.runId))
+    .where(and(eq(lanes.runId, runId), eq(lanes.laneId, laneId)))
+    .get();
+  return row ?? null;
+}
+
+export function addRunImage(
+  db: Db,
+  image: { runId: string; laneId: string; sha256: string; mediaType: ImageMediaType; bytes: number; createdAt: number },
+): void {
+  db.insert(runImages).values(image).onConflictDoNothing().run();
+}
+
+/** A run's stored image by content hash; null when the run holds none with that hash. */
+export function findRunImage(
+  db: Db,
+  runId: string,
+  sha256: string,
+): { mediaType: ImageMediaType; bytes: number } | null {
+  const row = db
+    .select({ mediaType: runImages.mediaType, bytes: runImages.bytes })
+    .from(runImages)
+    .where(and(eq(runImages.runId, runId), eq(runImages.sha256, sha256)))
+    .get();
+  return row ?? null;
+}

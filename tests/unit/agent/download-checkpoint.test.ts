@@ -1,0 +1,169 @@
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { downloadCheckpoint } from "../../../agent/download-checkpoint.ts";
+import type { CheckpointSpec } from "../../../coordinator/protocol/checkpoint.ts";
+import { isPrivateHost, parseCheckpointLine } from "../../../coordinator/protocol/checkpoint.ts";
+
+const file = randomBytes(300_000);
+const sha256 = createHash("sha256").update(file).digest("hex");
+let server: Server;
+let base = "";
+const ranges: (string | undefined)[] = [];
+let dir = "";
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    ranges.push(req.headers.range);
+    if (req.url === "/redirect/model.safetensors") {
+      res.writeHead(302, { location: "http://10.1.2.3/model.safetensors" });
+      return res.end();
+    }
+    if (req.url !== "/files/model.safetensors") {
+      res.writeHead(404);
+      return res.end();
+    }
+    const from = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? "")?.[1] ?? "0");
+    if (from >= file.length) {
+      res.writeHead(416, { "content-range": `bytes */${file.length}` });
+      return res.end();
+    }
+    const body = file.subarray(from);
+    res.writeHead(from > 0 ? 206 : 200, {
+      "content-length": body.length,
+      ...(from > 0 ? { "content-range": `bytes ${from}-${file.length - 1}/${file.length}` } : {}),
+    });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  ranges.length = 0;
+  dir = mkdtempSync(join(os.tmpdir(), "bench-race-ckpt-"));
+  return () => rmSync(dir, { recursive: true, force: true });
+});
+
+const spec = (over: Partial<CheckpointSpec> = {}): CheckpointSpec => ({
+  name: "model.safetensors",
+  label: "Model",
+  url: `${base}/files/model.safetensors`,
+  sha256,
+  allow_private: true,
+  ...over,
+});
+const download = (s: CheckpointSpec, progress: number[] = []) =>
+  downloadCheckpoint({ spec: s, dir, signal: new AbortController().signal, onProgress: (done) => progress.push(done) });
+
+describe("downloadCheckpoint", () => {
+  it("downloads, verifies the sha256, and only then gives the file its name", async () => {
+    const progress: number[] = [];
+    const outcome = await download(spec(), progress);
+    expect(outcome).toEqual({ ok: true, path: join(dir, "model.safetensors"), resumedFrom: 0 });
+    expect(readFileSync(join(dir, "model.safetensors")).equals(file)).toBe(true);
+    expect(readdirSync(dir)).toEqual(["model.safetensors"]);
+    expect(progress.at(-1)).toBe(file.length);
+  });
+
+  it("resumes a partial download with a Range request from the bytes already on disk", async () => {
+    writeFileSync(join(dir, ".model.safetensors.part"), file.subarray(0, 120_000));
+    const outcome = await download(spec());
+    expect(outcome).toEqual({ ok: true, path: join(dir, "model.safetensors"), resumedFrom: 120_000 });
+    expect(ranges).toEqual(["bytes=120000-"]);
+    expect(readFileSync(join(dir, "model.safetensors")).equals(file)).toBe(true);
+  });
+
+  it("deletes a download whose sha256 differs and leaves no file under the checkpoint's name", async () => {
+    const outcome = await download(spec({ sha256: "0".repeat(64) }));
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.message).toContain(`has sha256 ${sha256}, not the listed ${"0".repeat(64)}`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("refuses a loopback URL unless private addresses are allowed, and a redirect to a private one", async () => {
+    const refused = await download(spec({ allow_private: false }));
+    expect(!refused.ok && refused.message).toContain("127.0.0.1");
+    expect(!refused.ok && refused.message).toContain("loopback or private address");
+    const redirected = await downloadCheckpoint({
+      spec: spec({ url: "http://models.example/redirect/model.safetensors", allow_private: false }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      resolve: async () => ["93.184.216.34"],
+      fetch: (input, init) => fetch(String(input).replace("http://models.example", base), init),
+    });
+    expect(!redirected.ok && redirected.message).toContain("from 10.1.2.3");
+    expect(ranges).toEqual([undefined]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("refuses names with path separators before touching the disk", async () => {
+    for (const name of [
+      "../evil.safetensors",
+      "sub/model.safetensors",
+      "..\\evil.safetensors",
+      ".hidden.safetensors",
+    ]) {
+      const outcome = await download(spec({ name }));
+      expect(outcome.ok).toBe(false);
+    }
+    expect(ranges).toEqual([]);
+    expect(existsSync(join(dir, "..", "evil.safetensors"))).toBe(false);
+  });
+});
+
+describe("parseCheckpointLine", () => {
+  it("reads label | url | sha256 and takes the file name from the URL", () => {
+    expect(
+      parseCheckpointLine(
+        `SDXL base | https://models.example/sdxl/sd_xl_base_1.0.safetensors | sha256:${sha256.toUpperCase()}`,
+        1,
+        false,
+      ),
+    ).toEqual({
+      ok: true,
+      spec: {
+        name: "sd_xl_base_1.0.safetensors",
+        label: "SDXL base",
+        url: "https://models.example/sdxl/sd_xl_base_1.0.safetensors",
+        sha256,
+        allow_private: false,
+      },
+    });
+  });
+
+  it.each([
+    ["only a label", "line 2: write it as `label | url | sha256:<64 hex digits>`"],
+    [
+      `x | https://a.example/m.safetensors | md5:abc`,
+      "line 2: the third part must be sha256: followed by 64 hex digits",
+    ],
+    [`x | http://192.168.1.5/m.safetensors | sha256:${sha256}`, "line 2: 192.168.1.5 is a loopback or private address"],
+    [`x | https://a.example/..%2Fm.safetensors | sha256:${sha256}`, "line 2: the file name must be a plain"],
+  ])("refuses %s", (line, message) => {
+    const parsed = parseCheckpointLine(line, 2, false);
+    expect(!parsed.ok && parsed.message).toContain(message);
+  });
+
+  it("knows private and public hosts", () => {
+    expect(
+      [
+        "localhost",
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.20.1.1",
+        "192.168.0.1",
+        "169.254.1.1",
+        "[::1]",
+        "fd00::1",
+        "::ffff:127.0.0.1",
+      ].map(isPrivateHost),
+    ).toEqual(Array(9).fill(true));
+    expect(["huggingface.co", "93.184.216.34", "2606:4700::1111"].map(isPrivateHost)).toEqual([false, false, false]);
+  });
+});

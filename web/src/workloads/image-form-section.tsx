@@ -1,0 +1,192 @@
+// The image part of the new-race form: the machines with ComfyUI, the checkpoint they all run
+// (offered from what the picked machines report), the prompt and the sampler's settings. Each
+// field's mistake shows beside it, in the words of the protocol's schema.
+import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
+import { imageSamplers, imageSchedulers, imageSizes } from "../../../coordinator/protocol/image.ts";
+import { AgentPicker } from "../components/agent-picker.tsx";
+import { type ImageField, parseImageForm } from "../lib/image-form.ts";
+import type { FormSectionProps } from "./registry.ts";
+
+export function ImageFormSection(props: FormSectionProps) {
+  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
+  const [checkpoint, setCheckpoint] = createSignal("");
+  const [prompt, setPrompt] = createSignal("a lighthouse on a cliff at dusk, oil painting");
+  const [negative, setNegative] = createSignal("");
+  const [steps, setSteps] = createSignal("30");
+  const [width, setWidth] = createSignal("512");
+  const [height, setHeight] = createSignal("512");
+  const [seed, setSeed] = createSignal("42");
+  const [sampler, setSampler] = createSignal<string>("euler");
+  const [scheduler, setScheduler] = createSignal<string>("normal");
+  const [cfg, setCfg] = createSignal("7");
+  const [images, setImages] = createSignal("1");
+  const [repeats, setRepeats] = createSignal("1");
+  const [warmup, setWarmup] = createSignal("0");
+  const [errors, setErrors] = createSignal<Partial<Record<ImageField, string>>>({});
+
+  const comfyAgents = createMemo(() => props.agents.filter((agent) => agent.backends.comfyui !== undefined));
+  /** checkpoints every picked machine has; all known ones while none is picked */
+  const checkpoints = createMemo(() => {
+    const picked = comfyAgents().filter((agent) => selected().has(agent.id));
+    const lists = (picked.length > 0 ? picked : comfyAgents()).map(
+      (agent) => agent.backends.comfyui?.models.map((m) => m.name) ?? [],
+    );
+    if (lists.length === 0) return [];
+    const [first = [], ...rest] = lists;
+    return picked.length > 0
+      ? first.filter((name) => rest.every((list) => list.includes(name)))
+      : [...new Set(lists.flat())];
+  });
+
+  const toggle = (agentId: string, picked: boolean) => {
+    const next = new Set(selected());
+    if (picked) next.add(agentId);
+    else next.delete(agentId);
+    setSelected(next);
+  };
+
+  props.bind(() => {
+    const result = parseImageForm({
+      agents: [...selected()],
+      checkpoint: checkpoint(),
+      prompt: prompt(),
+      negativePrompt: negative(),
+      steps: steps(),
+      width: width(),
+      height: height(),
+      seed: seed(),
+      sampler: sampler(),
+      scheduler: scheduler(),
+      cfg: cfg(),
+      images: images(),
+      repeats: repeats(),
+      warmup: warmup(),
+    });
+    setErrors("fields" in result ? result.fields : {});
+    return result;
+  });
+
+  return (
+    <>
+      <fieldset>
+        <legend>Machines with ComfyUI</legend>
+        <AgentPicker agents={comfyAgents()} selected={selected()} onToggle={toggle} />
+      </fieldset>
+
+      <fieldset class="params">
+        <legend>Workflow: txt2img</legend>
+        <label class="wide">
+          Checkpoint
+          <select name="checkpoint" value={checkpoint()} onChange={(event) => setCheckpoint(event.currentTarget.value)}>
+            <option value="">Choose a checkpoint every picked machine has</option>
+            <For each={checkpoints()}>{(name) => <option value={name}>{name}</option>}</For>
+          </select>
+        </label>
+        <Field name="prompt" label="Prompt" error={errors().prompt} wide>
+          <textarea
+            id="image-prompt"
+            name="prompt"
+            rows={3}
+            value={prompt()}
+            onInput={(e) => setPrompt(e.currentTarget.value)}
+          />
+        </Field>
+        <label class="wide">
+          Negative prompt
+          <textarea
+            name="negative_prompt"
+            rows={2}
+            value={negative()}
+            onInput={(e) => setNegative(e.currentTarget.value)}
+          />
+        </label>
+        <NumberField name="steps" label="Steps" value={steps()} onInput={setSteps} error={errors().steps} />
+        <SizeField name="width" label="Width" value={width()} onInput={setWidth} />
+        <SizeField name="height" label="Height" value={height()} onInput={setHeight} />
+        <NumberField name="seed" label="Seed (empty: random)" value={seed()} onInput={setSeed} error={errors().seed} />
+        <label>
+          Sampler
+          <select name="sampler" value={sampler()} onChange={(e) => setSampler(e.currentTarget.value)}>
+            <For each={imageSamplers}>{(name) => <option value={name}>{name}</option>}</For>
+          </select>
+        </label>
+        <label>
+          Scheduler
+          <select name="scheduler" value={scheduler()} onChange={(e) => setScheduler(e.currentTarget.value)}>
+            <For each={imageSchedulers}>{(name) => <option value={name}>{name}</option>}</For>
+          </select>
+        </label>
+        <NumberField name="cfg" label="CFG" value={cfg()} onInput={setCfg} error={errors().cfg} />
+        <NumberField
+          name="images"
+          label="Images per pass"
+          value={images()}
+          onInput={setImages}
+          error={errors().images}
+        />
+        <NumberField name="repeats" label="Repeats" value={repeats()} onInput={setRepeats} error={errors().repeats} />
+        <NumberField
+          name="warmup"
+          label="Warm-up passes"
+          value={warmup()}
+          onInput={setWarmup}
+          error={errors().warmup}
+        />
+      </fieldset>
+    </>
+  );
+}
+
+function Field(props: {
+  name: ImageField;
+  label: string;
+  error: string | undefined;
+  wide?: boolean;
+  children: JSX.Element;
+}) {
+  return (
+    <div class="field" classList={{ invalid: props.error !== undefined, wide: props.wide === true }}>
+      <label for={`image-${props.name}`}>{props.label}</label>
+      {props.children}
+      <Show when={props.error}>
+        {(message) => (
+          <span class="field-error" data-testid={`field-error-${props.name}`}>
+            {message()}
+          </span>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+function NumberField(props: {
+  name: ImageField;
+  label: string;
+  value: string;
+  onInput(value: string): void;
+  error: string | undefined;
+}) {
+  return (
+    <Field name={props.name} label={props.label} error={props.error}>
+      <input
+        id={`image-${props.name}`}
+        name={props.name}
+        inputmode="decimal"
+        aria-invalid={props.error !== undefined}
+        value={props.value}
+        onInput={(event) => props.onInput(event.currentTarget.value)}
+      />
+    </Field>
+  );
+}
+
+function SizeField(props: { name: "width" | "height"; label: string; value: string; onInput(value: string): void }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name} value={props.value} onChange={(event) => props.onInput(event.currentTarget.value)}>
+        <For each={imageSizes}>{(size) => <option value={String(size)}>{size}</option>}</For>
+      </select>
+    </label>
+  );
+}
