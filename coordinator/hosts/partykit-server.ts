@@ -6,9 +6,12 @@
  * deployed): BENCH_AGENT_KEY_SECRET (the API's, so agent keys check out here), BENCH_API_URL,
  * BENCH_SINK_SECRET. Revocations live in the API's database: an agent's connect asks the API
  * (`GET /api/internal/agents/:id/revoked`), and a revoke closes its sockets through control
- * messages to the lab room and its live races.
+ * messages to the lab room and its live races. The operator key stays with the API too: an
+ * operator's socket is let in when the API says what it presented is the operator's
+ * (`POST /api/internal/operator-check`).
  */
 import type * as Party from "partykit/server";
+import type { OperatorCheck } from "../protocol/api.ts";
 import { createLogger, type Logger } from "../protocol/logger.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
 import { type AgentCheck, authorizeConnection, type PartyName } from "../room/authorize-connection.ts";
@@ -64,9 +67,39 @@ export async function isRevokedByApi(env: PartyEnv, agentId: string): Promise<bo
   }
 }
 
+/**
+ * Whether the API says a socket's `key` parameter or Cookie header is the operator's. When the API
+ * cannot answer, the socket is refused (the fleet's details are the operator's only) and the lapse
+ * logged; the dashboard dials again.
+ */
+export async function isOperatorByApi(
+  env: PartyEnv,
+  key: string | null,
+  cookieHeader: string | null,
+): Promise<boolean> {
+  if (!key && !cookieHeader) return false;
+  try {
+    const body: OperatorCheck = { key, cookie_header: cookieHeader };
+    const response = await fetch(new URL("/api/internal/operator-check", env.apiUrl), {
+      method: "POST",
+      headers: { authorization: `Bearer ${env.sinkSecret}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`the API answered ${response.status}`);
+    return ((await response.json()) as { operator?: unknown }).operator === true;
+  } catch (error) {
+    connectLog.warn("could not ask the API whether a socket is the operator's; refusing it", { error: String(error) });
+    return false;
+  }
+}
+
 const agentCheckOf = (env: Record<string, unknown>): AgentCheck => {
   const partyEnv = readPartyEnv(env);
-  return { agentKeySecret: partyEnv.agentKeySecret, isRevoked: (agentId) => isRevokedByApi(partyEnv, agentId) };
+  return {
+    agentKeySecret: partyEnv.agentKeySecret,
+    isRevoked: (agentId) => isRevokedByApi(partyEnv, agentId),
+    isOperator: (key, cookieHeader) => isOperatorByApi(partyEnv, key, cookieHeader),
+  };
 };
 
 /** POSTs JSON to the API's internal sink routes; throws on anything but a 2xx, so the caller retries. */
@@ -108,7 +141,12 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     }
 
     static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
-      const decision = await authorizeConnection(party, new URL(req.url), agentCheckOf(lobby.env));
+      const decision = await authorizeConnection(
+        party,
+        new URL(req.url),
+        agentCheckOf(lobby.env),
+        req.headers.get("cookie"),
+      );
       if (decision.ok) return req;
       return Response.json({ error: { code: "unauthorized", message: decision.message } }, { status: decision.status });
     }
@@ -132,7 +170,12 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     }
 
     async onConnect(conn: Party.Connection<ConnectionState>, ctx: Party.ConnectionContext): Promise<void> {
-      const decision = await authorizeConnection(party, new URL(ctx.request.url), agentCheckOf(this.room.env));
+      const decision = await authorizeConnection(
+        party,
+        new URL(ctx.request.url),
+        agentCheckOf(this.room.env),
+        ctx.request.headers.get("cookie"),
+      );
       if (!decision.ok) return conn.close(4001, decision.message);
       conn.setState({ who: decision.who });
       await this.core.onConnect(this.adapt(conn));

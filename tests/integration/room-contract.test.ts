@@ -1,18 +1,26 @@
 /**
  * The rooms' contract, run against both hosts: local mode's Node host and the PartyKit host under
  * real `partykit dev`. The same sockets, the same answers: keys checked before the upgrade,
- * spectators kept out of the lab and of races that do not exist, a snapshot then deltas to the
+ * spectators kept out of the lab and of races that do not exist, the operator let into the lab's
+ * fleet by key or cookie, a snapshot then deltas to the
  * finish, and a spectator's close answered at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { operatorCookieName, operatorSessionValue } from "../../coordinator/api/operator-auth.ts";
 import type { RunView } from "../../coordinator/protocol/api.ts";
-import { type RaceToViewer, raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
+import {
+  type LabToOperator,
+  labToOperatorSchema,
+  type RaceToViewer,
+  raceToViewerSchema,
+} from "../../coordinator/protocol/messages.ts";
 import { startCloudRace } from "../helpers/cloud-race.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
 
 interface HostUnderTest {
   url: string;
+  operatorKey: string;
   startRun(body: Record<string, unknown>): Promise<RunView>;
   stop(): Promise<void>;
 }
@@ -22,14 +30,19 @@ const hosts: Array<[string, () => Promise<HostUnderTest>]> = [
     "the Node host (local mode)",
     async () => {
       const local = await startLocalRace({ agentNames: ["lab-1", "lab-2"] });
-      return { url: local.server.url, startRun: local.startRun, stop: local.stop };
+      return {
+        url: local.server.url,
+        operatorKey: local.server.operatorKey,
+        startRun: local.startRun,
+        stop: local.stop,
+      };
     },
   ],
   [
     "the PartyKit host (partykit dev)",
     async () => {
       const cloud = await startCloudRace({ agentNames: ["lab-1", "lab-2"] });
-      return { url: cloud.url, startRun: cloud.startRun, stop: cloud.stop };
+      return { url: cloud.url, operatorKey: cloud.api.operatorKey, startRun: cloud.startRun, stop: cloud.stop };
     },
   ],
 ];
@@ -48,6 +61,18 @@ function outcomeOf(url: string): Promise<{ status: number } | { closed: number; 
   });
 }
 
+/** The first message the lab room sends an operator's socket, which is then closed. */
+function firstLabMessage(url: string, headers: Record<string, string> = {}): Promise<LabToOperator> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on("unexpected-response", (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+    ws.once("message", (data) => {
+      resolve(labToOperatorSchema.parse(JSON.parse(String(data))));
+      ws.close(1000, "seen");
+    });
+  });
+}
+
 describe.each(hosts)("room contract on %s", (_name, start) => {
   let host: HostUnderTest;
   beforeAll(async () => {
@@ -62,6 +87,16 @@ describe.each(hosts)("room contract on %s", (_name, start) => {
 
   it("keeps spectators out of the lab room", async () => {
     expect(await outcomeOf(ws("/parties/lab/main"))).toEqual({ status: 403 });
+  });
+
+  it("shows the operator the lab's live fleet, by key or by the dashboard's cookie, and refuses a wrong key", async () => {
+    const byKey = await firstLabMessage(ws(`/parties/lab/main?role=operator&key=${host.operatorKey}`));
+    expect(byKey.type).toBe("lab-fleet");
+    if (byKey.type === "lab-fleet") expect(byKey.agents.map((a) => a.name).sort()).toEqual(["lab-1", "lab-2"]);
+    const cookie = `theme=dark; ${operatorCookieName}=${encodeURIComponent(operatorSessionValue(host.operatorKey))}`;
+    expect((await firstLabMessage(ws("/parties/lab/main?role=operator"), { cookie })).type).toBe("lab-fleet");
+    expect(await outcomeOf(ws("/parties/lab/main?role=operator&key=not-the-key"))).toEqual({ status: 401 });
+    expect(await outcomeOf(ws("/parties/lab/main?role=operator"))).toEqual({ status: 401 });
   });
 
   it("shows a spectator no race where none was opened", async () => {
