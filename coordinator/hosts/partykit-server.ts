@@ -15,6 +15,7 @@ import type { OperatorCheck } from "../protocol/api.ts";
 import { createLogger, type Logger } from "../protocol/logger.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
 import { type AgentCheck, authorizeConnection, type PartyName } from "../room/authorize-connection.ts";
+import { createMessageGuard } from "../room/message-guard.ts";
 import type { ConnectionRole, Room, RoomConnection, RoomStorage } from "../room/ports.ts";
 
 export interface PartyEnv {
@@ -135,6 +136,8 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     private readonly core: Room;
     /** one adapted connection per socket: the core recognises a socket by its object */
     private readonly connections = new Map<string, RoomConnection>();
+    /** the Node host's limits on each message's size and each socket's message rate */
+    private readonly guard = createMessageGuard(() => Date.now());
 
     constructor(readonly room: Party.Room) {
       this.core = createCore(room);
@@ -188,7 +191,10 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
           : message instanceof ArrayBuffer
             ? new Uint8Array(message)
             : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
-      await this.core.onMessage(this.adapt(conn), raw);
+      const adapted = this.adapt(conn);
+      const refused = this.guard.check(adapted, raw);
+      if (refused) return conn.close(refused.code, refused.reason);
+      await this.core.onMessage(adapted, raw);
     }
 
     async onClose(conn: Party.Connection<ConnectionState>): Promise<void> {
@@ -210,6 +216,7 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
       const adapted = this.connections.get(conn.id);
       if (!adapted) return;
       this.connections.delete(conn.id);
+      this.guard.forget(adapted);
       await this.core.onClose(adapted);
     }
 

@@ -2,7 +2,7 @@
  * The rooms' contract, run against both hosts: local mode's Node host and the PartyKit host under
  * real `partykit dev`. The same sockets, the same answers: keys checked before the upgrade,
  * spectators kept out of the lab and of races that do not exist, the operator let into the lab's
- * fleet by key or cookie, a snapshot then deltas to the
+ * fleet by key or cookie, a message over the size or rate limit closing its socket, a snapshot then deltas to the
  * finish, and a spectator's close answered at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,8 @@ import {
   type RaceToViewer,
   raceToViewerSchema,
 } from "../../coordinator/protocol/messages.ts";
+import { messageRates } from "../../coordinator/room/message-guard.ts";
+import { maxMessageBytes } from "../../coordinator/room/parse-message.ts";
 import { startCloudRace } from "../helpers/cloud-race.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
 
@@ -73,6 +75,19 @@ function firstLabMessage(url: string, headers: Record<string, string> = {}): Pro
   });
 }
 
+/** A spectator's socket once it has its first message, and how it ends up closed. */
+async function watch(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+  const ws = new WebSocket(url);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  await new Promise((resolve, reject) => {
+    ws.once("message", resolve);
+    ws.once("error", reject);
+  });
+  return { ws, closed };
+}
+
 describe.each(hosts)("room contract on %s", (_name, start) => {
   let host: HostUnderTest;
   beforeAll(async () => {
@@ -107,6 +122,26 @@ describe.each(hosts)("room contract on %s", (_name, start) => {
       expect(outcome.closed).toBe(4004);
       expect(outcome.messages.every((m) => m.type === "error")).toBe(true);
     }
+  });
+
+  it("closes a socket whose message is over the size limit in bytes (1009), or that floods the room (1008)", async () => {
+    const run = await host.startRun({
+      workload: "compute",
+      agents: ["lab-1"],
+      params: { preset: "drag_race", n: 1_000_000, duration_s: 1, threads: 1 },
+      repeats: 1,
+      warmup: 0,
+    });
+    const url = ws(`/parties/race/${run.id}`);
+    const oversized = await watch(url);
+    // under the limit in characters, over it in bytes
+    oversized.ws.send(JSON.stringify({ type: "snapshot-request", pad: "é".repeat(maxMessageBytes / 2 + 10) }));
+    expect((await oversized.closed).code).toBe(1009);
+    const flooder = await watch(url);
+    for (let i = 0; i < messageRates.viewer.capacity * 3; i++) {
+      flooder.ws.send(JSON.stringify({ type: "snapshot-request" }));
+    }
+    expect(await flooder.closed).toEqual({ code: 1008, reason: "too many messages: at most 5 a second" });
   });
 
   it("sends a spectator a snapshot, then deltas to the finish, and answers its close at once", async () => {
