@@ -1,19 +1,22 @@
 /**
  * The sinks of rooms hosted elsewhere (PartyKit in cloud mode): they post run batches and fleet
- * changes here with the shared sink secret. Local mode writes in-process and mounts none of this.
+ * changes here with the shared sink secret, and ask at connect time whether an agent is revoked
+ * and whether a socket comes from the operator (rooms hold neither the fleet's records nor the
+ * operator key). Local mode writes in-process and mounts none of this.
  */
 import { Hono } from "hono";
 import { applyFleetChange, isAgentRevoked } from "../../db/agents.ts";
 import { applyRunBatch } from "../../db/runs.ts";
-import { fleetChangeSchema, runBatchSchema } from "../protocol/api.ts";
+import { fleetChangeSchema, operatorCheckSchema, runBatchSchema } from "../protocol/api.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
-import { isOperatorKey } from "./operator-auth.ts";
+import { createSocketOperatorCheck, isOperatorKey } from "./operator-auth.ts";
 import { parseOrThrow } from "./parse-or-throw.ts";
 import { maxSinkBodyBytes, readJsonBody } from "./read-json-body.ts";
 
 export function createInternalRoutes(deps: ApiDeps, sinkSecret: string): Hono {
   const now = deps.now ?? Date.now;
+  const isOperatorSocket = createSocketOperatorCheck(deps.operatorKey);
   const app = new Hono();
   app.use("*", async (c, next) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim() ?? "";
@@ -34,6 +37,10 @@ export function createInternalRoutes(deps: ApiDeps, sinkSecret: string): Hono {
     return c.json({ stored: applyRunBatch(deps.db, batch) });
   });
   app.get("/agents/:id/revoked", (c) => c.json({ revoked: isAgentRevoked(deps.db, c.req.param("id")) }));
+  app.post("/operator-check", async (c) => {
+    const check = parseOrThrow(operatorCheckSchema, await readJsonBody(c));
+    return c.json({ operator: isOperatorSocket(check.key, check.cookie_header) });
+  });
   app.post("/fleet", async (c) => {
     applyFleetChange(deps.db, parseOrThrow(fleetChangeSchema, await readJsonBody(c, maxSinkBodyBytes)), now());
     return c.json({ ok: true });

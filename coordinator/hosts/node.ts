@@ -8,10 +8,10 @@ import { upgradeWebSocket } from "@hono/node-server";
 import type { Hono } from "hono";
 import { keepAlive, type PingableSocket } from "../protocol/keep-alive.ts";
 import type { Logger } from "../protocol/logger.ts";
-import { createTokenBuckets } from "../protocol/token-buckets.ts";
 import { type AgentCheck, authorizeConnection, isPartyName, type PartyName } from "../room/authorize-connection.ts";
+import { createMessageGuard } from "../room/message-guard.ts";
 import { maxMessageBytes } from "../room/parse-message.ts";
-import type { ConnectionRole, ControlReply, Room, RoomConnection } from "../room/ports.ts";
+import type { ControlReply, Room, RoomConnection } from "../room/ports.ts";
 
 export interface NodeRoomHostOptions {
   agentCheck: AgentCheck;
@@ -48,27 +48,13 @@ const roomIdPattern = /^[\w-]{1,100}$/;
 
 /** Open sockets one IP address may hold (a lab behind one NAT still fits many spectators). */
 export const maxSocketsPerIp = 256;
-/**
- * Messages per socket: agents send events in bursts when they resend after a reconnect, spectators
- * only ask for snapshots. Above it the socket is closed (1008); an agent dials again and resends.
- */
-/** An operator's socket is rate-limited like a spectator's. */
-const bucketOf = (role: ConnectionRole["role"]) => (role === "agent" ? "agent" : "viewer");
-
-export const messageRates = {
-  agent: { capacity: 5000, perSecond: 2000 },
-  viewer: { capacity: 30, perSecond: 5 },
-} as const;
 /** How long a room with no socket and nothing live stays in memory: a finished race keeps answering spectators who reconnect for a while. */
 const idleRoomTtlMs = 5 * 60_000;
 
 export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
   const rooms = new Map<string, Room>();
   const socketsPerIp = new Map<string, number>();
-  const messageBuckets = {
-    agent: createTokenBuckets({ ...messageRates.agent, now: () => performance.now() }),
-    viewer: createTokenBuckets({ ...messageRates.viewer, now: () => performance.now() }),
-  };
+  const guard = createMessageGuard(() => performance.now());
   const sockets = new Set<RoomConnection>();
   /** open sockets per room key */
   const openCount = new Map<string, number>();
@@ -176,13 +162,13 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           },
           onMessage(event) {
             if (!conn) return;
-            if (!messageBuckets[bucketOf(conn.who.role)].take(conn.id)) {
-              const { perSecond } = messageRates[bucketOf(conn.who.role)];
-              conn.close(1008, `too many messages: at most ${perSecond} a second`);
-              return;
-            }
             // ws hands a text frame over as a string here and a binary frame as bytes
             const raw = typeof event.data === "string" ? event.data : new Uint8Array(event.data as ArrayBuffer);
+            const refused = guard.check(conn, raw);
+            if (refused) {
+              conn.close(refused.code, refused.reason);
+              return;
+            }
             room
               .onMessage(conn, raw)
               .catch((err) => options.log.error("onMessage failed", { party, roomId, error: String(err) }));
@@ -190,7 +176,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           onClose() {
             if (!conn) return;
             sockets.delete(conn);
-            messageBuckets[bucketOf(conn.who.role)].forget(conn.id);
+            guard.forget(conn);
             const left = (socketsPerIp.get(ip) ?? 1) - 1;
             if (left > 0) socketsPerIp.set(ip, left);
             else socketsPerIp.delete(ip);

@@ -6,12 +6,16 @@
  * deployed): BENCH_AGENT_KEY_SECRET (the API's, so agent keys check out here), BENCH_API_URL,
  * BENCH_SINK_SECRET. Revocations live in the API's database: an agent's connect asks the API
  * (`GET /api/internal/agents/:id/revoked`), and a revoke closes its sockets through control
- * messages to the lab room and its live races.
+ * messages to the lab room and its live races. The operator key stays with the API too: an
+ * operator's socket is let in when the API says what it presented is the operator's
+ * (`POST /api/internal/operator-check`).
  */
 import type * as Party from "partykit/server";
+import type { OperatorCheck } from "../protocol/api.ts";
 import { createLogger, type Logger } from "../protocol/logger.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
 import { type AgentCheck, authorizeConnection, type PartyName } from "../room/authorize-connection.ts";
+import { createMessageGuard } from "../room/message-guard.ts";
 import type { ConnectionRole, Room, RoomConnection, RoomStorage } from "../room/ports.ts";
 
 export interface PartyEnv {
@@ -64,9 +68,39 @@ export async function isRevokedByApi(env: PartyEnv, agentId: string): Promise<bo
   }
 }
 
+/**
+ * Whether the API says a socket's `key` parameter or Cookie header is the operator's. When the API
+ * cannot answer, the socket is refused (the fleet's details are the operator's only) and the lapse
+ * logged; the dashboard dials again.
+ */
+export async function isOperatorByApi(
+  env: PartyEnv,
+  key: string | null,
+  cookieHeader: string | null,
+): Promise<boolean> {
+  if (!key && !cookieHeader) return false;
+  try {
+    const body: OperatorCheck = { key, cookie_header: cookieHeader };
+    const response = await fetch(new URL("/api/internal/operator-check", env.apiUrl), {
+      method: "POST",
+      headers: { authorization: `Bearer ${env.sinkSecret}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`the API answered ${response.status}`);
+    return ((await response.json()) as { operator?: unknown }).operator === true;
+  } catch (error) {
+    connectLog.warn("could not ask the API whether a socket is the operator's; refusing it", { error: String(error) });
+    return false;
+  }
+}
+
 const agentCheckOf = (env: Record<string, unknown>): AgentCheck => {
   const partyEnv = readPartyEnv(env);
-  return { agentKeySecret: partyEnv.agentKeySecret, isRevoked: (agentId) => isRevokedByApi(partyEnv, agentId) };
+  return {
+    agentKeySecret: partyEnv.agentKeySecret,
+    isRevoked: (agentId) => isRevokedByApi(partyEnv, agentId),
+    isOperator: (key, cookieHeader) => isOperatorByApi(partyEnv, key, cookieHeader),
+  };
 };
 
 /** POSTs JSON to the API's internal sink routes; throws on anything but a 2xx, so the caller retries. */
@@ -102,13 +136,20 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     private readonly core: Room;
     /** one adapted connection per socket: the core recognises a socket by its object */
     private readonly connections = new Map<string, RoomConnection>();
+    /** the Node host's limits on each message's size and each socket's message rate */
+    private readonly guard = createMessageGuard(() => Date.now());
 
     constructor(readonly room: Party.Room) {
       this.core = createCore(room);
     }
 
     static async onBeforeConnect(req: Party.Request, lobby: Party.Lobby): Promise<Party.Request | Response> {
-      const decision = await authorizeConnection(party, new URL(req.url), agentCheckOf(lobby.env));
+      const decision = await authorizeConnection(
+        party,
+        new URL(req.url),
+        agentCheckOf(lobby.env),
+        req.headers.get("cookie"),
+      );
       if (decision.ok) return req;
       return Response.json({ error: { code: "unauthorized", message: decision.message } }, { status: decision.status });
     }
@@ -132,7 +173,12 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     }
 
     async onConnect(conn: Party.Connection<ConnectionState>, ctx: Party.ConnectionContext): Promise<void> {
-      const decision = await authorizeConnection(party, new URL(ctx.request.url), agentCheckOf(this.room.env));
+      const decision = await authorizeConnection(
+        party,
+        new URL(ctx.request.url),
+        agentCheckOf(this.room.env),
+        ctx.request.headers.get("cookie"),
+      );
       if (!decision.ok) return conn.close(4001, decision.message);
       conn.setState({ who: decision.who });
       await this.core.onConnect(this.adapt(conn));
@@ -145,7 +191,10 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
           : message instanceof ArrayBuffer
             ? new Uint8Array(message)
             : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
-      await this.core.onMessage(this.adapt(conn), raw);
+      const adapted = this.adapt(conn);
+      const refused = this.guard.check(adapted, raw);
+      if (refused) return conn.close(refused.code, refused.reason);
+      await this.core.onMessage(adapted, raw);
     }
 
     async onClose(conn: Party.Connection<ConnectionState>): Promise<void> {
@@ -167,6 +216,7 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
       const adapted = this.connections.get(conn.id);
       if (!adapted) return;
       this.connections.delete(conn.id);
+      this.guard.forget(adapted);
       await this.core.onClose(adapted);
     }
 

@@ -244,6 +244,16 @@ export const fleetChangeSchema = z.discriminatedUnion("type", [
 ]);
 export type FleetChange = z.infer<typeof fleetChangeSchema>;
 
+/**
+ * `POST /api/internal/operator-check`: a room hosted elsewhere asks whether a socket comes from the
+ * operator, with what the socket presented (its `key` query parameter and its Cookie header).
+ */
+export const operatorCheckSchema = z.object({
+  key: z.string().max(1000).nullable(),
+  cookie_header: z.string().max(16_384).nullable(),
+});
+export type OperatorCheck = z.infer<typeof operatorCheckSchema>;
+
 /** The lab room every agent of a coordinator joins. */
 export const defaultLabId = "main";
 

@@ -24,9 +24,10 @@ export interface AgentCheck {
   isRevoked(agentId: string): boolean | Promise<boolean>;
   /**
    * whether the socket comes from the operator: the `key` query parameter or the request's Cookie
-   * header, checked by the composition root; hosts without it refuse operator sockets
+   * header, checked by the composition root (or asked of the API by hosts without the key); hosts
+   * without it refuse operator sockets
    */
-  isOperator?(key: string | null, cookieHeader: string | null): boolean;
+  isOperator?(key: string | null, cookieHeader: string | null): boolean | Promise<boolean>;
 }
 
 export const agentIdPattern = /^[\w.:-]{1,100}$/;
@@ -62,7 +63,7 @@ export async function authorizeConnection(
     return { ok: true, who: { role: "agent", agentId } };
   }
   if (role === "operator") {
-    if (!check.isOperator?.(url.searchParams.get("key"), cookieHeader)) {
+    if (!(await check.isOperator?.(url.searchParams.get("key"), cookieHeader))) {
       return {
         ok: false,
         status: 401,

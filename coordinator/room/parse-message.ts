@@ -26,7 +26,8 @@ export function utf8ByteLength(text: string): number {
 }
 
 /** The message's size in bytes; a short one cannot be over the limit, so it is not counted. */
-const messageBytes = (raw: string): number => (raw.length * 3 <= maxMessageBytes ? raw.length : utf8ByteLength(raw));
+export const messageBytes = (raw: string): number =>
+  raw.length * 3 <= maxMessageBytes ? raw.length : utf8ByteLength(raw);
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; error: ErrorMessage };
 

@@ -1,18 +1,28 @@
 /**
  * The rooms' contract, run against both hosts: local mode's Node host and the PartyKit host under
  * real `partykit dev`. The same sockets, the same answers: keys checked before the upgrade,
- * spectators kept out of the lab and of races that do not exist, a snapshot then deltas to the
+ * spectators kept out of the lab and of races that do not exist, the operator let into the lab's
+ * fleet by key or cookie, a message over the size or rate limit closing its socket, a snapshot then deltas to the
  * finish, and a spectator's close answered at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { operatorCookieName, operatorSessionValue } from "../../coordinator/api/operator-auth.ts";
 import type { RunView } from "../../coordinator/protocol/api.ts";
-import { type RaceToViewer, raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
+import {
+  type LabToOperator,
+  labToOperatorSchema,
+  type RaceToViewer,
+  raceToViewerSchema,
+} from "../../coordinator/protocol/messages.ts";
+import { messageRates } from "../../coordinator/room/message-guard.ts";
+import { maxMessageBytes } from "../../coordinator/room/parse-message.ts";
 import { startCloudRace } from "../helpers/cloud-race.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
 
 interface HostUnderTest {
   url: string;
+  operatorKey: string;
   startRun(body: Record<string, unknown>): Promise<RunView>;
   stop(): Promise<void>;
 }
@@ -22,14 +32,19 @@ const hosts: Array<[string, () => Promise<HostUnderTest>]> = [
     "the Node host (local mode)",
     async () => {
       const local = await startLocalRace({ agentNames: ["lab-1", "lab-2"] });
-      return { url: local.server.url, startRun: local.startRun, stop: local.stop };
+      return {
+        url: local.server.url,
+        operatorKey: local.server.operatorKey,
+        startRun: local.startRun,
+        stop: local.stop,
+      };
     },
   ],
   [
     "the PartyKit host (partykit dev)",
     async () => {
       const cloud = await startCloudRace({ agentNames: ["lab-1", "lab-2"] });
-      return { url: cloud.url, startRun: cloud.startRun, stop: cloud.stop };
+      return { url: cloud.url, operatorKey: cloud.api.operatorKey, startRun: cloud.startRun, stop: cloud.stop };
     },
   ],
 ];
@@ -48,6 +63,31 @@ function outcomeOf(url: string): Promise<{ status: number } | { closed: number; 
   });
 }
 
+/** The first message the lab room sends an operator's socket, which is then closed. */
+function firstLabMessage(url: string, headers: Record<string, string> = {}): Promise<LabToOperator> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on("unexpected-response", (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
+    ws.once("message", (data) => {
+      resolve(labToOperatorSchema.parse(JSON.parse(String(data))));
+      ws.close(1000, "seen");
+    });
+  });
+}
+
+/** A spectator's socket once it has its first message, and how it ends up closed. */
+async function watch(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+  const ws = new WebSocket(url);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  await new Promise((resolve, reject) => {
+    ws.once("message", resolve);
+    ws.once("error", reject);
+  });
+  return { ws, closed };
+}
+
 describe.each(hosts)("room contract on %s", (_name, start) => {
   let host: HostUnderTest;
   beforeAll(async () => {
@@ -64,6 +104,16 @@ describe.each(hosts)("room contract on %s", (_name, start) => {
     expect(await outcomeOf(ws("/parties/lab/main"))).toEqual({ status: 403 });
   });
 
+  it("shows the operator the lab's live fleet, by key or by the dashboard's cookie, and refuses a wrong key", async () => {
+    const byKey = await firstLabMessage(ws(`/parties/lab/main?role=operator&key=${host.operatorKey}`));
+    expect(byKey.type).toBe("lab-fleet");
+    if (byKey.type === "lab-fleet") expect(byKey.agents.map((a) => a.name).sort()).toEqual(["lab-1", "lab-2"]);
+    const cookie = `theme=dark; ${operatorCookieName}=${encodeURIComponent(operatorSessionValue(host.operatorKey))}`;
+    expect((await firstLabMessage(ws("/parties/lab/main?role=operator"), { cookie })).type).toBe("lab-fleet");
+    expect(await outcomeOf(ws("/parties/lab/main?role=operator&key=not-the-key"))).toEqual({ status: 401 });
+    expect(await outcomeOf(ws("/parties/lab/main?role=operator"))).toEqual({ status: 401 });
+  });
+
   it("shows a spectator no race where none was opened", async () => {
     const outcome = await outcomeOf(ws("/parties/race/no-such-run"));
     // the Node host knows the stored runs and refuses before the upgrade; a PartyKit room says so and closes
@@ -72,6 +122,26 @@ describe.each(hosts)("room contract on %s", (_name, start) => {
       expect(outcome.closed).toBe(4004);
       expect(outcome.messages.every((m) => m.type === "error")).toBe(true);
     }
+  });
+
+  it("closes a socket whose message is over the size limit in bytes (1009), or that floods the room (1008)", async () => {
+    const run = await host.startRun({
+      workload: "compute",
+      agents: ["lab-1"],
+      params: { preset: "drag_race", n: 1_000_000, duration_s: 1, threads: 1 },
+      repeats: 1,
+      warmup: 0,
+    });
+    const url = ws(`/parties/race/${run.id}`);
+    const oversized = await watch(url);
+    // under the limit in characters, over it in bytes
+    oversized.ws.send(JSON.stringify({ type: "snapshot-request", pad: "é".repeat(maxMessageBytes / 2 + 10) }));
+    expect((await oversized.closed).code).toBe(1009);
+    const flooder = await watch(url);
+    for (let i = 0; i < messageRates.viewer.capacity * 3; i++) {
+      flooder.ws.send(JSON.stringify({ type: "snapshot-request" }));
+    }
+    expect(await flooder.closed).toEqual({ code: 1008, reason: "too many messages: at most 5 a second" });
   });
 
   it("sends a spectator a snapshot, then deltas to the finish, and answers its close at once", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { messageRates } from "../../coordinator/hosts/node.ts";
+import { messageRates } from "../../coordinator/room/message-guard.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
 
 describe("socket limits", () => {

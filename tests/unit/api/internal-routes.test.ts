@@ -1,8 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { operatorCookieName, operatorSessionValue } from "../../../coordinator/api/operator-auth.ts";
 import { listAgents } from "../../../db/agents.ts";
 import { getRunView } from "../../../db/run-views.ts";
 import { fixtureBatch, insertFixtureRun } from "../../helpers/api-race-fixture.ts";
-import { createTestApi, type TestApi, testHardware, testPublicUrl } from "../../helpers/api-test-app.ts";
+import {
+  createTestApi,
+  type TestApi,
+  testHardware,
+  testOperatorKey,
+  testPublicUrl,
+} from "../../helpers/api-test-app.ts";
 
 const secret = "sink-secret-0123456789";
 const post = (api: TestApi, path: string, body: unknown, token = secret) =>
@@ -41,5 +48,25 @@ describe("internal sink routes", () => {
     const agent = { agent_id: "a1", name: "box", version: "1", hardware: testHardware, backends: {} };
     expect((await post(api, "/api/internal/fleet", { type: "agent-seen", agent, status: "online" })).status).toBe(200);
     expect(listAgents(api.db).map((a) => [a.id, a.status])).toEqual([["a1", "online"]]);
+  });
+
+  it("say whether what a socket presented is the operator's key or cookie", async () => {
+    api = createTestApi({ sinkSecret: secret });
+    const answer = async (body: unknown, token = secret) => {
+      const response = await post(api, "/api/internal/operator-check", body, token);
+      return { status: response.status, body: await response.json() };
+    };
+    const cookie = `${operatorCookieName}=${operatorSessionValue(testOperatorKey)}`;
+    expect(await answer({ key: testOperatorKey, cookie_header: null })).toEqual({
+      status: 200,
+      body: { operator: true },
+    });
+    expect(await answer({ key: null, cookie_header: cookie })).toEqual({ status: 200, body: { operator: true } });
+    expect(await answer({ key: "not-the-key", cookie_header: `${operatorCookieName}=${testOperatorKey}` })).toEqual({
+      status: 200,
+      body: { operator: false },
+    });
+    expect((await answer({ key: testOperatorKey, cookie_header: null }, "wrong")).status).toBe(401);
+    expect((await answer({ key: 7 })).status).toBe(400);
   });
 });
