@@ -85,3 +85,5 @@ export async function startLocalRace(options: {
     },
   };
 }
+
+export type LocalRace = Awaited<ReturnType<typeof startLocalRace>>;

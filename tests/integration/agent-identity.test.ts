@@ -4,9 +4,7 @@ import { WebSocket } from "ws";
 import { credentialsFile } from "../../agent/enroll-agent.ts";
 import { enrollGrantSchema } from "../../coordinator/protocol/api.ts";
 import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
-
-type Race = Awaited<ReturnType<typeof startLocalRace>>;
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 /** status of a WebSocket upgrade: the HTTP status it was refused with, or 101 when it opened */
 function upgradeStatus(url: string): Promise<number> {
@@ -21,7 +19,7 @@ function upgradeStatus(url: string): Promise<number> {
 }
 
 /** resolves once a lane of the run has started its measured work */
-function laneStarted(race: Race, runId: string): Promise<void> {
+function laneStarted(race: LocalRace, runId: string): Promise<void> {
   const ws = new WebSocket(`${race.server.url.replace("http", "ws")}/parties/race/${runId}`);
   return new Promise<void>((resolve) => {
     ws.on("message", (data) => {
@@ -40,7 +38,7 @@ function laneStarted(race: Race, runId: string): Promise<void> {
 }
 
 describe("agent identity", () => {
-  let race: Race;
+  let race: LocalRace;
   beforeEach(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
   });

@@ -8,9 +8,7 @@ import type { RunView } from "../../coordinator/protocol/api.ts";
 import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
-
-type Race = Awaited<ReturnType<typeof startLocalRace>>;
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 /** 120 tokens at the mock engine's 20 ms each: about 2.4 s a pass */
 const llmRace = {
@@ -29,7 +27,7 @@ const outcome = (run: RunView) =>
     results: lane.results.map((r) => [r.warmup, r.repeat, r.metrics.gen_tokens, r.output]),
   }));
 
-async function laneSeqs(race: Race, runId: string): Promise<Record<string, number[]>> {
+async function laneSeqs(race: LocalRace, runId: string): Promise<Record<string, number[]>> {
   const ndjson = await (await race.api(`/api/runs/${runId}/events`)).text();
   const seqs: Record<string, number[]> = {};
   for (const line of ndjson.trim().split("\n")) {
@@ -44,7 +42,7 @@ async function laneSeqs(race: Race, runId: string): Promise<Record<string, numbe
  * so the faults land mid-race whatever the machine's speed; resolves with how many ran once all
  * have, or the race finished.
  */
-function faultsAt(race: Race, runId: string, plan: Array<[chunks: number, fault: () => void]>): Promise<number> {
+function faultsAt(race: LocalRace, runId: string, plan: Array<[chunks: number, fault: () => void]>): Promise<number> {
   const ws = new WebSocket(`${race.server.url.replace("http", "ws")}/parties/race/${runId}`);
   let chunks = 0;
   const pending = [...plan];
@@ -64,7 +62,7 @@ function faultsAt(race: Race, runId: string, plan: Array<[chunks: number, fault:
 }
 
 describe("faults between agents and coordinator", () => {
-  let race: Race;
+  let race: LocalRace;
   let proxy: FaultProxy;
   beforeEach(async () => {
     race = await startLocalRace({ agentNames: [] });

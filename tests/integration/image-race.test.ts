@@ -8,12 +8,12 @@ import { imageRefSchema } from "../../coordinator/protocol/image.ts";
 import { decodePreviewFrame } from "../../coordinator/protocol/preview-frame.ts";
 import { type ComfyUiStandIn, startComfyUiStandIn } from "../helpers/comfyui-stand-in.ts";
 import { encodePng } from "../helpers/encode-png.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 const checkpoint = "sd_xl_base_1.0.safetensors";
 
 describe("an image race between two machines' ComfyUI in local mode", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let comfyA: ComfyUiStandIn;
   let comfyB: ComfyUiStandIn;
   beforeAll(async () => {
