@@ -2,9 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FleetChange } from "../../../coordinator/protocol/api.ts";
 import { silentLogger } from "../../../coordinator/protocol/logger.ts";
 import { createRetryingFleetSink } from "../../../coordinator/room/retrying-fleet-sink.ts";
-import { createFakeClock } from "../../helpers/fake-clock.ts";
-
-const settle = () => new Promise((done) => setImmediate(done));
+import { createFakeClock, passTime } from "../../helpers/fake-clock.ts";
 
 /** a retrying sink on a fake clock over an API that fails every write while `api.down` */
 function sinkOverFlakyApi() {
@@ -21,27 +19,20 @@ function sinkOverFlakyApi() {
       },
     },
   });
-  /** lets `ms` pass in 100 ms steps, settling the retries each step starts */
-  const pass = async (ms: number) => {
-    for (let t = 0; t < ms; t += 100) {
-      clock.advance(100);
-      await settle();
-    }
-  };
-  return { clock, api, sink, pass };
+  return { clock, api, sink };
 }
 
 describe("retrying fleet sink", () => {
   it("writes each agent's latest change once the API is back, backing off while it is not", async () => {
-    const { clock, api, sink, pass } = sinkOverFlakyApi();
+    const { clock, api, sink } = sinkOverFlakyApi();
     const start = clock.now();
     await expect(sink.write({ type: "agent-gone", agent_id: "a1" })).rejects.toThrow("502");
     await expect(sink.write({ type: "agent-gone", agent_id: "a2" })).rejects.toThrow("502");
-    await pass(6_000);
+    await passTime(clock, 6_000);
     // a first try each, then retries 2 s and 4 s later (each stops at the first failure)
     expect(api.tries.map((at) => at - start)).toEqual([0, 0, 2_000, 6_000]);
     api.down = false;
-    await pass(8_000);
+    await passTime(clock, 8_000);
     expect(api.written).toEqual([
       { type: "agent-gone", agent_id: "a1" },
       { type: "agent-gone", agent_id: "a2" },
@@ -73,7 +64,7 @@ describe("retrying fleet sink", () => {
     };
     await sink.write(seen);
     clock.advance(10_000);
-    await settle();
+    await new Promise((done) => setImmediate(done));
     expect(api.written).toEqual([seen]);
   });
 });
