@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { WebSocket } from "ws";
 import type { AgentConfig } from "../../agent/agent-config.ts";
 import type { RunningAgent } from "../../agent/start-agent.ts";
 import { startLocal } from "../../coordinator/local.ts";
@@ -14,7 +13,7 @@ import { silentLogger } from "../../coordinator/protocol/logger.ts";
 import { parseServeConfig } from "../../coordinator/serve-config.ts";
 import { operatorApi } from "./operator-api.ts";
 import { startTestAgent } from "./start-test-agent.ts";
-import { isRaceOver, watchRace } from "./watch-race.ts";
+import { isRaceOver, spectate } from "./watch-race.ts";
 
 /** `dataDir`: a data dir made beforehand (e.g. holding runs a restart finds unfinished); removed at stop. */
 export async function startLocalRace(options: {
@@ -73,9 +72,7 @@ export async function startLocalRace(options: {
     },
     /** resolves when the race room reports the run finished, and its events are stored */
     async raceFinished(runId: string): Promise<void> {
-      const ws = new WebSocket(`${server.url.replace("http", "ws")}/parties/race/${runId}`);
-      await watchRace(ws, isRaceOver);
-      ws.close();
+      await spectate(server.url, runId, isRaceOver);
       await server.host.room("race", runId)?.flushed();
     },
     async stop() {

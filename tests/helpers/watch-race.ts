@@ -1,8 +1,9 @@
 /**
  * Watches a race room as a spectator does: `watchRace` resolves at the first message `until`
- * accepts (the caller closes the socket); `isRaceOver` is the usual `until`.
+ * accepts (the caller closes the socket); `spectate` dials the room at `serverUrl`, watches and
+ * hangs up; `isRaceOver` is the usual `until`.
  */
-import type { WebSocket } from "ws";
+import { WebSocket } from "ws";
 import { type RaceToViewer, raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 
 /** whether the message says the race has finished: a snapshot of a finished race, or a delta holding its finish */
@@ -18,4 +19,14 @@ export function watchRace(socket: WebSocket, until: (message: RaceToViewer) => b
       if (until(raceToViewerSchema.parse(JSON.parse(String(data))))) resolve();
     });
   });
+}
+
+export async function spectate(
+  serverUrl: string,
+  runId: string,
+  until: (message: RaceToViewer) => boolean,
+): Promise<void> {
+  const socket = new WebSocket(`${serverUrl.replace("http", "ws")}/parties/race/${runId}`);
+  await watchRace(socket, until);
+  socket.close();
 }

@@ -10,7 +10,7 @@ import { WebSocket } from "ws";
 import { deriveAgentKey } from "../../coordinator/protocol/agent-key.ts";
 import { type StoredEvent, storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { type CloudRace, startCloudRace } from "../helpers/cloud-race.ts";
-import { isRaceOver, watchRace } from "../helpers/watch-race.ts";
+import { isRaceOver, spectate } from "../helpers/watch-race.ts";
 
 describe("a compute race with the rooms on partykit dev and the API in cloud mode", () => {
   let cloud: CloudRace;
@@ -130,9 +130,7 @@ describe("a compute race with the rooms on partykit dev and the API in cloud mod
     await underWay(run.id);
     await cloud.stopApi();
     // the race goes on without the API; its end reaches the room while nothing stores it
-    const watcher = new WebSocket(`${cloud.url.replace("http", "ws")}/parties/race/${run.id}`);
-    await watchRace(watcher, isRaceOver);
-    watcher.close();
+    await spectate(cloud.url, run.id, isRaceOver);
     await cloud.startApi();
     const done = await stored(run.id);
     expect(done.status).toBe("done");

@@ -7,12 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { WebSocket } from "ws";
 import type { RunningAgent } from "../../agent/start-agent.ts";
 import { type ServeProcess, startServeProcess } from "../../scripts/start-serve-process.ts";
 import { operatorApi } from "../helpers/operator-api.ts";
 import { startTestAgent } from "../helpers/start-test-agent.ts";
-import { isRaceOver, watchRace } from "../helpers/watch-race.ts";
+import { isRaceOver, spectate } from "../helpers/watch-race.ts";
 
 const keys = { operatorKey: "crash-test-operator-key-000000", agentToken: "crash-test-agent-token-0000000" };
 
@@ -33,9 +32,8 @@ describe("coordinator killed mid-race", () => {
   const startRun = (n: number) =>
     operator.startRun({ workload: "compute", agents: ["lab-1"], params: { n, threads: 1 } });
   /** resolves once the race's room says `done(state)` */
-  const watch = async (runId: string, done: (types: string[], finished: boolean) => boolean) => {
-    const ws = new WebSocket(`${server?.url.replace("http", "ws")}/parties/race/${runId}`);
-    await watchRace(ws, (message) =>
+  const watch = (runId: string, done: (types: string[], finished: boolean) => boolean) =>
+    spectate(server?.url ?? "", runId, (message) =>
       done(
         message.type === "race-delta"
           ? message.events.flatMap((e) => (e.event.type === "lane-event" ? [e.event.event.type] : []))
@@ -43,8 +41,6 @@ describe("coordinator killed mid-race", () => {
         isRaceOver(message),
       ),
     );
-    ws.close();
-  };
 
   it("keeps finished runs, marks the cut one interrupted, and the agent races again at once", async () => {
     server = await startServeProcess({ ...keys, dataDir });
