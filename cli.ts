@@ -43,6 +43,13 @@ BENCH_AGENT_KEY_SECRET, BENCH_ROOMS_URL, BENCH_SINK_SECRET, BENCH_LOG_FORMAT (te
 BENCH_COORDINATOR_URL, BENCH_AGENT_NAME, BENCH_AGENT_STATE_DIR, BENCH_OLLAMA_URL, BENCH_OPENAI_URL,
 BENCH_GGUF_DIR, BENCH_LLAMACPP_THREADS, BENCH_COMFYUI_URL, BENCH_COMFYUI_CHECKPOINTS.`;
 
+/** where the coordinator listens and keeps its data: `serve` and `doctor` take the same */
+const listenOptions = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "data-dir": { type: "string" },
+} as const;
+
 const engineOptions = {
   "ollama-url": { type: "string" },
   "openai-url": { type: "string" },
@@ -53,13 +60,21 @@ const engineOptions = {
   "comfyui-checkpoints": { type: "string" },
 } as const;
 
+/** on Ctrl-C or SIGTERM: `close`, then exit 0 */
+function stopOnSignal(close: () => Promise<void>): void {
+  const stop = async () => {
+    await close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      "data-dir": { type: "string" },
+      ...listenOptions,
       "public-url": { type: "string" },
       "no-agent": { type: "boolean" },
       cloud: { type: "boolean" },
@@ -95,13 +110,10 @@ async function serve(args: string[]): Promise<void> {
       interfaces: os.networkInterfaces(),
     }),
   );
-  const stop = async () => {
+  stopOnSignal(async () => {
     await agent?.close();
     await server.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  });
 }
 
 async function serveCloud(config: ServeConfig, log: Logger): Promise<void> {
@@ -115,12 +127,7 @@ async function serveCloud(config: ServeConfig, log: Logger): Promise<void> {
       dataDir: config.dataDir,
     }),
   );
-  const stop = async () => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  stopOnSignal(() => server.close());
 }
 
 async function agent(args: string[]): Promise<void> {
@@ -145,12 +152,7 @@ async function agent(args: string[]): Promise<void> {
   const running = await startAgent(config, log);
   await running.connection.welcomed;
   process.stdout.write(`Agent ${config.name} (${running.agentId}) is connected to ${config.coordinatorUrl}\n`);
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  stopOnSignal(() => running.close());
 }
 
 const logFormatOf = (env: Record<string, string | undefined>): LogFormat =>
@@ -175,9 +177,7 @@ async function doctor(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      "data-dir": { type: "string" },
+      ...listenOptions,
       coordinator: { type: "string" },
       json: { type: "boolean" },
       ...engineOptions,

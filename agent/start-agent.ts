@@ -58,29 +58,27 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     energy: sampler.energy,
     onBusyChange: (busy) => connection?.setBusy(busy),
   });
+  /** probes an engine again once it holds a new model, and tells the coordinator what it offers now */
+  const reprobe = async (kind: "ollama" | "comfyui") => {
+    const backend = backends.get(kind);
+    if (!backend) return;
+    probes[kind] = await backend.probe(AbortSignal.timeout(reprobeTimeoutMs));
+    connection?.updateBackends({ ...probes });
+  };
   const ollama = backends.get("ollama");
   const puller = createModelPuller({
     ollamaUrl: ollama ? (config.engines.ollamaUrl ?? defaultEngineUrls.ollama) : null,
     fetch: (input, init) => fetch(input, init),
     now: () => performance.now(),
     report: (progress) => connection?.reportPull(progress),
-    async onPulled() {
-      if (!ollama) return;
-      probes.ollama = await ollama.probe(AbortSignal.timeout(reprobeTimeoutMs));
-      connection?.updateBackends({ ...probes });
-    },
+    onPulled: () => reprobe("ollama"),
     log,
   });
-  const comfyui = backends.get("comfyui");
   const checkpoints = createCheckpointSyncer({
     dir: config.engines.comfyuiCheckpoints,
     now: () => performance.now(),
     report: (progress) => connection?.reportPull(progress),
-    async onSynced() {
-      if (!comfyui) return;
-      probes.comfyui = await comfyui.probe(AbortSignal.timeout(reprobeTimeoutMs));
-      connection?.updateBackends({ ...probes });
-    },
+    onSynced: () => reprobe("comfyui"),
     log,
   });
   connection = createAgentConnection({

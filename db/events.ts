@@ -2,24 +2,15 @@
  * The stored events of each run. Events arrive in batches of hundreds during a race, so they go in
  * through one prepared statement reused per connection (drizzle row-by-row inserts were 7x slower).
  */
-import type Database from "better-sqlite3";
 import { asc, eq } from "drizzle-orm";
 import type { StoredEvent } from "../coordinator/protocol/race-state.ts";
 import type { Db } from "./client.ts";
+import { preparedOnce } from "./prepared-once.ts";
 import { events } from "./schema.ts";
 
-const insertStatements = new WeakMap<Database.Database, Database.Statement>();
-
-function insertStatement(sqlite: Database.Database): Database.Statement {
-  let statement = insertStatements.get(sqlite);
-  if (!statement) {
-    statement = sqlite.prepare(
-      "INSERT INTO events (run_id, seq, at, type, lane_id, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING",
-    );
-    insertStatements.set(sqlite, statement);
-  }
-  return statement;
-}
+const insertStatement = preparedOnce(
+  "INSERT INTO events (run_id, seq, at, type, lane_id, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, seq) DO NOTHING",
+);
 
 const laneIdOf = (stored: StoredEvent): string | null =>
   stored.event.type === "lane-event" || stored.event.type === "lane-lost" ? stored.event.lane_id : null;

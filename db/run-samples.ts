@@ -2,24 +2,15 @@
  * Runtime samples of a run's machines (the run sink's `samples`), one row per machine and second,
  * written through one prepared statement like events; a sample stored already is skipped.
  */
-import type Database from "better-sqlite3";
 import { asc, eq } from "drizzle-orm";
 import type { MachineSample } from "../coordinator/protocol/runtime-sample.ts";
 import type { Db } from "./client.ts";
+import { preparedOnce } from "./prepared-once.ts";
 import { runSamples } from "./schema.ts";
 
-const insertStatements = new WeakMap<Database.Database, Database.Statement>();
-
-function insertStatement(sqlite: Database.Database): Database.Statement {
-  let statement = insertStatements.get(sqlite);
-  if (!statement) {
-    statement = sqlite.prepare(
-      "INSERT INTO run_samples (run_id, agent_id, at, cpu_percent, memory_used_bytes, cpu_power_w, gpus) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    );
-    insertStatements.set(sqlite, statement);
-  }
-  return statement;
-}
+const insertStatement = preparedOnce(
+  "INSERT INTO run_samples (run_id, agent_id, at, cpu_percent, memory_used_bytes, cpu_power_w, gpus) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+);
 
 /** Inserts samples of one run. Call inside a transaction. */
 export function insertRunSamples(db: Db, runId: string, samples: readonly MachineSample[]): void {

@@ -119,25 +119,33 @@ async function probeNvidia(deps: Pick<HardwareProbeDeps, "run">): Promise<{ gpus
   return { gpus, reasons: [] };
 }
 
-async function probeRocm(deps: Pick<HardwareProbeDeps, "run">): Promise<{ gpus: Gpu[]; reasons: string[] }> {
-  const answer = await deps.run("rocm-smi", rocmDiscoveryArgs);
-  if (!answer.ok) return { gpus: [], reasons: [answer.reason] };
-  try {
-    const gpus = parseRocmGpus(answer.stdout);
-    return { gpus, reasons: gpus.length === 0 ? ["rocm-smi reported no AMD GPU"] : [] };
-  } catch {
-    return { gpus: [], reasons: [unreadable("rocm-smi", answer.stdout)] };
-  }
-}
+const probeRocm = (deps: Pick<HardwareProbeDeps, "run">) =>
+  probeGpuTool(deps, "rocm-smi", rocmDiscoveryArgs, parseRocmGpus, "rocm-smi reported no AMD GPU");
 
-async function probeMacGpus(deps: Pick<HardwareProbeDeps, "run">): Promise<{ gpus: Gpu[]; reasons: string[] }> {
-  const answer = await deps.run("system_profiler", ["SPDisplaysDataType", "-json"]);
+const probeMacGpus = (deps: Pick<HardwareProbeDeps, "run">) =>
+  probeGpuTool(
+    deps,
+    "system_profiler",
+    ["SPDisplaysDataType", "-json"],
+    parseSpDisplays,
+    "system_profiler reported no GPU",
+  );
+
+/** The GPUs a tool lists, or why there are none: the tool did not run, listed none, or said something unreadable. */
+async function probeGpuTool(
+  deps: Pick<HardwareProbeDeps, "run">,
+  tool: string,
+  args: string[],
+  parse: (stdout: string) => Gpu[],
+  noneReason: string,
+): Promise<{ gpus: Gpu[]; reasons: string[] }> {
+  const answer = await deps.run(tool, args);
   if (!answer.ok) return { gpus: [], reasons: [answer.reason] };
   try {
-    const gpus = parseSpDisplays(answer.stdout);
-    return { gpus, reasons: gpus.length === 0 ? ["system_profiler reported no GPU"] : [] };
+    const gpus = parse(answer.stdout);
+    return { gpus, reasons: gpus.length === 0 ? [noneReason] : [] };
   } catch {
-    return { gpus: [], reasons: [unreadable("system_profiler", answer.stdout)] };
+    return { gpus: [], reasons: [unreadable(tool, answer.stdout)] };
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import { ApiError } from "./api-error.ts";
+import { readBodyBytes } from "./read-body-bytes.ts";
 
 /** Largest JSON body the API reads, in bytes: 1 MiB. */
 export const maxBodyBytes = 1024 * 1024;
@@ -12,36 +13,6 @@ export const maxBodyBytes = 1024 * 1024;
 export const maxSinkBodyBytes = 16 * 1024 * 1024;
 /** Deepest nesting of objects and arrays the API parses. */
 export const maxJsonDepth = 32;
-
-const tooLarge = (maxBytes: number) =>
-  new ApiError(413, "too_large", `The request body is over ${maxBytes} bytes, the limit of this route.`);
-
-/** The body as text, refused (413) as soon as it passes `maxBytes`, whatever Content-Length says. */
-async function readBodyText(request: Request, maxBytes: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
 
 /** Whether JSON text nests objects and arrays deeper than `max`; one pass, no recursion. */
 export function nestsDeeperThan(text: string, max: number): boolean {
@@ -70,7 +41,13 @@ export async function readJsonBody(c: Context, maxBytes = maxBodyBytes): Promise
       `Send the body as JSON with Content-Type: application/json (this request said ${type ? `"${type}"` : "nothing"}).`,
     );
   }
-  const text = await readBodyText(c.req.raw, maxBytes);
+  const text = new TextDecoder().decode(
+    await readBodyBytes(
+      c.req.raw,
+      maxBytes,
+      new ApiError(413, "too_large", `The request body is over ${maxBytes} bytes, the limit of this route.`),
+    ),
+  );
   if (nestsDeeperThan(text, maxJsonDepth)) {
     throw new ApiError(400, "too_deep", `The JSON body nests deeper than ${maxJsonDepth} levels, the API's limit.`);
   }

@@ -3,7 +3,7 @@
  * samples over the run's window, NDJSON, time order) and the result exports: CSV (RFC 4180, as a
  * download) and JSON, both one row per lane x result (one for a lane without results) with the same columns.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { listAgents } from "../../db/agents.ts";
 import { listEvents } from "../../db/events.ts";
 import { findHardwareSnapshots } from "../../db/hardware-snapshots.ts";
@@ -30,23 +30,23 @@ function exportTableOf(deps: Pick<ApiDeps, "db" | "publicUrl">, id: string) {
   return toExportTable(run, hardware);
 }
 
+/** rows as newline-delimited JSON, one row a line */
+const ndjson = (c: Context, rows: readonly unknown[]) =>
+  c.body(rows.map((row) => `${JSON.stringify(row)}\n`).join(""), 200, {
+    "Content-Type": "application/x-ndjson; charset=utf-8",
+  });
+
 export function createRunExportRoutes(deps: Pick<ApiDeps, "db" | "publicUrl">): Hono {
   const app = new Hono();
 
   app.get("/:id/events", (c) => {
     const run = findRunOrThrow(deps, c.req.param("id"));
-    const body = listEvents(deps.db, run.id)
-      .map((event) => `${JSON.stringify(event)}\n`)
-      .join("");
-    return c.body(body, 200, { "Content-Type": "application/x-ndjson; charset=utf-8" });
+    return ndjson(c, listEvents(deps.db, run.id));
   });
 
   app.get("/:id/samples", (c) => {
     const run = findRunOrThrow(deps, c.req.param("id"));
-    const body = listRunSamples(deps.db, run.id)
-      .map((sample) => `${JSON.stringify(sample)}\n`)
-      .join("");
-    return c.body(body, 200, { "Content-Type": "application/x-ndjson; charset=utf-8" });
+    return ndjson(c, listRunSamples(deps.db, run.id));
   });
 
   app.get("/:id/export.csv", (c) => {

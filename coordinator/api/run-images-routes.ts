@@ -16,6 +16,7 @@ import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
 import { bearerToken } from "./bearer-token.ts";
 import type { ImageStore } from "./image-store.ts";
+import { readBodyBytes } from "./read-body-bytes.ts";
 
 export function createRunImagesRoutes(deps: Pick<ApiDeps, "db" | "agentKeySecret" | "now">, store: ImageStore): Hono {
   const app = new Hono();
@@ -50,7 +51,11 @@ export function createRunImagesRoutes(deps: Pick<ApiDeps, "db" | "agentKeySecret
       (terminalLaneStatuses as readonly string[]).includes(owner.laneStatus)
     )
       throw new ApiError(409, "run_finished", `Run ${runId} lane ${laneId} has ended; it takes no more images.`);
-    const bytes = await readBytes(c.req.raw, maxImageBytes);
+    const bytes = await readBodyBytes(
+      c.req.raw,
+      maxImageBytes,
+      new ApiError(413, "too_large", `The image is over ${maxImageBytes} bytes, the limit of this route.`),
+    );
     const declared = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
     const mediaType = sniffImageType(bytes);
     if (!mediaType || mediaType !== declared)
@@ -80,31 +85,4 @@ export function createRunImagesRoutes(deps: Pick<ApiDeps, "db" | "agentKeySecret
   });
 
   return app;
-}
-
-/** The body's bytes, refused (413) as soon as they pass `maxBytes`. */
-async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = new ApiError(413, "too_large", `The image is over ${maxBytes} bytes, the limit of this route.`);
-  if (Number(request.headers.get("content-length")) > maxBytes) throw tooLarge;
-  if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
 }

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client.ts";
 import { insertRun } from "../../db/runs.ts";
 import { launchChromium } from "../helpers/launch-chromium.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 const artifacts = join(import.meta.dirname, "artifacts");
 const cutRunId = "cut-short-run-0001";
@@ -48,7 +48,7 @@ function dataDirWithCutRace(): string {
 }
 
 describe("the dashboard, driven in a browser", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let browser: Browser;
   let operator: Page;
   const pageErrors: string[] = [];

@@ -1,10 +1,10 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../helpers/launch-chromium.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 describe("the share link of a finished race", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let browser: Browser;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1", "lab-2"] });
@@ -35,7 +35,7 @@ describe("the share link of a finished race", () => {
 });
 
 describe("a live race seen by the operator and by a spectator", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let browser: Browser;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });

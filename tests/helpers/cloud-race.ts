@@ -7,12 +7,13 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { type RunningAgent, startAgent } from "../../agent/start-agent.ts";
+import type { RunningAgent } from "../../agent/start-agent.ts";
 import { type CloudServer, startCloud } from "../../coordinator/cloud.ts";
-import { type RunView, runViewSchema } from "../../coordinator/protocol/api.ts";
 import { silentLogger } from "../../coordinator/protocol/logger.ts";
 import { parseServeConfig } from "../../coordinator/serve-config.ts";
+import { operatorApi } from "./operator-api.ts";
 import { freePort, type PartykitDev, startPartykitDev } from "./partykit-dev.ts";
+import { startTestAgent } from "./start-test-agent.ts";
 
 const secret = () => randomBytes(24).toString("hex");
 
@@ -52,35 +53,15 @@ export async function startCloudRace(options: { agentNames: string[] }) {
   let rooms: PartykitDev = await startRooms();
   const agents: RunningAgent[] = [];
   for (const name of options.agentNames) {
-    const agent = await startAgent(
-      {
-        coordinatorUrl: rooms.url,
-        token: api.agentToken,
-        name,
-        stateDir: join(dir, "agents"),
-        engines: {
-          ollamaUrl: null,
-          openaiUrl: null,
-          ggufDir: null,
-          llamacppThreads: 1,
-          comfyuiUrl: null,
-          comfyuiCheckpoints: null,
-        },
-      },
-      silentLogger,
+    agents.push(
+      await startTestAgent({ coordinatorUrl: rooms.url, token: api.agentToken, name, stateDir: join(dir, "agents") }),
     );
-    await agent.connection.welcomed;
-    agents.push(agent);
   }
-  /** an API call through the front door, as the dashboard and curl make it */
-  const call = (path: string, init: RequestInit = {}) =>
-    fetch(`${rooms.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${api.operatorKey}`, "content-type": "application/json", ...init.headers },
-    });
-  const getRun = async (id: string): Promise<RunView> =>
-    runViewSchema.parse(((await (await call(`/api/runs/${id}`)).json()) as { run: unknown }).run);
-
+  /** API calls through the front door, as the dashboard and curl make them */
+  const { call, startRun, getRun } = operatorApi(
+    () => rooms.url,
+    () => api.operatorKey,
+  );
   return {
     /** the front door: web app, API and rooms */
     get url() {
@@ -94,12 +75,7 @@ export async function startCloudRace(options: { agentNames: string[] }) {
     agents,
     call,
     getRun,
-    async startRun(body: Record<string, unknown>): Promise<RunView> {
-      const response = await call("/api/runs", { method: "POST", body: JSON.stringify(body) });
-      if (response.status !== 201)
-        throw new Error(`POST /api/runs answered ${response.status}: ${await response.text()}`);
-      return runViewSchema.parse(((await response.json()) as { run: unknown }).run);
-    },
+    startRun,
     /** stops `partykit dev` and starts it again on the same port and storage: the rooms' memory is gone */
     async restartRooms() {
       await rooms.stop();

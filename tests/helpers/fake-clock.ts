@@ -30,3 +30,11 @@ export function createFakeClock(start = 1_700_000_000_000): FakeClock {
     },
   };
 }
+
+/** lets `ms` pass in 100 ms steps, each followed by the work its timers queued */
+export async function passTime(clock: FakeClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 100) {
+    clock.advance(100);
+    await new Promise((done) => setImmediate(done));
+  }
+}

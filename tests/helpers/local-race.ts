@@ -5,14 +5,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { WebSocket } from "ws";
 import type { AgentConfig } from "../../agent/agent-config.ts";
-import { type RunningAgent, startAgent } from "../../agent/start-agent.ts";
+import type { RunningAgent } from "../../agent/start-agent.ts";
 import { startLocal } from "../../coordinator/local.ts";
-import { type AgentView, agentViewSchema, type RunView, runViewSchema } from "../../coordinator/protocol/api.ts";
+import { type AgentView, agentViewSchema } from "../../coordinator/protocol/api.ts";
 import { silentLogger } from "../../coordinator/protocol/logger.ts";
-import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { parseServeConfig } from "../../coordinator/serve-config.ts";
+import { operatorApi } from "./operator-api.ts";
+import { startTestAgent } from "./start-test-agent.ts";
+import { isRaceOver, spectate } from "./watch-race.ts";
 
 /** `dataDir`: a data dir made beforehand (e.g. holding runs a restart finds unfinished); removed at stop. */
 export async function startLocalRace(options: {
@@ -36,36 +37,25 @@ export async function startLocalRace(options: {
     engines: Partial<AgentConfig["engines"]> = {},
     { via = server.url, machine = "" }: { via?: string; machine?: string } = {},
   ): Promise<RunningAgent> => {
-    const agent = await startAgent(
-      {
-        coordinatorUrl: via,
-        token: server.agentToken,
-        name,
-        stateDir: join(dataDir, "agents", machine),
-        // one llama.cpp thread: on a busy 2-core machine more threads wait on each other for seconds
-        engines: {
-          ollamaUrl: null,
-          openaiUrl: null,
-          ggufDir: null,
-          llamacppThreads: 1,
-          comfyuiUrl: null,
-          comfyuiCheckpoints: null,
-          ...engines,
-        },
-      },
-      silentLogger,
-    );
-    await agent.connection.welcomed;
+    const agent = await startTestAgent({
+      coordinatorUrl: via,
+      token: server.agentToken,
+      name,
+      stateDir: join(dataDir, "agents", machine),
+      engines,
+    });
     agents.push(agent);
     return agent;
   };
   for (const name of options.agentNames) await addAgent(name);
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${server.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${server.operatorKey}`, "content-type": "application/json", ...init.headers },
-    });
-
+  const {
+    call: api,
+    startRun,
+    getRun,
+  } = operatorApi(
+    () => server.url,
+    () => server.operatorKey,
+  );
   return {
     server,
     agents,
@@ -73,17 +63,8 @@ export async function startLocalRace(options: {
     agentStateDir: join(dataDir, "agents"),
     addAgent,
     api,
-    /** starts a race through the API and returns the created run; throws unless the API answers 201 */
-    async startRun(body: Record<string, unknown>): Promise<RunView> {
-      const response = await api("/api/runs", { method: "POST", body: JSON.stringify(body) });
-      if (response.status !== 201)
-        throw new Error(`POST /api/runs answered ${response.status}: ${await response.text()}`);
-      return runViewSchema.parse(((await response.json()) as { run: unknown }).run);
-    },
-    /** the run as the API shows it now */
-    async getRun(runId: string): Promise<RunView> {
-      return runViewSchema.parse(((await (await api(`/api/runs/${runId}`)).json()) as { run: unknown }).run);
-    },
+    startRun,
+    getRun,
     /** the agents as the API lists them */
     async listAgents(): Promise<AgentView[]> {
       const body = (await (await api("/api/agents")).json()) as { agents: unknown[] };
@@ -91,19 +72,7 @@ export async function startLocalRace(options: {
     },
     /** resolves when the race room reports the run finished, and its events are stored */
     async raceFinished(runId: string): Promise<void> {
-      const ws = new WebSocket(`${server.url.replace("http", "ws")}/parties/race/${runId}`);
-      await new Promise<void>((resolve, reject) => {
-        ws.on("error", reject);
-        ws.on("message", (data, isBinary) => {
-          if (isBinary) return;
-          const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-          const done =
-            (message.type === "race-snapshot" && message.state.finished_at !== null) ||
-            (message.type === "race-delta" && message.events.some((e) => e.event.type === "race-finish"));
-          if (done) resolve();
-        });
-      });
-      ws.close();
+      await spectate(server.url, runId, isRaceOver);
       await server.host.room("race", runId)?.flushed();
     },
     async stop() {
@@ -113,3 +82,5 @@ export async function startLocalRace(options: {
     },
   };
 }
+
+export type LocalRace = Awaited<ReturnType<typeof startLocalRace>>;

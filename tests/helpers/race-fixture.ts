@@ -3,8 +3,9 @@ import type { RunBatch } from "../../coordinator/protocol/api.ts";
 import type { JobEvent } from "../../coordinator/protocol/job.ts";
 import { silentLogger } from "../../coordinator/protocol/logger.ts";
 import type { RaceSetup } from "../../coordinator/protocol/race-state.ts";
+import type { RoomStorage } from "../../coordinator/room/ports.ts";
 import { createRaceRoom } from "../../coordinator/room/race-room.ts";
-import { createFakeClock } from "./fake-clock.ts";
+import { createFakeClock, type FakeClock } from "./fake-clock.ts";
 import { createFakeConnection, type FakeConnection } from "./fake-connection.ts";
 
 export const runId = "run-abc";
@@ -25,14 +26,28 @@ export function raceSetup(agentIds: string[] = ["a1", "a2"]): RaceSetup {
   };
 }
 
-export function createRaceFixture(agentIds?: string[]) {
-  const clock = createFakeClock();
+/**
+ * `agentIds`: the agent of each lane; `clock` and `storage`: shared with another fixture, as a room
+ * that restarts on the same storage. The sink records when it is tried and fails while `sink.down`.
+ */
+export function createRaceFixture(
+  agentIds?: string[],
+  { clock = createFakeClock(), storage }: { clock?: FakeClock; storage?: RoomStorage } = {},
+) {
   const batches: RunBatch[] = [];
+  const sink = { down: false, tries: [] as number[] };
   const room = createRaceRoom({
     roomId: runId,
     clock,
+    storage,
     log: silentLogger,
-    sink: { write: async (batch) => void batches.push(batch) },
+    sink: {
+      write: async (batch) => {
+        sink.tries.push(clock.now());
+        if (sink.down) throw new Error("the API answered 503");
+        batches.push(batch);
+      },
+    },
     joinTimeoutMs: 30_000,
     agentLostMs: 60_000,
   });
@@ -59,7 +74,7 @@ export function createRaceFixture(agentIds?: string[]) {
     await room.flushed();
     return storedEvents().map((stored) => stored.event);
   };
-  return { clock, batches, room, open, connectAgent, sendEvent, storedEvents, raceEvents, answerClock };
+  return { clock, sink, batches, room, open, connectAgent, sendEvent, storedEvents, raceEvents, answerClock };
 }
 
 export const provenance = {

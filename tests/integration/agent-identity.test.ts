@@ -3,10 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { credentialsFile } from "../../agent/enroll-agent.ts";
 import { enrollGrantSchema } from "../../coordinator/protocol/api.ts";
-import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
-
-type Race = Awaited<ReturnType<typeof startLocalRace>>;
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
+import { spectate } from "../helpers/watch-race.ts";
 
 /** status of a WebSocket upgrade: the HTTP status it was refused with, or 101 when it opened */
 function upgradeStatus(url: string): Promise<number> {
@@ -21,26 +19,18 @@ function upgradeStatus(url: string): Promise<number> {
 }
 
 /** resolves once a lane of the run has started its measured work */
-function laneStarted(race: Race, runId: string): Promise<void> {
-  const ws = new WebSocket(`${race.server.url.replace("http", "ws")}/parties/race/${runId}`);
-  return new Promise<void>((resolve) => {
-    ws.on("message", (data) => {
-      const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-      const lanes = message.type === "race-snapshot" ? message.state.lanes : [];
-      const started =
-        lanes.some((lane) => lane.status === "running") ||
-        (message.type === "race-delta" &&
-          message.events.some((e) => e.event.type === "lane-event" && e.event.event.type === "job-start"));
-      if (started) {
-        ws.close();
-        resolve();
-      }
-    });
-  });
-}
+const laneStarted = (race: LocalRace, runId: string) =>
+  spectate(
+    race.server.url,
+    runId,
+    (message) =>
+      (message.type === "race-snapshot" && message.state.lanes.some((lane) => lane.status === "running")) ||
+      (message.type === "race-delta" &&
+        message.events.some((e) => e.event.type === "lane-event" && e.event.event.type === "job-start")),
+  );
 
 describe("agent identity", () => {
-  let race: Race;
+  let race: LocalRace;
   beforeEach(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
   });

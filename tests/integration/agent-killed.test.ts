@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { startAgentProcess } from "../../scripts/start-agent-process.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 import { waitForProgress } from "../helpers/wait-for-progress.ts";
 
 describe("an agent process killed mid-job", () => {
   const stateDir = mkdtempSync(join(os.tmpdir(), "bench-killed-agents-"));
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let child: ChildProcess | null = null;
   const startLab2 = async () => {
     child = startAgentProcess({

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 import { waitForProgress } from "../helpers/wait-for-progress.ts";
 
 const longCount = { algorithm: "simple_sieve", n: 400_000_000, progress_interval_s: 0.05 };
 
 describe("an agent whose sockets drop in the middle of a race", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
   });
@@ -39,7 +39,7 @@ describe("an agent whose sockets drop in the middle of a race", () => {
 });
 
 describe("an agent stopped in the middle of a race", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
   });
@@ -57,7 +57,7 @@ describe("an agent stopped in the middle of a race", () => {
 });
 
 describe("an agent that crashes and restarts in the middle of a race", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type RaceToViewer, raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 /** Opens a socket and collects what the room sends, parsed. */
 async function openSocket(url: string) {
@@ -24,7 +24,7 @@ async function openSocket(url: string) {
 }
 
 describe("bad messages over real sockets", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
   });

@@ -6,13 +6,13 @@ import os from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ComfyUiStandIn, startComfyUiStandIn } from "../helpers/comfyui-stand-in.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 const file = randomBytes(200_000);
 const sha256 = createHash("sha256").update(file).digest("hex");
 
 describe("checkpoint sync through the lab room", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let comfy: ComfyUiStandIn;
   let files: Server;
   let filesUrl = "";

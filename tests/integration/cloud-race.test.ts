@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import { deriveAgentKey } from "../../coordinator/protocol/agent-key.ts";
-import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { type StoredEvent, storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { type CloudRace, startCloudRace } from "../helpers/cloud-race.ts";
+import { isRaceOver, spectate } from "../helpers/watch-race.ts";
 
 describe("a compute race with the rooms on partykit dev and the API in cloud mode", () => {
   let cloud: CloudRace;
@@ -130,18 +130,7 @@ describe("a compute race with the rooms on partykit dev and the API in cloud mod
     await underWay(run.id);
     await cloud.stopApi();
     // the race goes on without the API; its end reaches the room while nothing stores it
-    const watcher = new WebSocket(`${cloud.url.replace("http", "ws")}/parties/race/${run.id}`);
-    await new Promise<void>((resolve, reject) => {
-      watcher.on("error", reject);
-      watcher.on("message", (data) => {
-        const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-        const finished =
-          (message.type === "race-snapshot" && message.state.finished_at !== null) ||
-          (message.type === "race-delta" && message.events.some((e) => e.event.type === "race-finish"));
-        if (finished) resolve();
-      });
-    });
-    watcher.close();
+    await spectate(cloud.url, run.id, isRaceOver);
     await cloud.startApi();
     const done = await stored(run.id);
     expect(done.status).toBe("done");

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 describe("a compute race between two agents in local mode", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1", "lab-2"] });
   });

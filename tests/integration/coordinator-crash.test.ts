@@ -7,12 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { WebSocket } from "ws";
-import { type RunningAgent, startAgent } from "../../agent/start-agent.ts";
-import { runViewSchema } from "../../coordinator/protocol/api.ts";
-import { silentLogger } from "../../coordinator/protocol/logger.ts";
-import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
+import type { RunningAgent } from "../../agent/start-agent.ts";
 import { type ServeProcess, startServeProcess } from "../../scripts/start-serve-process.ts";
+import { operatorApi } from "../helpers/operator-api.ts";
+import { startTestAgent } from "../helpers/start-test-agent.ts";
+import { isRaceOver, spectate } from "../helpers/watch-race.ts";
 
 const keys = { operatorKey: "crash-test-operator-key-000000", agentToken: "crash-test-agent-token-0000000" };
 
@@ -26,64 +25,31 @@ describe("coordinator killed mid-race", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const api = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${server?.url}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${keys.operatorKey}`, "content-type": "application/json" },
-    });
-    return response.json();
-  };
-  const getRun = async (id: string) => runViewSchema.parse((await api(`/api/runs/${id}`)).run);
-  const startRun = async (n: number) =>
-    runViewSchema.parse(
-      (
-        await api("/api/runs", {
-          method: "POST",
-          body: JSON.stringify({ workload: "compute", agents: ["lab-1"], params: { n, threads: 1 } }),
-        })
-      ).run,
-    );
+  const operator = operatorApi(
+    () => server?.url ?? "",
+    () => keys.operatorKey,
+  );
+  const startRun = (n: number) =>
+    operator.startRun({ workload: "compute", agents: ["lab-1"], params: { n, threads: 1 } });
   /** resolves once the race's room says `done(state)` */
-  const watch = (runId: string, done: (types: string[], finished: boolean) => boolean) => {
-    const ws = new WebSocket(`${server?.url.replace("http", "ws")}/parties/race/${runId}`);
-    return new Promise<void>((resolve) => {
-      ws.on("message", (data) => {
-        const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-        const types =
-          message.type === "race-delta"
-            ? message.events.flatMap((e) => (e.event.type === "lane-event" ? [e.event.event.type] : []))
-            : [];
-        const finished =
-          (message.type === "race-snapshot" && message.state.finished_at !== null) ||
-          (message.type === "race-delta" && message.events.some((e) => e.event.type === "race-finish"));
-        if (done(types, finished)) {
-          ws.close();
-          resolve();
-        }
-      });
-    });
-  };
+  const watch = (runId: string, done: (types: string[], finished: boolean) => boolean) =>
+    spectate(server?.url ?? "", runId, (message) =>
+      done(
+        message.type === "race-delta"
+          ? message.events.flatMap((e) => (e.event.type === "lane-event" ? [e.event.event.type] : []))
+          : [],
+        isRaceOver(message),
+      ),
+    );
 
   it("keeps finished runs, marks the cut one interrupted, and the agent races again at once", async () => {
     server = await startServeProcess({ ...keys, dataDir });
-    agent = await startAgent(
-      {
-        coordinatorUrl: server.url,
-        token: keys.agentToken,
-        name: "lab-1",
-        stateDir: join(dataDir, "agent"),
-        engines: {
-          ollamaUrl: null,
-          openaiUrl: null,
-          ggufDir: null,
-          llamacppThreads: 1,
-          comfyuiUrl: null,
-          comfyuiCheckpoints: null,
-        },
-      },
-      silentLogger,
-    );
-    await agent.connection.welcomed;
+    agent = await startTestAgent({
+      coordinatorUrl: server.url,
+      token: keys.agentToken,
+      name: "lab-1",
+      stateDir: join(dataDir, "agent"),
+    });
 
     const finished = await startRun(1_000_000);
     await watch(finished.id, (_, over) => over);
@@ -96,19 +62,23 @@ describe("coordinator killed mid-race", () => {
     await died;
     server = await startServeProcess({ ...keys, dataDir, port });
 
-    expect(await getRun(finished.id)).toMatchObject({ status: "done", lanes: [{ status: "done" }] });
-    expect((await getRun(finished.id)).lanes[0]?.results.map((r) => r.metrics.primes_found)).toEqual([78_498]);
-    const interrupted = await getRun(cut.id);
+    expect(await operator.getRun(finished.id)).toMatchObject({ status: "done", lanes: [{ status: "done" }] });
+    expect((await operator.getRun(finished.id)).lanes[0]?.results.map((r) => r.metrics.primes_found)).toEqual([78_498]);
+    const interrupted = await operator.getRun(cut.id);
     expect(interrupted.status).toBe("interrupted");
     expect(interrupted.lanes[0]?.error?.code).toBe("coordinator_restarted");
 
     await vi.waitFor(
       async () =>
-        expect((await api("/api/agents")).agents.map((a: { status: string }) => a.status)).toEqual(["online"]),
+        expect(
+          ((await (await operator.call("/api/agents")).json()) as { agents: { status: string }[] }).agents.map(
+            (a: { status: string }) => a.status,
+          ),
+        ).toEqual(["online"]),
       { timeout: 20_000, interval: 100 },
     );
     const again = await startRun(1_000_000);
     await watch(again.id, (_, over) => over);
-    expect((await getRun(again.id)).lanes[0]).toMatchObject({ status: "done" });
+    expect((await operator.getRun(again.id)).lanes[0]).toMatchObject({ status: "done" });
   });
 });

@@ -3,14 +3,11 @@
  * every result is stored once, exactly as a clean race stores it, and no event is lost or doubled.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
 import type { RunView } from "../../coordinator/protocol/api.ts";
-import { raceToViewerSchema } from "../../coordinator/protocol/messages.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
-
-type Race = Awaited<ReturnType<typeof startLocalRace>>;
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
+import { isRaceOver, spectate } from "../helpers/watch-race.ts";
 
 /** 120 tokens at the mock engine's 20 ms each: about 2.4 s a pass */
 const llmRace = {
@@ -29,7 +26,7 @@ const outcome = (run: RunView) =>
     results: lane.results.map((r) => [r.warmup, r.repeat, r.metrics.gen_tokens, r.output]),
   }));
 
-async function laneSeqs(race: Race, runId: string): Promise<Record<string, number[]>> {
+async function laneSeqs(race: LocalRace, runId: string): Promise<Record<string, number[]>> {
   const ndjson = await (await race.api(`/api/runs/${runId}/events`)).text();
   const seqs: Record<string, number[]> = {};
   for (const line of ndjson.trim().split("\n")) {
@@ -44,27 +41,24 @@ async function laneSeqs(race: Race, runId: string): Promise<Record<string, numbe
  * so the faults land mid-race whatever the machine's speed; resolves with how many ran once all
  * have, or the race finished.
  */
-function faultsAt(race: Race, runId: string, plan: Array<[chunks: number, fault: () => void]>): Promise<number> {
-  const ws = new WebSocket(`${race.server.url.replace("http", "ws")}/parties/race/${runId}`);
+async function faultsAt(
+  race: LocalRace,
+  runId: string,
+  plan: Array<[chunks: number, fault: () => void]>,
+): Promise<number> {
   let chunks = 0;
   const pending = [...plan];
-  return new Promise((resolve) => {
-    ws.on("message", (data) => {
-      const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-      if (message.type !== "race-delta") return;
-      chunks += message.events.filter((e) => e.event.type === "lane-event" && e.event.event.type === "job-text").length;
-      while (pending[0] && chunks >= pending[0][0]) pending.shift()?.[1]();
-      const over = message.events.some((e) => e.event.type === "race-finish");
-      if (pending.length === 0 || over) {
-        ws.close();
-        resolve(plan.length - pending.length);
-      }
-    });
+  await spectate(race.server.url, runId, (message) => {
+    if (message.type !== "race-delta") return false;
+    chunks += message.events.filter((e) => e.event.type === "lane-event" && e.event.event.type === "job-text").length;
+    while (pending[0] && chunks >= pending[0][0]) pending.shift()?.[1]();
+    return pending.length === 0 || isRaceOver(message);
   });
+  return plan.length - pending.length;
 }
 
 describe("faults between agents and coordinator", () => {
-  let race: Race;
+  let race: LocalRace;
   let proxy: FaultProxy;
   beforeEach(async () => {
     race = await startLocalRace({ agentNames: [] });

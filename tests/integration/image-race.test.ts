@@ -3,16 +3,17 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import type { LaneView, RunView } from "../../coordinator/protocol/api.ts";
 import { imageRefSchema } from "../../coordinator/protocol/image.ts";
 import { decodePreviewFrame } from "../../coordinator/protocol/preview-frame.ts";
 import { type ComfyUiStandIn, startComfyUiStandIn } from "../helpers/comfyui-stand-in.ts";
 import { encodePng } from "../helpers/encode-png.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 const checkpoint = "sd_xl_base_1.0.safetensors";
 
 describe("an image race between two machines' ComfyUI in local mode", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let comfyA: ComfyUiStandIn;
   let comfyB: ComfyUiStandIn;
   beforeAll(async () => {
@@ -39,6 +40,26 @@ describe("an image race between two machines' ComfyUI in local mode", () => {
         )
         .map((g) => [g.agent_id, g.agent_key]),
     );
+
+  /** runs `check` on a one-lane race whose ComfyUI stalls, then cancels that race */
+  const onStalledLane = async (check: (run: RunView, lane: LaneView) => Promise<void>) => {
+    comfyA.script = "stall";
+    const run = await race.startRun({
+      workload: "image",
+      agents: ["gpu-a"],
+      model: checkpoint,
+      params: { prompt: "x", steps: 4 },
+      repeats: 1,
+    });
+    try {
+      const [lane] = (await race.getRun(run.id)).lanes;
+      await check(run, lane as LaneView);
+    } finally {
+      comfyA.script = "success";
+      await race.api(`/api/runs/${run.id}/cancel`, { method: "POST" });
+      await race.raceFinished(run.id);
+    }
+  };
 
   it("lists each machine's ComfyUI with its checkpoints", async () => {
     const agents = await race.listAgents();
@@ -102,22 +123,13 @@ describe("an image race between two machines' ComfyUI in local mode", () => {
   });
 
   it("takes a lane's images only from that lane's agent, with its key, as a real image", async () => {
-    comfyA.script = "stall";
-    const run = await race.startRun({
-      workload: "image",
-      agents: ["gpu-a"],
-      model: checkpoint,
-      params: { prompt: "x", steps: 4 },
-      repeats: 1,
-    });
-    try {
-      const [lane] = (await race.getRun(run.id)).lanes;
+    await onStalledLane(async (run, lane) => {
       const keys = agentKeys();
-      const ownKey = keys.get(lane?.agent_id as string) as string;
-      const otherKey = [...keys.entries()].find(([id]) => id !== lane?.agent_id)?.[1] as string;
+      const ownKey = keys.get(lane.agent_id) as string;
+      const otherKey = [...keys.entries()].find(([id]) => id !== lane.agent_id)?.[1] as string;
       const png = encodePng(8, 8, [1, 2, 3]);
       const upload = (key: string, type: string, body: Uint8Array) =>
-        race.api(`/api/runs/${run.id}/lanes/${lane?.lane_id}/images`, {
+        race.api(`/api/runs/${run.id}/lanes/${lane.lane_id}/images`, {
           method: "POST",
           headers: { authorization: `Bearer ${key}`, "content-type": type },
           body: new Uint8Array(body),
@@ -133,24 +145,11 @@ describe("an image race between two machines' ComfyUI in local mode", () => {
         media_type: "image/png",
         bytes: png.length,
       });
-    } finally {
-      comfyA.script = "success";
-      await race.api(`/api/runs/${run.id}/cancel`, { method: "POST" });
-      await race.raceFinished(run.id);
-    }
+    });
   });
 
   it("relays ComfyUI's live previews to spectators as binary frames addressed to the lane", async () => {
-    comfyA.script = "stall";
-    const run = await race.startRun({
-      workload: "image",
-      agents: ["gpu-a"],
-      model: checkpoint,
-      params: { prompt: "x", steps: 4 },
-      repeats: 1,
-    });
-    try {
-      const [lane] = (await race.getRun(run.id)).lanes;
+    await onStalledLane(async (run, lane) => {
       const viewer = new WebSocket(`${race.server.url.replace("http", "ws")}/parties/race/${run.id}`);
       const frame = await new Promise<Uint8Array>((resolve, reject) => {
         viewer.on("error", reject);
@@ -161,18 +160,14 @@ describe("an image race between two machines' ComfyUI in local mode", () => {
       viewer.close();
       const decoded = decodePreviewFrame(frame);
       expect(decoded.ok && decoded.frame).toMatchObject({
-        id: lane?.lane_id,
+        id: lane.lane_id,
         repeat: 0,
         warmup: false,
         index: 0,
         media_type: "image/jpeg",
       });
       expect(decoded.ok && [...decoded.frame.bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
-    } finally {
-      comfyA.script = "success";
-      await race.api(`/api/runs/${run.id}/cancel`, { method: "POST" });
-      await race.raceFinished(run.id);
-    }
+    });
   });
 
   it("fails a lane whose checkpoint the machine lacks with missing_model, and races the other", async () => {

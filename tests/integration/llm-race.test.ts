@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadNodeLlamaCpp } from "../../agent/backends/llamacpp/load-node-llama-cpp.ts";
 import { storedEventSchema } from "../../coordinator/protocol/race-state.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 import { type OllamaStandIn, startOllamaStandIn } from "../helpers/ollama-stand-in.ts";
 import { writeTinyGguf } from "../helpers/write-tiny-gguf.ts";
 
@@ -13,7 +13,7 @@ const installed = (await loadNodeLlamaCpp()) !== null;
 describe.skipIf(!installed)(
   "an llm race between the embedded llama.cpp engine and Ollama in local mode (skipped only when node-llama-cpp is not installed: run `npm run llamacpp:install`)",
   () => {
-    let race: Awaited<ReturnType<typeof startLocalRace>>;
+    let race: LocalRace;
     let ollama: OllamaStandIn;
     const ggufDir = mkdtempSync(join(os.tmpdir(), "bench-race-gguf-"));
     beforeAll(async () => {

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 import { referencePrimeCounts } from "../unit/compute/reference-prime-counts.ts";
 
-type Race = Awaited<ReturnType<typeof startLocalRace>>;
-
 describe("many races and look-alike machines", () => {
-  let race: Race;
+  let race: LocalRace;
   afterEach(() => race.stop());
 
   it("runs 20 races at once on three machines with every lane's count exact", async () => {

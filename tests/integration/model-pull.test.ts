@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ModelPullState, modelPullListSchema } from "../../coordinator/protocol/api.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 import { type OllamaStandIn, startOllamaStandIn } from "../helpers/ollama-stand-in.ts";
 
 describe("pulling an Ollama model from the dashboard (real sockets, Ollama stand-in)", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let ollama: OllamaStandIn;
   let ollamaBoxId: string;
   let plainBoxId: string;

@@ -19,6 +19,7 @@ import { messageRates } from "../../coordinator/room/message-guard.ts";
 import { maxMessageBytes } from "../../coordinator/room/parse-message.ts";
 import { startCloudRace } from "../helpers/cloud-race.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
+import { isRaceOver, watchRace } from "../helpers/watch-race.ts";
 
 interface HostUnderTest {
   url: string;
@@ -154,16 +155,9 @@ describe.each(hosts)("room contract on %s", (_name, start) => {
     });
     const socket = new WebSocket(ws(`/parties/race/${run.id}`));
     const received: RaceToViewer[] = [];
-    await new Promise<void>((resolve, reject) => {
-      socket.on("error", reject);
-      socket.on("message", (data) => {
-        const message = raceToViewerSchema.parse(JSON.parse(String(data)));
-        received.push(message);
-        const finished =
-          (message.type === "race-snapshot" && message.state.finished_at !== null) ||
-          (message.type === "race-delta" && message.events.some((e) => e.event.type === "race-finish"));
-        if (finished) resolve();
-      });
+    await watchRace(socket, (message) => {
+      received.push(message);
+      return isRaceOver(message);
     });
     expect(received[0]?.type).toBe("race-snapshot");
     expect(received.slice(1).every((m) => m.type === "race-delta")).toBe(true);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { maxMessageBytes } from "../../coordinator/room/parse-message.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 type Dialed = { ws: WebSocket; messages: string[]; next: () => Promise<void> } | { refused: number };
 
@@ -39,7 +39,7 @@ const closed = (ws: WebSocket) =>
   );
 
 describe("room limits over real sockets", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   let wsUrl: string;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });

@@ -4,10 +4,10 @@ import { operatorSessionValue } from "../../coordinator/api/operator-auth.ts";
 import { energySources } from "../../coordinator/protocol/enums.ts";
 import { type LabToOperator, labToOperatorSchema } from "../../coordinator/protocol/messages.ts";
 import { machineSampleSchema } from "../../coordinator/protocol/runtime-sample.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 describe("runtime samples and energy through local mode", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   beforeAll(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
   });

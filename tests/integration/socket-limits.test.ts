@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { messageRates } from "../../coordinator/room/message-guard.ts";
-import { startLocalRace } from "../helpers/local-race.ts";
+import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 describe("socket limits", () => {
-  let race: Awaited<ReturnType<typeof startLocalRace>>;
+  let race: LocalRace;
   beforeEach(async () => {
     race = await startLocalRace({ agentNames: ["lab-1"] });
   });

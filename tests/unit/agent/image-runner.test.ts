@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Backend, WorkloadEvent } from "../../../agent/backends/backend.ts";
-import { createRunner, type FinishedImage, type ImageUploaded } from "../../../agent/runner.ts";
-import type { BackendKind } from "../../../coordinator/protocol/enums.ts";
+import type { WorkloadEvent } from "../../../agent/backends/backend.ts";
+import type { FinishedImage, ImageUploaded } from "../../../agent/runner.ts";
 import type { JobEvent, JobSpec } from "../../../coordinator/protocol/job.ts";
-import { silentLogger } from "../../../coordinator/protocol/logger.ts";
+import { runJob } from "../../helpers/run-job.ts";
+import { type Step, scriptedBackend } from "../../helpers/scripted-backend.ts";
 
-type Step = WorkloadEvent | { advance: number };
 const png = (tag: number) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, tag]);
 const image = (index: number, seed: number): WorkloadEvent => ({
   type: "image",
@@ -55,43 +54,8 @@ const job: JobSpec = {
 
 function run(upload: (image: FinishedImage) => Promise<ImageUploaded>): Promise<JobEvent[]> {
   const clock = { t: 0 };
-  const backend: Backend = {
-    kind: "comfyui",
-    probe: async () => ({ reachable: true, version: "1", models: [] }),
-    prepare: async () => ({
-      ok: true,
-      job: {
-        engine: { engine: "comfyui", engine_version: "1", model_digest: null, remote_engine: false, engine_host: null },
-        async *run() {
-          for (const step of pass) {
-            if ("advance" in step) clock.t += step.advance;
-            else yield step;
-          }
-        },
-        dispose: async () => {},
-      },
-    }),
-  };
-  const runner = createRunner({
-    backends: new Map<BackendKind, Backend>([["comfyui", backend]]),
-    now: () => clock.t,
-    schedule: () => () => {},
-    agentVersion: "0.1.0",
-    os: "test",
-    hardwareId: "hw",
-    log: silentLogger,
-  });
-  return new Promise((resolve) => {
-    const events: JobEvent[] = [];
-    runner.enqueue(job, {
-      event(event) {
-        if (event.type === "job-ready") runner.go(job.job_id, null);
-        events.push(event);
-        if (event.type === "job-finish") resolve(events);
-      },
-      image: (_pass, finished) => upload(finished),
-    });
-  });
+  const backend = scriptedBackend(clock, [pass], { kind: "comfyui", engine: "comfyui" });
+  return runJob(backend, clock, job, { image: (_pass, finished) => upload(finished) });
 }
 
 describe("the runner on an image pass", () => {

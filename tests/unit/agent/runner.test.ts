@@ -1,56 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Backend, Prepared, PreparedJob, WorkloadEvent } from "../../../agent/backends/backend.ts";
-import { createRunner, type RunnerOptions } from "../../../agent/runner.ts";
+import type { Backend, WorkloadEvent } from "../../../agent/backends/backend.ts";
+import { createRunner } from "../../../agent/runner.ts";
 import type { BackendKind } from "../../../coordinator/protocol/enums.ts";
 import type { JobError, JobEvent, JobSpec } from "../../../coordinator/protocol/job.ts";
 import { silentLogger } from "../../../coordinator/protocol/logger.ts";
-
-type Step = WorkloadEvent | { advance: number };
-
-const scriptedEngine = {
-  engine: "scripted",
-  engine_version: "1",
-  model_digest: null,
-  remote_engine: false,
-  engine_host: null,
-};
-
-/** A backend whose prepared job runs `run` per pass and counts its disposals. */
-function backendOf(
-  run: PreparedJob["run"],
-  options: { kind?: BackendKind; prepareError?: JobError; engine?: string } = {},
-): Backend & { disposed: number } {
-  const backend = {
-    kind: options.kind ?? ("compute" as BackendKind),
-    disposed: 0,
-    probe: async () => ({ reachable: true, version: "1", models: [] }),
-    async prepare(): Promise<Prepared> {
-      if (options.prepareError) return { ok: false, error: options.prepareError };
-      const engine = { ...scriptedEngine, engine: options.engine ?? "scripted" };
-      return { ok: true, job: { engine, run, dispose: async () => void backend.disposed++ } };
-    },
-  };
-  return backend;
-}
-
-/** A backend that plays a script of events per pass, advancing the fake clock as it goes. */
-function scriptedBackend(
-  clock: { t: number },
-  passes: Step[][],
-  options?: { kind?: BackendKind; prepareError?: JobError; engine?: string },
-) {
-  let pass = 0;
-  return backendOf(async function* (_pass, signal) {
-    for (const step of passes[pass++] ?? []) {
-      if (signal.aborted) {
-        yield { type: "error", error: { code: "cancelled", message: "cancelled" } };
-        return;
-      }
-      if ("advance" in step) clock.t += step.advance;
-      else yield step;
-    }
-  }, options);
-}
+import { runJob } from "../../helpers/run-job.ts";
+import { backendOf, type Step, scriptedBackend } from "../../helpers/scripted-backend.ts";
 
 const job: JobSpec = {
   job_id: "r/l0",
@@ -63,35 +18,6 @@ const job: JobSpec = {
   repeats: 2,
   warmup: 1,
 };
-
-function runWith(
-  backends: Backend | Backend[],
-  clock: { t: number },
-  spec: JobSpec = job,
-  energy?: RunnerOptions["energy"],
-): Promise<JobEvent[]> {
-  const list = Array.isArray(backends) ? backends : [backends];
-  const runner = createRunner({
-    backends: new Map<BackendKind, Backend>(list.map((b) => [b.kind, b])),
-    now: () => clock.t,
-    schedule: () => () => {},
-    agentVersion: "0.1.0",
-    os: "test",
-    hardwareId: "hw",
-    log: silentLogger,
-    energy,
-  });
-  return new Promise((resolve) => {
-    const events: JobEvent[] = [];
-    runner.enqueue(spec, {
-      event(event) {
-        if (event.type === "job-ready") runner.go(spec.job_id, null);
-        events.push(event);
-        if (event.type === "job-finish") resolve(events);
-      },
-    });
-  });
-}
 
 const result = (primes: number): WorkloadEvent => ({
   type: "result",
@@ -106,7 +32,7 @@ describe("runner", () => {
       [{ advance: 50 }, { type: "begin" }, { advance: 100 }, result(168)],
       [{ type: "begin" }, { type: "progress", fraction: 0.5, line: "half" }, { advance: 250 }, result(168)],
     ]);
-    const events = await runWith(backend, clock);
+    const events = await runJob(backend, clock, job);
     expect(events.map((e) => e.type)).toEqual([
       "job-ready",
       "job-start",
@@ -133,10 +59,17 @@ describe("runner", () => {
     const clock = { t: 0 };
     const backend = scriptedBackend(clock, [[{ advance: 50 }, { type: "begin" }, { advance: 2000 }, result(168)]]);
     const windows: Array<[number, number, string]> = [];
-    const events = await runWith(backend, clock, { ...job, repeats: 1, warmup: 0 }, (from, to, workload) => {
-      windows.push([from, to, workload]);
-      return { energy_j: 200, avg_power_w: 100, energy_source: "rapl" };
-    });
+    const events = await runJob(
+      backend,
+      clock,
+      { ...job, repeats: 1, warmup: 0 },
+      {
+        energy: (from, to, workload) => {
+          windows.push([from, to, workload]);
+          return { energy_j: 200, avg_power_w: 100, energy_source: "rapl" };
+        },
+      },
+    );
     expect(windows).toEqual([[50, 2050, "compute"]]);
     const finish = events.find((e) => e.type === "repeat-finish");
     expect(finish?.type === "repeat-finish" && finish.metrics).toMatchObject({
@@ -150,7 +83,7 @@ describe("runner", () => {
   it("says energy was not measured when the agent has no power readings", async () => {
     const clock = { t: 0 };
     const backend = scriptedBackend(clock, [[{ type: "begin" }, { advance: 10 }, result(168)]]);
-    const events = await runWith(backend, clock, { ...job, repeats: 1, warmup: 0 });
+    const events = await runJob(backend, clock, { ...job, repeats: 1, warmup: 0 });
     const finish = events.find((e) => e.type === "repeat-finish");
     expect(finish?.type === "repeat-finish" && finish.metrics).toMatchObject({
       energy_j: null,
@@ -165,7 +98,7 @@ describe("runner", () => {
     const backend = scriptedBackend(clock, [
       [{ type: "error", error: { code: "invalid_params", message: "n: too small" } }],
     ]);
-    const events = await runWith(backend, clock);
+    const events = await runJob(backend, clock, job);
     expect(events.at(-1)).toEqual({
       type: "job-finish",
       status: "failed",
@@ -175,14 +108,14 @@ describe("runner", () => {
 
   it("fails a job whose backend this agent lacks, saying which it has", async () => {
     const clock = { t: 0 };
-    const events = await runWith(scriptedBackend(clock, []), clock, { ...job, backend: "ollama" });
+    const events = await runJob(scriptedBackend(clock, []), clock, { ...job, backend: "ollama" });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "job-finish", status: "failed", error: { code: "backend_missing" } });
   });
 
   it("treats a pass that ends without a result as an engine error", async () => {
     const clock = { t: 0 };
-    const events = await runWith(scriptedBackend(clock, [[{ type: "begin" }]]), clock);
+    const events = await runJob(scriptedBackend(clock, [[{ type: "begin" }]]), clock, job);
     expect(events.at(-1)).toMatchObject({ status: "failed", error: { code: "engine_error" } });
   });
 
@@ -276,7 +209,7 @@ describe("runner", () => {
       ],
       { kind: "ollama" },
     );
-    const events = await runWith(backend, clock, llmJob);
+    const events = await runJob(backend, clock, llmJob);
     const finish = events.find((e) => e.type === "repeat-finish");
     expect(finish?.type === "repeat-finish" && finish.metrics).toMatchObject({
       ttfr_ms: 40,
@@ -306,7 +239,7 @@ describe("runner", () => {
     const pieces: Step[] = [{ type: "begin" }];
     for (let i = 1; i <= 100; i++) pieces.push({ advance: 1 }, text("abcd", i));
     pieces.push(text("end\n", 101), text("tail", 102), { type: "result", metrics: { gen_tokens: 102 } });
-    const events = await runWith(scriptedBackend(clock, [pieces], { kind: "ollama" }), clock, llmJob);
+    const events = await runJob(scriptedBackend(clock, [pieces], { kind: "ollama" }), clock, llmJob);
     const chunks = events.filter((e) => e.type === "job-text");
     expect(chunks.map((c) => c.text).join("")).toBe(`${"abcd".repeat(100)}end\ntail`);
     expect(chunks.map((c) => [c.text.length, c.tokens, c.t_ms])).toEqual([
@@ -329,7 +262,7 @@ describe("runner", () => {
       { type: "result", metrics: { gen_tokens: genTokens } },
     ];
     const backend = scriptedBackend(clock, [pass(3), pass(7)], { kind: "ollama" });
-    const events = await runWith(backend, clock, { ...llmJob, repeats: 2 });
+    const events = await runJob(backend, clock, { ...llmJob, repeats: 2 });
     const [exact, bundled] = events.filter((e) => e.type === "repeat-finish");
     expect(exact?.timeline?.tokens).toEqual([1, 2, 3]);
     expect(exact?.metrics).toMatchObject({ itl_p50_ms: 10, itl_p99_ms: 30 });
@@ -349,12 +282,12 @@ describe("runner", () => {
         engine: "mock",
       },
     );
-    expect(await runWith([ollama, mock], clock, llmJob)).toEqual([
+    expect(await runJob([ollama, mock], clock, llmJob)).toEqual([
       { type: "job-finish", status: "failed", error: unreachable },
     ]);
 
     const allowed = { ...llmJob, params: { ...llmJob.params, allow_mock_fallback: true } };
-    const events = await runWith([ollama, mock], clock, allowed);
+    const events = await runJob([ollama, mock], clock, allowed);
     expect(events[1]).toMatchObject({ type: "job-start", provenance: { engine: "mock" } });
     const finish = events.find((e) => e.type === "repeat-finish");
     expect(finish?.metrics).toMatchObject({

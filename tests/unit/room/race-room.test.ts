@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../../coordinator/protocol/logger.ts";
-import { createRaceRoom } from "../../../coordinator/room/race-room.ts";
-import { createFakeClock } from "../../helpers/fake-clock.ts";
 import { createFakeConnection } from "../../helpers/fake-connection.ts";
-import { createRaceFixture, finishedJob, raceSetup, runId } from "../../helpers/race-fixture.ts";
+import { createRaceFixture, finishedJob, runId } from "../../helpers/race-fixture.ts";
 
 describe("race room", () => {
   it("starts the race and assigns each lane's job once every agent has joined", async () => {
@@ -309,29 +306,17 @@ describe("race room", () => {
   });
 
   it("stays busy while its sink has not taken every event", async () => {
-    const clock = createFakeClock();
-    let fail = true;
-    const written: number[] = [];
-    const room = createRaceRoom({
-      roomId: runId,
-      clock,
-      log: silentLogger,
-      sink: {
-        write: async (batch) => {
-          if (fail) throw new Error("database is locked");
-          written.push(...batch.events.map((e) => e.seq));
-        },
-      },
-    });
-    await room.onControl({ type: "race-open", setup: raceSetup() });
-    await room.onControl({ type: "race-cancel" });
-    await room.flushed();
-    expect(room.isIdle()).toBe(false);
-    fail = false;
-    clock.advance(2_000);
-    await room.flushed();
-    expect(written).toEqual([1, 2, 3]);
-    expect(room.isIdle()).toBe(true);
+    const race = createRaceFixture();
+    race.sink.down = true;
+    await race.open();
+    await race.room.onControl({ type: "race-cancel" });
+    await race.room.flushed();
+    expect(race.room.isIdle()).toBe(false);
+    race.sink.down = false;
+    race.clock.advance(2_000);
+    await race.room.flushed();
+    expect(race.storedEvents().map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(race.room.isIdle()).toBe(true);
   });
 
   it("refuses to open the same race twice", async () => {

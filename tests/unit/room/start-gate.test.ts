@@ -5,14 +5,23 @@ import { createRaceFixture, provenance, runId } from "../../helpers/race-fixture
 const ready = { type: "job-ready", prepare_ms: 5 } as const;
 const laneGos = (events: RaceEvent[]) => events.flatMap((e) => (e.type === "lane-go" ? [e] : []));
 
+/**
+ * An open race with agents a1 and a2 connected, each answering the clock check with its offset
+ * (null: it never answers). `agents`: the agent of each lane.
+ */
+async function raceOfTwo(offsets: [number | null, number | null], agents?: string[]) {
+  const race = createRaceFixture(agents);
+  await race.open();
+  const a1 = await race.connectAgent("a1");
+  const a2 = await race.connectAgent("a2");
+  if (offsets[0] !== null) await race.answerClock(a1, offsets[0]);
+  if (offsets[1] !== null) await race.answerClock(a2, offsets[1]);
+  return { race, a1, a2 };
+}
+
 describe("start gate", () => {
   it("starts every machine's lane at one instant once all are ready, on each agent's own clock", async () => {
-    const race = createRaceFixture();
-    await race.open();
-    const a1 = await race.connectAgent("a1");
-    const a2 = await race.connectAgent("a2");
-    await race.answerClock(a1, 1000);
-    await race.answerClock(a2, -250);
+    const { race, a1, a2 } = await raceOfTwo([1000, -250]);
     await race.sendEvent(a1, "l0", 1, ready);
     expect(a1.ofType("job-go")).toEqual([]);
     race.clock.advance(400);
@@ -29,12 +38,7 @@ describe("start gate", () => {
   });
 
   it("reports start skew as the agent's own stamp converted to room time, with its uncertainty", async () => {
-    const race = createRaceFixture();
-    await race.open();
-    const a1 = await race.connectAgent("a1");
-    const a2 = await race.connectAgent("a2");
-    await race.answerClock(a1, 1000);
-    await race.answerClock(a2, 0);
+    const { race, a1, a2 } = await raceOfTwo([1000, 0]);
     await race.sendEvent(a1, "l0", 1, ready);
     await race.sendEvent(a2, "l1", 1, ready);
     const goAt = (conn: typeof a1) => conn.ofType("job-go")[0]?.start_at as number;
@@ -49,12 +53,7 @@ describe("start gate", () => {
   });
 
   it("starts the ready lanes when one is not ready in time, marks the late one, and starts it once ready", async () => {
-    const race = createRaceFixture();
-    await race.open();
-    const a1 = await race.connectAgent("a1");
-    const a2 = await race.connectAgent("a2");
-    await race.answerClock(a1, 0);
-    await race.answerClock(a2, 0);
+    const { race, a1, a2 } = await raceOfTwo([0, 0]);
     await race.sendEvent(a1, "l0", 1, ready);
     race.clock.advance(120_000);
     await race.room.flushed();
@@ -70,11 +69,7 @@ describe("start gate", () => {
   });
 
   it("starts an agent that never answers the clock check on the room's word, and says so", async () => {
-    const race = createRaceFixture();
-    await race.open();
-    const a1 = await race.connectAgent("a1");
-    const a2 = await race.connectAgent("a2");
-    await race.answerClock(a1, 0);
+    const { race, a1, a2 } = await raceOfTwo([0, null]);
     await race.sendEvent(a1, "l0", 1, ready);
     await race.sendEvent(a2, "l1", 1, ready);
     expect(a1.ofType("job-go")).toHaveLength(0);
@@ -90,12 +85,7 @@ describe("start gate", () => {
   });
 
   it("runs a machine's lanes one after another, each from its own start, saying which ran first", async () => {
-    const race = createRaceFixture(["a1", "a1", "a2"]);
-    await race.open();
-    const a1 = await race.connectAgent("a1");
-    const a2 = await race.connectAgent("a2");
-    await race.answerClock(a1, 0);
-    await race.answerClock(a2, 0);
+    const { race, a1, a2 } = await raceOfTwo([0, 0], ["a1", "a1", "a2"]);
     await race.sendEvent(a1, "l0", 1, ready);
     await race.sendEvent(a2, "l2", 1, ready);
     expect(laneGos(await race.raceEvents()).map((g) => g.lane_id)).toEqual(["l0", "l2"]);
