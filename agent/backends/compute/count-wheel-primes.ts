@@ -75,8 +75,22 @@ export function countWheelPrimes(range: WheelRange): number {
   const kernels = kernelsFor(size);
   const seg = kernels.segment;
   const buckets = createPrimeBuckets(primes[count - 1] ?? 0, size, bucketed);
+  // medium primes lie grouped by residue class (after the small ones), so that the kernel's jump
+  // to a prime's class code is the same for every prime of a call and the branch predictor knows it
+  let mediumFrom = 0;
+  while (mediumFrom < count - bucketed && (primes[mediumFrom] ?? 0) < smallBelow) mediumFrom++;
+  const classEnd = new Int32Array(8);
+  for (let k = mediumFrom; k < count - bucketed; k++) {
+    const ri = bitOfResidue[(primes[k] ?? 0) % 30] ?? 0;
+    classEnd[ri] = (classEnd[ri] ?? 0) + 1;
+  }
+  for (let ri = 0, at = mediumFrom; ri < 8; ri++) {
+    const inClass = classEnd[ri] ?? 0;
+    classEnd[ri] = at;
+    at += inClass;
+  }
+  const classStart = classEnd.slice();
   let active = 0;
-  let small = 0;
   let total = 0;
   for (let start = fromByte, segIndex = 0; start < toByte; start += size, segIndex++) {
     const len = Math.min(size, toByte - start);
@@ -90,16 +104,21 @@ export function countWheelPrimes(range: WheelRange): number {
       const first = firstMultiple(p, start);
       if (p >= bucketFrom) buckets.add(p, first.byte - start, first.wheel, segIndex);
       else {
-        kernels.quotients[active] = Math.floor(p / 30);
-        kernels.positions[active] = first.byte - start;
-        kernels.wheels[active] = ((bitOfResidue[p % 30] ?? 0) << 3) | first.wheel;
+        const ri = bitOfResidue[p % 30] ?? 0;
+        let k = active;
+        if (active >= mediumFrom) {
+          k = classEnd[ri] ?? 0;
+          classEnd[ri] = k + 1;
+        }
+        kernels.quotients[k] = Math.floor(p / 30);
+        kernels.positions[k] = first.byte - start;
+        kernels.wheels[k] = (ri << 3) | first.wheel;
       }
     }
-    const scanned = Math.min(active, count - bucketed);
-    while (small < scanned && (primes[small] ?? 0) < smallBelow) small++;
+    const small = Math.min(active, mediumFrom);
     // the dense crossings of small primes stay in L1: all of them over one block, then the next
     for (let from = 0; from < len; from += block) kernels.sieveSegment(from, Math.min(from + block, len), 0, small);
-    kernels.sieveSegment(0, len, small, scanned);
+    for (let ri = 0; ri < 8; ri++) kernels.sieveSegment(0, len, classStart[ri] ?? 0, classEnd[ri] ?? 0);
     buckets.sieveSegment(seg, len, segIndex, shift);
     const lastByte = Math.floor(n / 30);
     if (lastByte >= start && lastByte < end) {
