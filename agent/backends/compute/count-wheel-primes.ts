@@ -42,7 +42,8 @@ function kernelsFor(size: number): WasmKernels {
   if (cached) return cached;
   // room for every prime below the bucket threshold x: pi(x) < 1.26 x / ln x (Rosser and Schoenfeld)
   const x = size * bucketSegments;
-  const kernels = createWasmKernels(size, Math.ceil((1.26 * x) / Math.log(x)) + 8);
+  // (medium primes take 16 times their number: see the wheel lists in countWheelPrimes)
+  const kernels = createWasmKernels(size, 16 * Math.ceil((1.26 * x) / Math.log(x)) + 8);
   kernelsBySize.set(size, kernels);
   return kernels;
 }
@@ -75,21 +76,22 @@ export function countWheelPrimes(range: WheelRange): number {
   const kernels = kernelsFor(size);
   const seg = kernels.segment;
   const buckets = createPrimeBuckets(primes[count - 1] ?? 0, size, bucketed);
-  // medium primes lie grouped by residue class (after the small ones), so that the kernel's jump
-  // to a prime's class code is the same for every prime of a call and the branch predictor knows it
+  // medium primes lie in lists by residue class and by the wheel index they next enter the kernel's
+  // unrolled code at, so every jump the kernel takes for them is the same within one list: for
+  // class ri, 8 lists for this segment and 8 for the next, each with room for the whole class
   let mediumFrom = 0;
   while (mediumFrom < count - bucketed && (primes[mediumFrom] ?? 0) < smallBelow) mediumFrom++;
-  const classEnd = new Int32Array(8);
+  const inClass = new Int32Array(8);
   for (let k = mediumFrom; k < count - bucketed; k++) {
     const ri = bitOfResidue[(primes[k] ?? 0) % 30] ?? 0;
-    classEnd[ri] = (classEnd[ri] ?? 0) + 1;
+    inClass[ri] = (inClass[ri] ?? 0) + 1;
   }
+  const listStart = new Int32Array(128);
   for (let ri = 0, at = mediumFrom; ri < 8; ri++) {
-    const inClass = classEnd[ri] ?? 0;
-    classEnd[ri] = at;
-    at += inClass;
+    for (let list = 0; list < 16; list++, at += inClass[ri] ?? 0) listStart[ri * 16 + list] = at;
   }
-  const classStart = classEnd.slice();
+  const listEnd = listStart.slice();
+  let current = 0;
   let active = 0;
   let total = 0;
   for (let start = fromByte, segIndex = 0; start < toByte; start += size, segIndex++) {
@@ -107,8 +109,9 @@ export function countWheelPrimes(range: WheelRange): number {
         const ri = bitOfResidue[p % 30] ?? 0;
         let k = active;
         if (active >= mediumFrom) {
-          k = classEnd[ri] ?? 0;
-          classEnd[ri] = k + 1;
+          const list = ri * 16 + current * 8 + first.wheel;
+          k = listEnd[list] ?? 0;
+          listEnd[list] = k + 1;
         }
         kernels.quotients[k] = Math.floor(p / 30);
         kernels.positions[k] = first.byte - start;
@@ -118,7 +121,15 @@ export function countWheelPrimes(range: WheelRange): number {
     const small = Math.min(active, mediumFrom);
     // the dense crossings of small primes stay in L1: all of them over one block, then the next
     for (let from = 0; from < len; from += block) kernels.sieveSegment(from, Math.min(from + block, len), 0, small);
-    for (let ri = 0; ri < 8; ri++) kernels.sieveSegment(0, len, classStart[ri] ?? 0, classEnd[ri] ?? 0);
+    const next = 1 - current;
+    for (let ri = 0; ri < 8; ri++) {
+      const into = listEnd.subarray(ri * 16 + next * 8, ri * 16 + next * 8 + 8);
+      into.set(listStart.subarray(ri * 16 + next * 8, ri * 16 + next * 8 + 8));
+      for (let list = ri * 16 + current * 8; list < ri * 16 + current * 8 + 8; list++) {
+        kernels.sieveIntoWheelLists(len, listStart[list] ?? 0, listEnd[list] ?? 0, into);
+      }
+    }
+    current = next;
     buckets.sieveSegment(seg, len, segIndex, shift);
     const lastByte = Math.floor(n / 30);
     if (lastByte >= start && lastByte < end) {
