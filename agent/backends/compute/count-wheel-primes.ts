@@ -40,9 +40,9 @@ const kernelsBySize = new Map<number, WasmKernels>();
 function kernelsFor(size: number): WasmKernels {
   const cached = kernelsBySize.get(size);
   if (cached) return cached;
-  // room for every prime below the bucket threshold x: pi(x) < 1.26 x / ln x (Rosser and Schoenfeld)
+  // room for every prime below the bucket threshold x, pi(x) < 1.26 x / ln x (Rosser and Schoenfeld),
+  // 16 times over: a medium prime has a place in 16 wheel lists (see countWheelPrimes)
   const x = size * bucketSegments;
-  // (medium primes take 16 times their number: see the wheel lists in countWheelPrimes)
   const kernels = createWasmKernels(size, 16 * Math.ceil((1.26 * x) / Math.log(x)) + 8);
   kernelsBySize.set(size, kernels);
   return kernels;
@@ -91,6 +91,9 @@ export function countWheelPrimes(range: WheelRange): number {
     for (let list = 0; list < 16; list++, at += inClass[ri] ?? 0) listStart[ri * 16 + list] = at;
   }
   const listEnd = listStart.slice();
+  // the 8 lists of one class and buffer: list (ri * 2 + buffer) * 8 + entry wheel index
+  const startsOf = Array.from({ length: 16 }, (_, x) => listStart.subarray(8 * x, 8 * x + 8));
+  const endsOf = Array.from({ length: 16 }, (_, x) => listEnd.subarray(8 * x, 8 * x + 8));
   let current = 0;
   let active = 0;
   let total = 0;
@@ -123,8 +126,8 @@ export function countWheelPrimes(range: WheelRange): number {
     for (let from = 0; from < len; from += block) kernels.sieveSegment(from, Math.min(from + block, len), 0, small);
     const next = 1 - current;
     for (let ri = 0; ri < 8; ri++) {
-      const into = listEnd.subarray(ri * 16 + next * 8, ri * 16 + next * 8 + 8);
-      into.set(listStart.subarray(ri * 16 + next * 8, ri * 16 + next * 8 + 8));
+      const into = endsOf[ri * 2 + next] as Int32Array;
+      into.set(startsOf[ri * 2 + next] as Int32Array);
       for (let list = ri * 16 + current * 8; list < ri * 16 + current * 8 + 8; list++) {
         kernels.sieveIntoWheelLists(len, listStart[list] ?? 0, listEnd[list] ?? 0, into);
       }

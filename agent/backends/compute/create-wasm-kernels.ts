@@ -13,7 +13,7 @@ export interface WasmKernels {
   segment: Uint8Array;
   /** most sieving primes the state arrays hold */
   capacity: number;
-  /** sieving prime k (ascending) divided by 30, rounded down: p = 30 * quotient + its residue */
+  /** sieving prime k (small primes ascending, then the medium ones in wheel lists) divided by 30, rounded down: p = 30 * quotient + its residue */
   quotients: Int32Array;
   /** byte of prime k's next multiple, relative to the start of the next segment to sieve */
   positions: Int32Array;

@@ -1,7 +1,7 @@
 /**
- * The crossing-off kernel as one WebAssembly function, specialized per residue class of the
- * sieving prime mod 30: in each of the 8 copies the bit masks and wheel steps are constants, so
- * the unrolled cycle (8 crossings at fixed offsets from one register) needs no table loads and
+ * The crossing-off kernel as a WebAssembly function (two of them: state stored in place or into
+ * wheel lists), specialized per residue class of the sieving prime mod 30: in each of the 8 copies
+ * the bit masks and wheel steps are constants, so the unrolled cycle (8 crossings at fixed offsets from one register) needs no table loads and
  * few registers. A prime enters its unrolled code at its wheel index (a jump table, no single
  * steps) and leaves it crossing by crossing at the segment's end.
  */
