@@ -40,9 +40,10 @@ const kernelsBySize = new Map<number, WasmKernels>();
 function kernelsFor(size: number): WasmKernels {
   const cached = kernelsBySize.get(size);
   if (cached) return cached;
-  // room for every prime below the bucket threshold x: pi(x) < 1.26 x / ln x (Rosser and Schoenfeld)
+  // room for every prime below the bucket threshold x, pi(x) < 1.26 x / ln x (Rosser and Schoenfeld),
+  // 16 times over: a medium prime has a place in 16 wheel lists (see countWheelPrimes)
   const x = size * bucketSegments;
-  const kernels = createWasmKernels(size, Math.ceil((1.26 * x) / Math.log(x)) + 8);
+  const kernels = createWasmKernels(size, 16 * Math.ceil((1.26 * x) / Math.log(x)) + 8);
   kernelsBySize.set(size, kernels);
   return kernels;
 }
@@ -75,8 +76,26 @@ export function countWheelPrimes(range: WheelRange): number {
   const kernels = kernelsFor(size);
   const seg = kernels.segment;
   const buckets = createPrimeBuckets(primes[count - 1] ?? 0, size, bucketed);
+  // medium primes lie in lists by residue class and by the wheel index they next enter the kernel's
+  // unrolled code at, so every jump the kernel takes for them is the same within one list: for
+  // class ri, 8 lists for this segment and 8 for the next, each with room for the whole class
+  let mediumFrom = 0;
+  while (mediumFrom < count - bucketed && (primes[mediumFrom] ?? 0) < smallBelow) mediumFrom++;
+  const inClass = new Int32Array(8);
+  for (let k = mediumFrom; k < count - bucketed; k++) {
+    const ri = bitOfResidue[(primes[k] ?? 0) % 30] ?? 0;
+    inClass[ri] = (inClass[ri] ?? 0) + 1;
+  }
+  const listStart = new Int32Array(128);
+  for (let ri = 0, at = mediumFrom; ri < 8; ri++) {
+    for (let list = 0; list < 16; list++, at += inClass[ri] ?? 0) listStart[ri * 16 + list] = at;
+  }
+  const listEnd = listStart.slice();
+  // the 8 lists of one class and buffer: list (ri * 2 + buffer) * 8 + entry wheel index
+  const startsOf = Array.from({ length: 16 }, (_, x) => listStart.subarray(8 * x, 8 * x + 8));
+  const endsOf = Array.from({ length: 16 }, (_, x) => listEnd.subarray(8 * x, 8 * x + 8));
+  let current = 0;
   let active = 0;
-  let small = 0;
   let total = 0;
   for (let start = fromByte, segIndex = 0; start < toByte; start += size, segIndex++) {
     const len = Math.min(size, toByte - start);
@@ -90,16 +109,30 @@ export function countWheelPrimes(range: WheelRange): number {
       const first = firstMultiple(p, start);
       if (p >= bucketFrom) buckets.add(p, first.byte - start, first.wheel, segIndex);
       else {
-        kernels.quotients[active] = Math.floor(p / 30);
-        kernels.positions[active] = first.byte - start;
-        kernels.wheels[active] = ((bitOfResidue[p % 30] ?? 0) << 3) | first.wheel;
+        const ri = bitOfResidue[p % 30] ?? 0;
+        let k = active;
+        if (active >= mediumFrom) {
+          const list = ri * 16 + current * 8 + first.wheel;
+          k = listEnd[list] ?? 0;
+          listEnd[list] = k + 1;
+        }
+        kernels.quotients[k] = Math.floor(p / 30);
+        kernels.positions[k] = first.byte - start;
+        kernels.wheels[k] = (ri << 3) | first.wheel;
       }
     }
-    const scanned = Math.min(active, count - bucketed);
-    while (small < scanned && (primes[small] ?? 0) < smallBelow) small++;
+    const small = Math.min(active, mediumFrom);
     // the dense crossings of small primes stay in L1: all of them over one block, then the next
     for (let from = 0; from < len; from += block) kernels.sieveSegment(from, Math.min(from + block, len), 0, small);
-    kernels.sieveSegment(0, len, small, scanned);
+    const next = 1 - current;
+    for (let ri = 0; ri < 8; ri++) {
+      const into = endsOf[ri * 2 + next] as Int32Array;
+      into.set(startsOf[ri * 2 + next] as Int32Array);
+      for (let list = ri * 16 + current * 8; list < ri * 16 + current * 8 + 8; list++) {
+        kernels.sieveIntoWheelLists(len, listStart[list] ?? 0, listEnd[list] ?? 0, into);
+      }
+    }
+    current = next;
     buckets.sieveSegment(seg, len, segIndex, shift);
     const lastByte = Math.floor(n / 30);
     if (lastByte >= start && lastByte < end) {

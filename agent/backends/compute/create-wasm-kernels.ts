@@ -13,7 +13,7 @@ export interface WasmKernels {
   segment: Uint8Array;
   /** most sieving primes the state arrays hold */
   capacity: number;
-  /** sieving prime k (ascending) divided by 30, rounded down: p = 30 * quotient + its residue */
+  /** sieving prime k (small primes ascending, then the medium ones in wheel lists) divided by 30, rounded down: p = 30 * quotient + its residue */
   quotients: Int32Array;
   /** byte of prime k's next multiple, relative to the start of the next segment to sieve */
   positions: Int32Array;
@@ -23,6 +23,11 @@ export interface WasmKernels {
   presieve(startByte: number, len: number): void;
   /** crosses off the multiples of sieving primes [kFrom, kTo) in segment bytes [from, end) and moves their state on */
   sieveSegment(from: number, end: number, kFrom: number, kTo: number): void;
+  /**
+   * like sieveSegment over the whole segment [0, end), but each prime's new state goes to the end of
+   * the list of the wheel index it next enters at: `listEnds[i]` (an index, moved on) for i in 0..7
+   */
+  sieveIntoWheelLists(end: number, kFrom: number, kTo: number, listEnds: Int32Array): void;
   /** set bits in segment[0, len); bytes up to the next multiple of 8 must be zero */
   popcount(len: number): number;
 }
@@ -36,6 +41,16 @@ interface KernelExports {
     quotientsAt: number,
     posAt: number,
     wheelAt: number,
+  ): void;
+  sieveIntoWheelLists(
+    from: number,
+    end: number,
+    kFromBytes: number,
+    kToBytes: number,
+    quotientsAt: number,
+    posAt: number,
+    wheelAt: number,
+    cursorsAt: number,
   ): void;
   presieve(len: number, ...sources: number[]): void;
   popcount(len: number): number;
@@ -53,10 +68,16 @@ export function createWasmKernels(segmentBytes: number, capacity: number): WasmK
   const quotientsAt = take(4 * capacity);
   const posAt = take(4 * capacity);
   const wheelAt = take(4 * capacity);
+  const cursorsAt = take(4 * 8);
   const patterns = presievePeriods.map((period) => ({ at: take(period + 16), period }));
   const pages = Math.ceil(bytes / 65536);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const functions = [sieveSegmentFunction(), presieveFunction(patterns), popcountFunction()];
+  const functions = [
+    sieveSegmentFunction("in-place"),
+    sieveSegmentFunction("into-wheel-lists"),
+    presieveFunction(patterns),
+    popcountFunction(),
+  ];
   const module = new WebAssembly.Module(assembleWasmModule(pages, functions));
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const buffer = memory.buffer;
@@ -65,6 +86,7 @@ export function createWasmKernels(segmentBytes: number, capacity: number): WasmK
     fillPresievePattern(new Uint8Array(buffer, at, period + 16), group);
   });
   const offsets = patterns.map(() => 0);
+  const cursors = new Int32Array(buffer, cursorsAt, 8);
   return {
     segment: new Uint8Array(buffer, 0, segmentBytes),
     capacity,
@@ -77,6 +99,11 @@ export function createWasmKernels(segmentBytes: number, capacity: number): WasmK
     },
     sieveSegment: (from, end, kFrom, kTo) =>
       exports.sieveSegment(from, end, 4 * kFrom, 4 * kTo, quotientsAt, posAt, wheelAt),
+    sieveIntoWheelLists: (end, kFrom, kTo, listEnds) => {
+      for (let i = 0; i < 8; i++) cursors[i] = 4 * (listEnds[i] ?? 0);
+      exports.sieveIntoWheelLists(0, end, 4 * kFrom, 4 * kTo, quotientsAt, posAt, wheelAt, cursorsAt);
+      for (let i = 0; i < 8; i++) listEnds[i] = (cursors[i] ?? 0) / 4;
+    },
     popcount: (len) => exports.popcount(len),
   };
 }

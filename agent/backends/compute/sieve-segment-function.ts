@@ -1,7 +1,7 @@
 /**
- * The crossing-off kernel as one WebAssembly function, specialized per residue class of the
- * sieving prime mod 30: in each of the 8 copies the bit masks and wheel steps are constants, so
- * the unrolled cycle (8 crossings at fixed offsets from one register) needs no table loads and
+ * The crossing-off kernel as a WebAssembly function (two of them: state stored in place or into
+ * wheel lists), specialized per residue class of the sieving prime mod 30: in each of the 8 copies
+ * the bit masks and wheel steps are constants, so the unrolled cycle (8 crossings at fixed offsets from one register) needs no table loads and
  * few registers. A prime enters its unrolled code at its wheel index (a jump table, no single
  * steps) and leaves it crossing by crossing at the segment's end.
  */
@@ -14,11 +14,20 @@ import { clearMask, stepExtra, stepGap, wheelResidues } from "./wheel-30.ts";
  * wheelResidues[ri], cross off its multiples in segment bytes [from, end) from byte from + pos[k]
  * at wheel state wheel[k] = (ri << 3) | i, then store the position relative to `end` and the new
  * wheel state. Calls over consecutive blocks [from, end) carry each prime on from block to block.
+ *
+ * With placement "into-wheel-lists" (sieveIntoWheelLists, one more parameter cursorsAt) the new
+ * state goes instead to the list of the wheel index i the prime next enters at: at byte offset
+ * cursor[i] (8 i32 at cursorsAt) of the three arrays, and cursor[i] moves on by 4. Primes that
+ * enter a call at the same wheel index take the same jump into the unrolled code, so the branch
+ * predictor knows it (primesieve's EratMedium sorts its medium primes the same way).
  */
-export function sieveSegmentFunction(): WasmFunction {
-  const [from, len, kFrom, countBytes, quotientsAt, posAt, wheelAt] = [0, 1, 2, 3, 4, 5, 6];
-  const [k, q, w, i, b, p, limit, t] = [7, 8, 9, 10, 11, 12, 13, 14];
-  const o = (j: number) => 14 + j; // o1..o7: locals 15..21
+export function sieveSegmentFunction(placement: "in-place" | "into-wheel-lists"): WasmFunction {
+  const lists = placement === "into-wheel-lists";
+  const [from, len, kFrom, countBytes, quotientsAt, posAt, wheelAt, cursorsAt] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const params = lists ? 8 : 7;
+  const locals = [0, 1, 2, 3, 4, 5, 6, 7].map((x) => params + x);
+  const [k = 0, q = 0, w = 0, i = 0, b = 0, p = 0, limit = 0, t = 0] = locals;
+  const o = (j: number) => params + 7 + j; // o1..o7
   const code = createWasmCode();
   const { emit } = code;
   const get = (x: number) => [op.get, x];
@@ -103,15 +112,24 @@ export function sieveSegmentFunction(): WasmFunction {
     code.br("stored");
   }
   code.close();
-  emit(...atK(posAt), ...get(b), ...get(len), op.sub, ...op.store32());
-  emit(...atK(wheelAt), ...get(w), ...op.const(0x38), op.and, ...get(i), op.or, ...op.store32());
+  if (lists) {
+    // t = cursors[i]: where the list of primes next entering at wheel index i goes on
+    emit(...get(cursorsAt), ...get(i), ...op.const(2), op.shl, op.add, op.tee, limit, ...op.load32(), ...set(t));
+    emit(...get(quotientsAt), ...get(t), op.add, ...get(q), ...op.store32());
+    emit(...get(posAt), ...get(t), op.add, ...get(b), ...get(len), op.sub, ...op.store32());
+    emit(...get(wheelAt), ...get(t), op.add, ...get(w), ...op.const(0x38), op.and, ...get(i), op.or, ...op.store32());
+    emit(...get(limit), ...get(t), ...op.const(4), op.add, ...op.store32());
+  } else {
+    emit(...atK(posAt), ...get(b), ...get(len), op.sub, ...op.store32());
+    emit(...atK(wheelAt), ...get(w), ...op.const(0x38), op.and, ...get(i), op.or, ...op.store32());
+  }
   emit(...get(k), ...op.const(4), op.add, ...set(k));
   code.br("prime");
   code.close();
   code.close();
   return {
-    name: "sieveSegment",
-    params: Array(7).fill(i32),
+    name: lists ? "sieveIntoWheelLists" : "sieveSegment",
+    params: Array(params).fill(i32),
     results: [],
     locals: Array(15).fill(i32),
     body: code.body,
