@@ -7,6 +7,7 @@ import { createEffect, createMemo, createResource, createSignal, For, onCleanup,
 import { Dynamic } from "solid-js/web";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Workload } from "../../../coordinator/protocol/enums.ts";
+import { defaultLabSettings, type LabSettings } from "../../../coordinator/protocol/lab-settings.ts";
 import { api } from "../lib/api-client.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { useSession } from "../stores/session-store.tsx";
@@ -57,6 +58,11 @@ function NewRaceForm() {
   const agentList = createMemo<AgentView[] | undefined>((before) =>
     agents.error ? before : (agents.latest ?? before),
   );
+
+  const [settings] = createResource(() => api.getSettings());
+  /** the lab's defaults; the built-in ones when the settings could not be loaded */
+  const defaults = (): LabSettings | undefined =>
+    settings.state === "errored" ? defaultLabSettings : settings.state === "ready" ? settings() : undefined;
 
   const [workload, setWorkload] = createSignal<Workload>("compute");
   const [search, setSearch] = useSearchParams<{ ghost?: string }>();
@@ -140,13 +146,25 @@ function NewRaceForm() {
             </p>
           )}
         </Show>
-        <Show when={agentList()} fallback={<Show when={agents.loading}>{<p class="muted">Loading machines…</p>}</Show>}>
+        <Show when={settings.error}>
+          {(cause) => (
+            <p class="muted" data-testid="defaults-note">
+              The lab's defaults could not be loaded ({errorText(cause())}); repeats and warm-ups start at{" "}
+              {defaultLabSettings.repeats} and {defaultLabSettings.warmup}.
+            </p>
+          )}
+        </Show>
+        <Show
+          when={defaults() && agentList()}
+          fallback={<Show when={agents.loading}>{<p class="muted">Loading machines…</p>}</Show>}
+        >
           {(list) => (
             <Show when={workloadView(workload())} keyed>
               {(view) => (
                 <Dynamic
                   component={view.FormSection}
                   agents={list()}
+                  defaults={defaults() ?? defaultLabSettings}
                   refreshAgents={() => void refetch()}
                   bind={(next: () => RunRequest) => {
                     build = next;

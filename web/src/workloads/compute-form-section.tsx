@@ -9,7 +9,6 @@ import { api } from "../lib/api-client.ts";
 import { parseComputeForm } from "../lib/compute-form.ts";
 import { computePresetChoices, lastSieveRate, sizeForSeconds } from "../lib/compute-presets.ts";
 import { formatInteger, parseNumberInput } from "../lib/format.ts";
-import { readLabSettings } from "../stores/lab-settings.ts";
 import type { FormSectionProps } from "./registry.ts";
 
 /** n of a single count unless the user types another. */
@@ -20,9 +19,8 @@ export function ComputeFormSection(props: FormSectionProps) {
   const [algorithm, setAlgorithm] = createSignal<ComputeAlgorithm>("segmented_sieve");
   const [nText, setNText] = createSignal(formatInteger(defaultN));
   const [threadsText, setThreadsText] = createSignal("");
-  const defaults = readLabSettings();
-  const [repeatsText, setRepeatsText] = createSignal(String(defaults.repeats));
-  const [warmupText, setWarmupText] = createSignal(String(defaults.warmup));
+  const [repeatsText, setRepeatsText] = createSignal(String(props.defaults.repeats));
+  const [warmupText, setWarmupText] = createSignal(String(props.defaults.warmup));
   const [intervalText, setIntervalText] = createSignal("1");
   const [dragRace, setDragRace] = createSignal(false);
   const [durationText, setDurationText] = createSignal(String(dragRaceDefaults.duration_s));

@@ -20,8 +20,8 @@ export function ImageFormSection(props: FormSectionProps) {
   const [scheduler, setScheduler] = createSignal<string>("normal");
   const [cfg, setCfg] = createSignal("7");
   const [images, setImages] = createSignal("1");
-  const [repeats, setRepeats] = createSignal("1");
-  const [warmup, setWarmup] = createSignal("0");
+  const [repeats, setRepeats] = createSignal(String(props.defaults.repeats));
+  const [warmup, setWarmup] = createSignal(String(props.defaults.warmup));
   const [errors, setErrors] = createSignal<Partial<Record<ImageField, string>>>({});
 
   const comfyAgents = createMemo(() => props.agents.filter((agent) => agent.backends.comfyui !== undefined));

@@ -10,7 +10,6 @@ import { FitBadge } from "../components/fit-badge.tsx";
 import { PreflightBanner, type PreflightItem } from "../components/preflight-banner.tsx";
 import { parseNumberInput } from "../lib/format.ts";
 import { type LlmField, type LlmLaneChoice, parseLlmForm } from "../lib/llm-form.ts";
-import { readLabSettings } from "../stores/lab-settings.ts";
 import { LlmModelPicker } from "./llm-model-picker.tsx";
 import type { FormSectionProps } from "./registry.ts";
 
@@ -27,9 +26,8 @@ export function LlmFormSection(props: FormSectionProps) {
   const [temperature, setTemperature] = createSignal("0.2");
   const [seed, setSeed] = createSignal("42");
   const [cachePrompt, setCachePrompt] = createSignal(false);
-  const defaults = readLabSettings();
-  const [repeats, setRepeats] = createSignal(String(defaults.repeats));
-  const [warmup, setWarmup] = createSignal(String(defaults.warmup));
+  const [repeats, setRepeats] = createSignal(String(props.defaults.repeats));
+  const [warmup, setWarmup] = createSignal(String(props.defaults.warmup));
   const [force, setForce] = createSignal(false);
   const [errors, setErrors] = createSignal<Partial<Record<LlmField, string>>>({});
 
