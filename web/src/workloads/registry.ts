@@ -22,6 +22,8 @@ export interface LaneBodyProps {
   runId: string | null;
   /** object URL of the lane's newest live image preview; null when there is none */
   preview: string | null;
+  /** how far the lane's clock lags the browser's (a replay or a ghost), in milliseconds */
+  clockShiftMs: number;
 }
 
 /** One column of the summary table beyond place, machine, status and the ranking metric. */
