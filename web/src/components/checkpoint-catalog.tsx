@@ -7,7 +7,9 @@ import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { parseCheckpointList, toCheckpointLine } from "../../../coordinator/protocol/checkpoint.ts";
 import { api } from "../lib/api-client.ts";
 import { apiFieldError } from "../lib/api-field-error.ts";
-import { createPullPoller, describeProgress, errorText } from "../lib/pull-progress.ts";
+import { errorText } from "../lib/error-text.ts";
+import { createPullPoller, describeProgress } from "../lib/pull-progress.ts";
+import { ErrorAlert } from "./error-alert.tsx";
 
 const example = "SD 1.5 | https://example.org/v1-5-pruned-emaonly.safetensors | sha256:<64 hex digits>";
 
@@ -111,13 +113,7 @@ export function CheckpointCatalog(props: {
           </span>
         </Show>
       </form>
-      <Show when={error() ?? (catalog.error ? errorText(catalog.error) : null)}>
-        {(message) => (
-          <p class="error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={error() ?? (catalog.error ? errorText(catalog.error) : null)} />
       <Show when={(catalog.latest ?? []).length > 0}>
         <div class="table-wrap">
           <table class="policy-table" data-testid="checkpoint-table">
@@ -151,13 +147,7 @@ export function CheckpointCatalog(props: {
             Download onto machines with ComfyUI
           </button>
         </Show>
-        <Show when={poller.error()}>
-          {(message) => (
-            <p class="error" role="alert">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <ErrorAlert message={poller.error()} />
       </Show>
     </div>
   );

@@ -5,8 +5,10 @@ import { createSignal, For, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { ollamaModelNameSchema } from "../../../coordinator/protocol/api.ts";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { missingModels, modelCoverage } from "../lib/model-coverage.ts";
-import { createPullPoller, describeProgress, errorText } from "../lib/pull-progress.ts";
+import { createPullPoller, describeProgress } from "../lib/pull-progress.ts";
+import { ErrorAlert } from "./error-alert.tsx";
 
 export function ModelPolicy(props: {
   models: readonly string[];
@@ -65,13 +67,7 @@ export function ModelPolicy(props: {
           </button>
         </form>
       </Show>
-      <Show when={modelError()}>
-        {(message) => (
-          <p class="error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={modelError()} />
       <Show when={props.models.length > 0} fallback={<p class="muted">No models in the policy yet.</p>}>
         <div class="table-wrap">
           <table class="policy-table" data-testid="policy-table">
@@ -135,13 +131,7 @@ export function ModelPolicy(props: {
             Pull missing
           </button>
         </Show>
-        <Show when={pullError()}>
-          {(message) => (
-            <p class="error" role="alert">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <ErrorAlert message={pullError()} />
       </Show>
     </>
   );

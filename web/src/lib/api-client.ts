@@ -24,6 +24,7 @@ import { type LabSettings, labSettingsResponseSchema } from "../../../coordinato
 import { type AgentOverrides, agentOverridesSchema } from "../../../coordinator/protocol/overrides.ts";
 import { type StoredEvent, storedEventSchema } from "../../../coordinator/protocol/race-state.ts";
 import { type MachineSample, machineSampleSchema } from "../../../coordinator/protocol/runtime-sample.ts";
+import { errorText } from "./error-text.ts";
 import { parseNdjson } from "./parse-ndjson.ts";
 
 /** One row of `GET /api/runs`: a run without its results, with just enough of each lane to list it. */
@@ -62,7 +63,7 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
     try {
       response = await fetchFn(path, { credentials: "same-origin", ...init });
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
+      const reason = errorText(cause);
       throw new ApiRequestError(0, "network", `Could not reach the coordinator (${reason}). Is it running?`);
     }
     if (response.ok) return response;

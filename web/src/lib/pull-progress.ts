@@ -4,6 +4,7 @@
 import { createSignal, onCleanup } from "solid-js";
 import type { ModelPullState } from "../../../coordinator/protocol/api.ts";
 import type { ApiClient } from "./api-client.ts";
+import { errorText } from "./error-text.ts";
 
 /** How often running pulls are polled, in milliseconds. */
 export const pullPollMs = 1000;
@@ -15,8 +16,6 @@ export function describeProgress(state: ModelPullState | null): string {
   const percent = done !== null && total ? ` · ${Math.floor((done / total) * 100)}%` : "";
   return `${state.status}${percent}`;
 }
-
-export const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 export interface PullPoller {
   /** the latest states of recent pulls */

@@ -8,7 +8,9 @@ import { Dynamic } from "solid-js/web";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Workload } from "../../../coordinator/protocol/enums.ts";
 import { defaultLabSettings, type LabSettings } from "../../../coordinator/protocol/lab-settings.ts";
+import { ErrorAlert } from "../components/error-alert.tsx";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { useSession } from "../stores/session-store.tsx";
 import { type RunRequest, workloadView } from "../workloads/registry.ts";
@@ -22,8 +24,6 @@ const choices: readonly { workload: Workload; label: string }[] = [
   { workload: "compute", label: "Compute" },
   { workload: "image", label: "Image" },
 ];
-
-const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 /** The form for the operator; a spectator is told why there is none. */
 export function NewRacePage() {
@@ -139,13 +139,7 @@ function NewRaceForm() {
           </For>
         </fieldset>
 
-        <Show when={agents.error}>
-          {(cause) => (
-            <p class="error" role="alert">
-              {errorText(cause())}
-            </p>
-          )}
-        </Show>
+        <ErrorAlert message={agents.error ? errorText(agents.error) : null} />
         <Show when={settings.error}>
           {(cause) => (
             <p class="muted" data-testid="defaults-note">
@@ -189,13 +183,13 @@ function NewRaceForm() {
             </p>
           )}
         </Show>
-        <Show when={ghost.error}>
-          {(cause) => (
-            <p class="error" role="alert">
-              The ghost race could not be loaded ({errorText(cause())}); start without it or pick another.
-            </p>
-          )}
-        </Show>
+        <ErrorAlert
+          message={
+            ghost.error
+              ? `The ghost race could not be loaded (${errorText(ghost.error)}); start without it or pick another.`
+              : null
+          }
+        />
         <label class="race-name">
           Race name <span class="muted">(optional)</span>
           <input
@@ -207,13 +201,7 @@ function NewRaceForm() {
           />
         </label>
 
-        <Show when={error()}>
-          {(message) => (
-            <p class="error" role="alert" data-testid="form-error">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <ErrorAlert message={error()} testId="form-error" />
         <button type="submit" class="primary" disabled={submitting()} data-testid="race-button">
           {submitting() ? "Starting…" : "Race"}
         </button>

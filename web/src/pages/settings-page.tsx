@@ -4,10 +4,11 @@
 import { createResource, createSignal, Show } from "solid-js";
 import { defaultLabSettings, type LabSettings } from "../../../coordinator/protocol/lab-settings.ts";
 import { CheckpointCatalog } from "../components/checkpoint-catalog.tsx";
+import { ErrorAlert } from "../components/error-alert.tsx";
 import { ModelPolicy } from "../components/model-policy.tsx";
 import { RaceDefaults } from "../components/race-defaults.tsx";
 import { api } from "../lib/api-client.ts";
-import { errorText } from "../lib/pull-progress.ts";
+import { errorText } from "../lib/error-text.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { useSession } from "../stores/session-store.tsx";
 
@@ -35,13 +36,10 @@ export function SettingsPage() {
     <section class="settings">
       <h1>Settings</h1>
       <p class="muted">Kept on the coordinator, the same for every browser.</p>
-      <Show when={stored.error ?? saveError()}>
-        {(cause) => (
-          <p class="error" role="alert" data-testid="settings-error">
-            {typeof cause() === "string" ? String(cause()) : `The settings could not be loaded: ${errorText(cause())}`}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert
+        message={stored.error ? `The settings could not be loaded: ${errorText(stored.error)}` : saveError()}
+        testId="settings-error"
+      />
 
       <ModelPolicy
         models={settings().models}

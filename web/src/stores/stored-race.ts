@@ -6,6 +6,7 @@ import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { RaceState, StoredEvent } from "../../../coordinator/protocol/race-state.ts";
 import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { createSpeedRecorder, type SpeedSeries } from "../lib/speed-series.ts";
@@ -34,8 +35,6 @@ export interface StoredRace extends RaceSource {
   clockShiftMs(): number;
   stopReplay(): void;
 }
-
-const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 export function createStoredRace(run: RunView): StoredRace {
   const [state, setState] = createSignal<RaceState>(raceStateFromRun(run));

@@ -4,7 +4,8 @@
 import { createSignal, onCleanup, Show } from "solid-js";
 import type { AgentView, ModelPullState } from "../../../coordinator/protocol/api.ts";
 import { type ApiClient, api } from "../lib/api-client.ts";
-import { describeProgress, errorText, pullPollMs } from "../lib/pull-progress.ts";
+import { errorText } from "../lib/error-text.ts";
+import { describeProgress, pullPollMs } from "../lib/pull-progress.ts";
 
 type PullView =
   | { phase: "idle" }
