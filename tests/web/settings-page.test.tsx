@@ -167,7 +167,7 @@ describe("CheckpointCatalog on the Settings page", () => {
     vi.stubGlobal("fetch", fake.fetchFn);
     const { host } = mountRoutes("/settings", { "/settings": SettingsPage });
     await vi.waitFor(() => expect(host.querySelector('[data-testid="checkpoint-catalog"]')).not.toBeNull());
-    const list = field<HTMLTextAreaElement>(host, 'textarea[name="checkpoint-list"]');
+    const list = field<HTMLTextAreaElement>(host, 'textarea[name="list"]');
     type(list, "SD | https://example.org/sd.safetensors | sha256:123");
     field<HTMLButtonElement>(host, '[data-testid="save-checkpoints"]').click();
     await vi.waitFor(() =>
@@ -225,7 +225,7 @@ describe("CheckpointCatalog on the Settings page", () => {
     const cells = () =>
       [...host.querySelectorAll<HTMLElement>('[data-testid="checkpoint-cell"]')].map((cell) => cell.textContent);
     await vi.waitFor(() => expect(cells()).toEqual(["✓ present", "missing"]));
-    expect(field<HTMLTextAreaElement>(host, 'textarea[name="checkpoint-list"]').value).toBe(
+    expect(field<HTMLTextAreaElement>(host, 'textarea[name="list"]').value).toBe(
       `SD | http://10.0.0.5/sd.safetensors | sha256:${sha}`,
     );
     expect(field<HTMLInputElement>(host, 'input[name="allow_private"]').checked).toBe(true);

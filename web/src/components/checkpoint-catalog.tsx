@@ -10,6 +10,7 @@ import { apiFieldError } from "../lib/api-field-error.ts";
 import { errorText } from "../lib/error-text.ts";
 import { createPullPoller, describeProgress } from "../lib/pull-progress.ts";
 import { ErrorAlert } from "./error-alert.tsx";
+import { FormField, fieldInputProps } from "./form-field.tsx";
 
 const example = "SD 1.5 | https://example.org/v1-5-pruned-emaonly.safetensors | sha256:<64 hex digits>";
 
@@ -34,6 +35,7 @@ export function CheckpointCatalog(props: {
     () => api,
     () => props.onSynced(),
   );
+  const listError = () => (listErrors().length > 0 ? listErrors().join("; ") : undefined);
   const comfyAgents = () => props.agents.filter((agent) => agent.backends.comfyui !== undefined);
 
   const save = async (event: SubmitEvent) => {
@@ -77,24 +79,21 @@ export function CheckpointCatalog(props: {
   return (
     <div data-testid="checkpoint-catalog">
       <form class="checkpoint-form" onSubmit={save}>
-        <div class="field wide" classList={{ invalid: listErrors().length > 0 }}>
-          <label for="checkpoint-list">One checkpoint a line: label | url | sha256:hash</label>
+        <FormField
+          prefix="checkpoint"
+          name="list"
+          label="One checkpoint a line: label | url | sha256:hash"
+          error={listError()}
+          wide
+        >
           <textarea
-            id="checkpoint-list"
-            name="checkpoint-list"
+            {...fieldInputProps("checkpoint", "list", listError())}
             rows={4}
             placeholder={example}
-            aria-invalid={listErrors().length > 0}
-            aria-describedby={listErrors().length > 0 ? "checkpoint-list-error" : undefined}
             value={text()}
             onInput={(event) => setText(event.currentTarget.value)}
           />
-          <Show when={listErrors().length > 0}>
-            <ul class="field-error" id="checkpoint-list-error" data-testid="field-error-list">
-              <For each={listErrors()}>{(problem) => <li>{problem}</li>}</For>
-            </ul>
-          </Show>
-        </div>
+        </FormField>
         <label class="check">
           <input
             type="checkbox"

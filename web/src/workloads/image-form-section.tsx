@@ -1,9 +1,10 @@
 // The image part of the new-race form: the machines with ComfyUI, the checkpoint they all run
 // (offered from what the picked machines report), the prompt and the sampler's settings. Each
 // field's mistake shows beside it, in the words of the protocol's schema.
-import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
+import { createMemo, createSignal, For } from "solid-js";
 import { imageSamplers, imageSchedulers, imageSizes } from "../../../coordinator/protocol/image.ts";
 import { AgentPicker } from "../components/agent-picker.tsx";
+import { FormField, fieldInputProps, NumberField } from "../components/form-field.tsx";
 import { type ImageField, parseImageForm } from "../lib/image-form.ts";
 import type { FormSectionProps } from "./registry.ts";
 
@@ -82,15 +83,14 @@ export function ImageFormSection(props: FormSectionProps) {
             <For each={checkpoints()}>{(name) => <option value={name}>{name}</option>}</For>
           </select>
         </label>
-        <Field name="prompt" label="Prompt" error={errors().prompt} wide>
+        <FormField prefix="image" name="prompt" label="Prompt" error={errors().prompt} wide>
           <textarea
-            id="image-prompt"
-            name="prompt"
+            {...fieldInputProps("image", "prompt", errors().prompt)}
             rows={3}
             value={prompt()}
             onInput={(e) => setPrompt(e.currentTarget.value)}
           />
-        </Field>
+        </FormField>
         <label class="wide">
           Negative prompt
           <textarea
@@ -100,10 +100,24 @@ export function ImageFormSection(props: FormSectionProps) {
             onInput={(e) => setNegative(e.currentTarget.value)}
           />
         </label>
-        <NumberField name="steps" label="Steps" value={steps()} onInput={setSteps} error={errors().steps} />
+        <NumberField
+          prefix="image"
+          name="steps"
+          label="Steps"
+          value={steps()}
+          onInput={setSteps}
+          error={errors().steps}
+        />
         <SizeField name="width" label="Width" value={width()} onInput={setWidth} />
         <SizeField name="height" label="Height" value={height()} onInput={setHeight} />
-        <NumberField name="seed" label="Seed (empty: random)" value={seed()} onInput={setSeed} error={errors().seed} />
+        <NumberField
+          prefix="image"
+          name="seed"
+          label="Seed (empty: random)"
+          value={seed()}
+          onInput={setSeed}
+          error={errors().seed}
+        />
         <label>
           Sampler
           <select name="sampler" value={sampler()} onChange={(e) => setSampler(e.currentTarget.value)}>
@@ -116,16 +130,25 @@ export function ImageFormSection(props: FormSectionProps) {
             <For each={imageSchedulers}>{(name) => <option value={name}>{name}</option>}</For>
           </select>
         </label>
-        <NumberField name="cfg" label="CFG" value={cfg()} onInput={setCfg} error={errors().cfg} />
+        <NumberField prefix="image" name="cfg" label="CFG" value={cfg()} onInput={setCfg} error={errors().cfg} />
         <NumberField
+          prefix="image"
           name="images"
           label="Images per pass"
           value={images()}
           onInput={setImages}
           error={errors().images}
         />
-        <NumberField name="repeats" label="Repeats" value={repeats()} onInput={setRepeats} error={errors().repeats} />
         <NumberField
+          prefix="image"
+          name="repeats"
+          label="Repeats"
+          value={repeats()}
+          onInput={setRepeats}
+          error={errors().repeats}
+        />
+        <NumberField
+          prefix="image"
           name="warmup"
           label="Warm-up passes"
           value={warmup()}
@@ -134,49 +157,6 @@ export function ImageFormSection(props: FormSectionProps) {
         />
       </fieldset>
     </>
-  );
-}
-
-function Field(props: {
-  name: ImageField;
-  label: string;
-  error: string | undefined;
-  wide?: boolean;
-  children: JSX.Element;
-}) {
-  return (
-    <div class="field" classList={{ invalid: props.error !== undefined, wide: props.wide === true }}>
-      <label for={`image-${props.name}`}>{props.label}</label>
-      {props.children}
-      <Show when={props.error}>
-        {(message) => (
-          <span class="field-error" data-testid={`field-error-${props.name}`}>
-            {message()}
-          </span>
-        )}
-      </Show>
-    </div>
-  );
-}
-
-function NumberField(props: {
-  name: ImageField;
-  label: string;
-  value: string;
-  onInput(value: string): void;
-  error: string | undefined;
-}) {
-  return (
-    <Field name={props.name} label={props.label} error={props.error}>
-      <input
-        id={`image-${props.name}`}
-        name={props.name}
-        inputmode="decimal"
-        aria-invalid={props.error !== undefined}
-        value={props.value}
-        onInput={(event) => props.onInput(event.currentTarget.value)}
-      />
-    </Field>
   );
 }
 
