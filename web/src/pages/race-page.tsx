@@ -22,9 +22,10 @@ import { findRacesElsewhere, machinesWaitingElsewhere } from "../lib/races-elsew
 import { rankLanes } from "../lib/rank-lanes.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { createGhostRace } from "../stores/ghost-race.ts";
-import { createRaceStore, type RaceConnection, type RaceStore, viewerUrl } from "../stores/race-store.ts";
+import type { RaceConnection, RaceSource } from "../stores/race-source.ts";
+import { createRaceStore, type RaceStore, viewerUrl } from "../stores/race-store.ts";
 import { useSession } from "../stores/session-store.tsx";
-import { createStoredRace, type RaceSource, type StoredRace } from "../stores/stored-race.ts";
+import { createStoredRace, type StoredRace } from "../stores/stored-race.ts";
 import { describeRunParams, workloadView } from "../workloads/registry.ts";
 
 export function RacePage() {
