@@ -4,6 +4,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { type ComputeAlgorithm, computeAlgorithms, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
 import { AgentPicker } from "../components/agent-picker.tsx";
+import { createPassCounts, PassFields } from "../components/pass-fields.tsx";
 import { PreflightBanner, type PreflightItem } from "../components/preflight-banner.tsx";
 import { api } from "../lib/api-client.ts";
 import { parseComputeForm } from "../lib/compute-form.ts";
@@ -19,8 +20,7 @@ export function ComputeFormSection(props: FormSectionProps) {
   const [algorithm, setAlgorithm] = createSignal<ComputeAlgorithm>("segmented_sieve");
   const [nText, setNText] = createSignal(formatInteger(defaultN));
   const [threadsText, setThreadsText] = createSignal("");
-  const [repeatsText, setRepeatsText] = createSignal(String(props.defaults.repeats));
-  const [warmupText, setWarmupText] = createSignal(String(props.defaults.warmup));
+  const passes = createPassCounts(props.defaults);
   const [intervalText, setIntervalText] = createSignal("1");
   const [dragRace, setDragRace] = createSignal(false);
   const [durationText, setDurationText] = createSignal(String(dragRaceDefaults.duration_s));
@@ -34,8 +34,8 @@ export function ComputeFormSection(props: FormSectionProps) {
       dragRace: dragRace(),
       n: nText(),
       threads: threadsText(),
-      repeats: repeatsText(),
-      warmup: warmupText(),
+      repeats: passes.repeats(),
+      warmup: passes.warmup(),
       progressInterval: intervalText(),
       duration: durationText(),
     }),
@@ -195,28 +195,7 @@ export function ComputeFormSection(props: FormSectionProps) {
             onInput={(event) => setThreadsText(event.currentTarget.value)}
           />
         </label>
-        <label>
-          Repeats
-          <input
-            name="repeats"
-            type="number"
-            min="1"
-            max="100"
-            value={repeatsText()}
-            onInput={(event) => setRepeatsText(event.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Warm-up passes
-          <input
-            name="warmup"
-            type="number"
-            min="0"
-            max="10"
-            value={warmupText()}
-            onInput={(event) => setWarmupText(event.currentTarget.value)}
-          />
-        </label>
+        <PassFields prefix="compute" counts={passes} errors={{}} />
         <label>
           Progress interval (s)
           <input

@@ -5,6 +5,7 @@ import { createMemo, createSignal, For } from "solid-js";
 import { imageSamplers, imageSchedulers, imageSizes } from "../../../coordinator/protocol/image.ts";
 import { AgentPicker } from "../components/agent-picker.tsx";
 import { FormField, fieldInputProps, NumberField } from "../components/form-field.tsx";
+import { createPassCounts, PassFields } from "../components/pass-fields.tsx";
 import { type ImageField, parseImageForm } from "../lib/image-form.ts";
 import type { FormSectionProps } from "./registry.ts";
 
@@ -21,8 +22,7 @@ export function ImageFormSection(props: FormSectionProps) {
   const [scheduler, setScheduler] = createSignal<string>("normal");
   const [cfg, setCfg] = createSignal("7");
   const [images, setImages] = createSignal("1");
-  const [repeats, setRepeats] = createSignal(String(props.defaults.repeats));
-  const [warmup, setWarmup] = createSignal(String(props.defaults.warmup));
+  const passes = createPassCounts(props.defaults);
   const [errors, setErrors] = createSignal<Partial<Record<ImageField, string>>>({});
 
   const comfyAgents = createMemo(() => props.agents.filter((agent) => agent.backends.comfyui !== undefined));
@@ -60,8 +60,8 @@ export function ImageFormSection(props: FormSectionProps) {
       scheduler: scheduler(),
       cfg: cfg(),
       images: images(),
-      repeats: repeats(),
-      warmup: warmup(),
+      repeats: passes.repeats(),
+      warmup: passes.warmup(),
     });
     setErrors("fields" in result ? result.fields : {});
     return result;
@@ -139,22 +139,7 @@ export function ImageFormSection(props: FormSectionProps) {
           onInput={setImages}
           error={errors().images}
         />
-        <NumberField
-          prefix="image"
-          name="repeats"
-          label="Repeats"
-          value={repeats()}
-          onInput={setRepeats}
-          error={errors().repeats}
-        />
-        <NumberField
-          prefix="image"
-          name="warmup"
-          label="Warm-up passes"
-          value={warmup()}
-          onInput={setWarmup}
-          error={errors().warmup}
-        />
+        <PassFields prefix="image" counts={passes} errors={errors()} />
       </fieldset>
     </>
   );

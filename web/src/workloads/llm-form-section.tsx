@@ -8,6 +8,7 @@ import { llmPromptPresets } from "../../../coordinator/protocol/llm.ts";
 import { digestMismatches, preflightLane } from "../../../coordinator/protocol/preflight.ts";
 import { FitBadge } from "../components/fit-badge.tsx";
 import { FormField, fieldInputProps, NumberField } from "../components/form-field.tsx";
+import { createPassCounts, PassFields } from "../components/pass-fields.tsx";
 import { PreflightBanner, type PreflightItem } from "../components/preflight-banner.tsx";
 import { parseNumberInput } from "../lib/format.ts";
 import { type LlmField, type LlmLaneChoice, parseLlmForm } from "../lib/llm-form.ts";
@@ -27,8 +28,7 @@ export function LlmFormSection(props: FormSectionProps) {
   const [temperature, setTemperature] = createSignal("0.2");
   const [seed, setSeed] = createSignal("42");
   const [cachePrompt, setCachePrompt] = createSignal(false);
-  const [repeats, setRepeats] = createSignal(String(props.defaults.repeats));
-  const [warmup, setWarmup] = createSignal(String(props.defaults.warmup));
+  const passes = createPassCounts(props.defaults);
   const [force, setForce] = createSignal(false);
   const [errors, setErrors] = createSignal<Partial<Record<LlmField, string>>>({});
 
@@ -73,8 +73,8 @@ export function LlmFormSection(props: FormSectionProps) {
       temperature: temperature(),
       seed: seed(),
       cachePrompt: cachePrompt(),
-      repeats: repeats(),
-      warmup: warmup(),
+      repeats: passes.repeats(),
+      warmup: passes.warmup(),
       force: forced(),
     });
     setErrors("fields" in result ? result.fields : {});
@@ -193,22 +193,7 @@ export function LlmFormSection(props: FormSectionProps) {
           error={errors().temperature}
         />
         <NumberField prefix="llm" name="seed" label="Seed" value={seed()} onInput={setSeed} error={errors().seed} />
-        <NumberField
-          prefix="llm"
-          name="repeats"
-          label="Repeats"
-          value={repeats()}
-          onInput={setRepeats}
-          error={errors().repeats}
-        />
-        <NumberField
-          prefix="llm"
-          name="warmup"
-          label="Warm-up passes"
-          value={warmup()}
-          onInput={setWarmup}
-          error={errors().warmup}
-        />
+        <PassFields prefix="llm" counts={passes} errors={errors()} />
         <label class="check">
           <input
             type="checkbox"
