@@ -3,7 +3,7 @@
 // A preset fills in the algorithm and n (see compute-presets.ts).
 import { createSignal, For, Show } from "solid-js";
 import { type ComputeAlgorithm, computeAlgorithms, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
-import { AgentPicker } from "../components/agent-picker.tsx";
+import { AgentPicker, createAgentSelection } from "../components/agent-picker.tsx";
 import { createPassCounts, PassFields } from "../components/pass-fields.tsx";
 import { PreflightBanner, type PreflightItem } from "../components/preflight-banner.tsx";
 import { api } from "../lib/api-client.ts";
@@ -16,7 +16,7 @@ import type { FormSectionProps } from "./registry.ts";
 const defaultN = 100_000_000;
 
 export function ComputeFormSection(props: FormSectionProps) {
-  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
+  const { selected, toggle } = createAgentSelection();
   const [algorithm, setAlgorithm] = createSignal<ComputeAlgorithm>("segmented_sieve");
   const [nText, setNText] = createSignal(formatInteger(defaultN));
   const [threadsText, setThreadsText] = createSignal("");
@@ -57,13 +57,6 @@ export function ComputeFormSection(props: FormSectionProps) {
           ];
         return [];
       });
-
-  const toggle = (agentId: string, picked: boolean) => {
-    const next = new Set(selected());
-    if (picked) next.add(agentId);
-    else next.delete(agentId);
-    setSelected(next);
-  };
 
   /** The drag race's classic n replaces the single count's default, and back. */
   const choosePreset = (drag: boolean) => {

@@ -3,14 +3,14 @@
 // field's mistake shows beside it, in the words of the protocol's schema.
 import { createMemo, createSignal, For } from "solid-js";
 import { imageSamplers, imageSchedulers, imageSizes } from "../../../coordinator/protocol/image.ts";
-import { AgentPicker } from "../components/agent-picker.tsx";
+import { AgentPicker, createAgentSelection } from "../components/agent-picker.tsx";
 import { FormField, fieldInputProps, NumberField } from "../components/form-field.tsx";
 import { createPassCounts, PassFields } from "../components/pass-fields.tsx";
 import { type ImageField, parseImageForm } from "../lib/image-form.ts";
 import type { FormSectionProps } from "./registry.ts";
 
 export function ImageFormSection(props: FormSectionProps) {
-  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
+  const { selected, toggle } = createAgentSelection();
   const [checkpoint, setCheckpoint] = createSignal("");
   const [prompt, setPrompt] = createSignal("a lighthouse on a cliff at dusk, oil painting");
   const [negative, setNegative] = createSignal("");
@@ -38,13 +38,6 @@ export function ImageFormSection(props: FormSectionProps) {
       ? first.filter((name) => rest.every((list) => list.includes(name)))
       : [...new Set(lists.flat())];
   });
-
-  const toggle = (agentId: string, picked: boolean) => {
-    const next = new Set(selected());
-    if (picked) next.add(agentId);
-    else next.delete(agentId);
-    setSelected(next);
-  };
 
   props.bind(() => {
     const result = parseImageForm({
