@@ -196,3 +196,12 @@ export const checkpoints = sqliteTable("checkpoints", {
   /** milliseconds since the Unix epoch */
   createdAt: integer("created_at").notNull(),
 });
+
+/** The lab's settings (coordinator/protocol/lab-settings.ts): one row, kept as JSON and read with its schema. */
+export const labSettings = sqliteTable("lab_settings", {
+  /** always 1: the lab has one set of settings */
+  id: integer("id").primaryKey(),
+  settings: text("settings", { mode: "json" }).notNull(),
+  /** milliseconds since the Unix epoch */
+  updatedAt: integer("updated_at").notNull(),
+});

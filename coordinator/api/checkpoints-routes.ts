@@ -8,10 +8,9 @@ import { resolveAgents } from "../../db/agents.ts";
 import { listCheckpoints, replaceCheckpoints } from "../../db/checkpoints.ts";
 import { labDispatchResultSchema } from "../protocol/api.ts";
 import {
-  type CheckpointSpec,
   checkpointListRequestSchema,
   checkpointSyncRequestSchema,
-  parseCheckpointLine,
+  parseCheckpointList,
 } from "../protocol/checkpoint.ts";
 import { askLab } from "./agents-routes.ts";
 import type { ApiDeps } from "./api-deps.ts";
@@ -28,17 +27,7 @@ export function createCheckpointsRoutes(deps: Pick<ApiDeps, "db" | "operatorKey"
 
   app.put("/", async (c) => {
     const body = parseOrThrow(checkpointListRequestSchema, await readJsonBody(c));
-    const specs: CheckpointSpec[] = [];
-    const problems: string[] = [];
-    body.list.split("\n").forEach((line, i) => {
-      if (line.trim() === "" || line.trim().startsWith("#")) return;
-      const parsed = parseCheckpointLine(line, i + 1, body.allow_private);
-      if (parsed.ok) specs.push(parsed.spec);
-      else problems.push(parsed.message);
-    });
-    const names = specs.map((s) => s.name);
-    const repeated = names.filter((name, i) => names.indexOf(name) !== i);
-    if (repeated.length > 0) problems.push(`${repeated[0]} is listed twice; each file name once`);
+    const { specs, problems } = parseCheckpointList(body.list, body.allow_private);
     if (problems.length > 0) throw new ApiError(400, "bad_request", `list: ${problems.join("; ")}`);
     replaceCheckpoints(deps.db, specs, (deps.now ?? Date.now)());
     return c.json({ checkpoints: listCheckpoints(deps.db) });

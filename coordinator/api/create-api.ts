@@ -15,6 +15,7 @@ import { createRunExportRoutes } from "./run-export-routes.ts";
 import { createRunImagesRoutes } from "./run-images-routes.ts";
 import { createRunsRoutes } from "./runs-routes.ts";
 import { createSessionRoutes } from "./session-routes.ts";
+import { createSettingsRoutes } from "./settings-routes.ts";
 
 export type { ApiDeps } from "./api-deps.ts";
 
@@ -33,6 +34,7 @@ export function createApi(deps: ApiDeps): Hono {
   if (deps.images) app.route("/api/runs", createRunImagesRoutes(deps, deps.images));
   app.route("/api/runs", createRunsRoutes(deps));
   app.route("/api/session", createSessionRoutes(deps));
+  app.route("/api/settings", createSettingsRoutes(deps));
   app.route("/", createLoginRoutes(deps));
   if (deps.sinkSecret) app.route("/api/internal", createInternalRoutes(deps, deps.sinkSecret));
   app.all("/api/*", (c) => {

@@ -71,6 +71,31 @@ export function parseCheckpointLine(
   return { ok: true, spec: parsed.data };
 }
 
+/**
+ * The whole list (blank lines and `#` comments skipped) as specs, with what is wrong with each
+ * bad line; the API refuses a list with any problem, and the Settings page checks it the same way.
+ */
+export function parseCheckpointList(
+  list: string,
+  allowPrivate: boolean,
+): { specs: CheckpointSpec[]; problems: string[] } {
+  const specs: CheckpointSpec[] = [];
+  const problems: string[] = [];
+  list.split("\n").forEach((line, i) => {
+    if (line.trim() === "" || line.trim().startsWith("#")) return;
+    const parsed = parseCheckpointLine(line, i + 1, allowPrivate);
+    if (parsed.ok) specs.push(parsed.spec);
+    else problems.push(parsed.message);
+  });
+  const names = specs.map((s) => s.name);
+  const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+  if (repeated.length > 0) problems.push(`${repeated[0]} is listed twice; each file name once`);
+  return { specs, problems };
+}
+
+/** A spec as the line the operator wrote: `label | url | sha256:<hex>`. */
+export const toCheckpointLine = (spec: CheckpointSpec): string => `${spec.label} | ${spec.url} | sha256:${spec.sha256}`;
+
 /** True for localhost names and loopback, private, link-local, unique-local and unspecified IP literals. */
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");

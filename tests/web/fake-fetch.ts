@@ -1,6 +1,6 @@
 // A stand-in for the browser's fetch in page tests: answers by "METHOD path" and records requests.
 // Pages ask GET /api/session whether they may show the operator's controls: unless a test answers
-// it, the page is the operator's.
+// it, the page is the operator's; GET /api/settings answers the lab's built-in defaults.
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -11,6 +11,7 @@ export type FakeRoute = () => Response;
 
 const operatorSession: Record<string, FakeRoute> = {
   "GET /api/session": () => jsonResponse(200, { operator: true }),
+  "GET /api/settings": () => jsonResponse(200, { settings: { models: [], repeats: 1, warmup: 0 } }),
 };
 
 export function createFakeFetch(routes: Record<string, FakeRoute>) {

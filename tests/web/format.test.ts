@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, formatInteger, formatRate, parseNumberInput } from "../../web/src/lib/format.ts";
+import {
+  formatBytes,
+  formatDuration,
+  formatInteger,
+  formatRate,
+  parseNumberInput,
+  quotePrompt,
+} from "../../web/src/lib/format.ts";
 
 describe("formatting", () => {
   it("groups integers with thousands separators", () => {
@@ -38,5 +45,12 @@ describe("parseNumberInput", () => {
     expect(parseNumberInput("")).toBeNull();
     expect(parseNumberInput("ten")).toBeNull();
     expect(parseNumberInput("1e")).toBeNull();
+  });
+});
+
+describe("quotePrompt", () => {
+  it("quotes a short prompt whole and cuts a long one at 40 characters", () => {
+    expect(quotePrompt("Why is the sky blue?")).toBe("“Why is the sky blue?”");
+    expect(quotePrompt("a".repeat(41))).toBe(`“${"a".repeat(40)}…”`);
   });
 });

@@ -130,4 +130,31 @@ describe("LaneCard", () => {
       vi.useRealTimers();
     }
   });
+
+  it("holds the progress bar at 0 until the lane's start instant, on the replay's time for a ghost", async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      const running: LaneState = {
+        ...finishedLane(),
+        status: "running",
+        start_at: 1_000_500,
+        results: [],
+        current: { repeat: 0, warmup: false, fraction: 0.42, line: "42% done" },
+      };
+      const progress = (host: HTMLElement) => host.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow");
+      const live = mountCard(running);
+      const ghost = mount(() => <LaneCard lane={running} repeats={1} warmup={0} ghost clockShiftMs={10_000} />);
+      expect(progress(live)).toBe("0");
+      expect(live.querySelector(".progress-caption")?.textContent).toBe("0% · pass 1 of 1");
+      await vi.advanceTimersByTimeAsync(499);
+      expect(progress(live)).toBe("0");
+      await vi.advanceTimersByTimeAsync(1);
+      expect(progress(live)).toBe("42");
+      expect(progress(ghost)).toBe("0");
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(progress(ghost)).toBe("42");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

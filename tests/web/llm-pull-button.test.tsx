@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AgentView, ModelPullState } from "../../coordinator/protocol/api.ts";
+import { pullPollMs } from "../../web/src/lib/pull-progress.ts";
 import { LlmModelPicker } from "../../web/src/workloads/llm-model-picker.tsx";
-import { pullPollMs } from "../../web/src/workloads/llm-pull-button.tsx";
 import { createFakeFetch, jsonResponse } from "./fake-fetch.ts";
 import { mount } from "./mount.tsx";
 

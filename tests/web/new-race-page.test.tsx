@@ -80,10 +80,12 @@ const llmAgents = (): AgentView[] => [
 function mountPage(
   createRun: FakeRoute,
   agents: AgentView[] = [agent("a1", "desk", "online"), agent("a2", "laptop", "offline")],
+  routes: Record<string, FakeRoute> = {},
 ) {
   const fake = createFakeFetch({
     "GET /api/agents": () => jsonResponse(200, { agents }),
     "POST /api/runs": createRun,
+    ...routes,
   });
   vi.stubGlobal("fetch", fake.fetchFn);
   const raceRoute = () => <p data-testid="race-route">race</p>;
@@ -134,6 +136,27 @@ describe("NewRacePage", () => {
     });
     await vi.waitFor(() => expect(history.get()).toBe("/runs/r-9"));
     expect(host.querySelector('[data-testid="race-route"]')).not.toBeNull();
+  });
+
+  it("starts repeats and warm-ups from the lab's settings", async () => {
+    const { host, fake } = mountPage(() => jsonResponse(201, { run: pendingRun("r-12") }), undefined, {
+      "GET /api/settings": () => jsonResponse(200, { settings: { models: [], repeats: 5, warmup: 2 } }),
+    });
+    await pickDesk(host);
+    expect(input(host, "repeats").value).toBe("5");
+    expect(input(host, "warmup").value).toBe("2");
+    host.querySelector<HTMLButtonElement>('[data-testid="race-button"]')?.click();
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.method === "POST")).toBe(true));
+    expect(fake.requests.find((r) => r.method === "POST")?.body).toMatchObject({ repeats: 5, warmup: 2 });
+  });
+
+  it("says so and starts from the built-in defaults when the settings cannot be loaded", async () => {
+    const { host } = mountPage(() => jsonResponse(201, { run: pendingRun("r-13") }), undefined, {
+      "GET /api/settings": () => jsonResponse(500, { error: { code: "internal", message: "disk full" } }),
+    });
+    await pickDesk(host);
+    expect(input(host, "repeats").value).toBe("1");
+    expect(host.querySelector('[data-testid="defaults-note"]')?.textContent).toContain("disk full");
   });
 
   it("starts a drag race with the classic n and the chosen duration", async () => {

@@ -41,6 +41,7 @@ describe("openDatabase", () => {
       "checkpoints",
       "events",
       "hardware_snapshots",
+      "lab_settings",
       "lanes",
       "results",
       "run_images",

@@ -1,6 +1,6 @@
 // The machines a race can run on: one checkbox per agent with its status and hardware. Offline
 // and revoked agents are shown but cannot be picked.
-import { For, Show } from "solid-js";
+import { type Accessor, createSignal, For, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { describeHardware } from "../lib/describe-hardware.ts";
 import { StatusBadge } from "./status-badge.tsx";
@@ -9,6 +9,21 @@ export interface AgentPickerProps {
   agents: readonly AgentView[];
   selected: ReadonlySet<string>;
   onToggle: (agentId: string, picked: boolean) => void;
+}
+
+/** The picked agent ids and the toggle the picker calls. */
+export function createAgentSelection(): {
+  selected: Accessor<ReadonlySet<string>>;
+  toggle: AgentPickerProps["onToggle"];
+} {
+  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
+  const toggle = (agentId: string, picked: boolean) => {
+    const next = new Set(selected());
+    if (picked) next.add(agentId);
+    else next.delete(agentId);
+    setSelected(next);
+  };
+  return { selected, toggle };
 }
 
 const unavailable = (agent: AgentView): boolean => agent.status === "offline" || agent.revoked_at !== null;

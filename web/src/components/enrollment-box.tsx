@@ -2,6 +2,8 @@
 // and a Copy button that says whether the copy worked.
 import { createResource, createSignal, Show } from "solid-js";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
+import { ErrorAlert } from "./error-alert.tsx";
 
 export function EnrollmentBox() {
   const [enrollment] = createResource(() => api.getEnrollment());
@@ -19,13 +21,7 @@ export function EnrollmentBox() {
       <h2>Add a machine</h2>
       <Show
         when={enrollment.state === "ready" && enrollment()}
-        fallback={
-          <Show when={enrollment.error as unknown}>
-            <p class="error" role="alert">
-              {enrollment.error instanceof Error ? enrollment.error.message : String(enrollment.error)}
-            </p>
-          </Show>
-        }
+        fallback={<ErrorAlert message={enrollment.error ? errorText(enrollment.error) : null} />}
       >
         {(ready) => (
           <>

@@ -136,6 +136,7 @@ export function LaneCard(props: {
             runId={props.runId ?? null}
             repeats={props.repeats}
             warmup={props.warmup}
+            clockShiftMs={props.clockShiftMs ?? 0}
           />
         )}
       </Show>

@@ -1,9 +1,11 @@
 // The operator's overrides of one machine (label, notes, memory, physical cores, GPU memory):
 // stored by the API and used instead of discovery when lanes are checked for fit. Sizes are typed
 // in GiB here and sent in bytes; the API names any field it refuses.
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import type { AgentOverrides } from "../../../coordinator/protocol/overrides.ts";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
+import { ErrorAlert } from "./error-alert.tsx";
 
 const gib = 1024 ** 3;
 const toGib = (bytes: number | null | undefined) => (bytes ? String(Math.round((bytes / gib) * 100) / 100) : "");
@@ -40,7 +42,7 @@ export function OverridesEditor(props: {
       };
       props.onSaved(await api.saveOverrides(props.agentId, overrides));
     } catch (cause) {
-      setError(cause instanceof Error ? cause.message : String(cause));
+      setError(errorText(cause));
     } finally {
       setSaving(false);
     }
@@ -78,13 +80,7 @@ export function OverridesEditor(props: {
       <button type="submit" disabled={saving()}>
         Save overrides
       </button>
-      <Show when={error()}>
-        {(message) => (
-          <p class="error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={error()} />
     </form>
   );
 }

@@ -3,8 +3,8 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { api } from "../lib/api-client.ts";
-
-const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
+import { errorText } from "../lib/error-text.ts";
+import { ErrorAlert } from "./error-alert.tsx";
 
 export function RaceControls(props: { runId: string; live: boolean }) {
   const navigate = useNavigate();
@@ -52,13 +52,7 @@ export function RaceControls(props: { runId: string; live: boolean }) {
       <button type="button" onClick={remove} disabled={deleting()} data-testid="delete-button">
         Delete race
       </button>
-      <Show when={error()}>
-        {(message) => (
-          <p class="error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={error()} />
     </div>
   );
 }

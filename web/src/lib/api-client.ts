@@ -18,10 +18,13 @@ import {
   runListSchema,
   runViewSchema,
 } from "../../../coordinator/protocol/api.ts";
+import { type CheckpointSpec, checkpointSpecSchema } from "../../../coordinator/protocol/checkpoint.ts";
 import type { RunStatus, Workload } from "../../../coordinator/protocol/enums.ts";
+import { type LabSettings, labSettingsResponseSchema } from "../../../coordinator/protocol/lab-settings.ts";
 import { type AgentOverrides, agentOverridesSchema } from "../../../coordinator/protocol/overrides.ts";
 import { type StoredEvent, storedEventSchema } from "../../../coordinator/protocol/race-state.ts";
 import { type MachineSample, machineSampleSchema } from "../../../coordinator/protocol/runtime-sample.ts";
+import { errorText } from "./error-text.ts";
 import { parseNdjson } from "./parse-ndjson.ts";
 
 /** One row of `GET /api/runs`: a run without its results, with just enough of each lane to list it. */
@@ -60,7 +63,7 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
     try {
       response = await fetchFn(path, { credentials: "same-origin", ...init });
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
+      const reason = errorText(cause);
       throw new ApiRequestError(0, "network", `Could not reach the coordinator (${reason}). Is it running?`);
     }
     if (response.ok) return response;
@@ -145,13 +148,35 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
     },
     /** replaces a machine's overrides (operator only); null clears them */
     async saveOverrides(agentId: string, overrides: AgentOverrides | null): Promise<AgentOverrides | null> {
-      const init = {
-        method: "PUT",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ overrides }),
-      };
+      const init = putJson({ overrides });
       const path = `/api/agents/${encodeURIComponent(agentId)}/overrides`;
       return (await json(z.object({ overrides: agentOverridesSchema.nullable() }), path, init)).overrides;
+    },
+    /** the lab's settings: model policy and the defaults of a new race */
+    async getSettings(): Promise<LabSettings> {
+      return (await json(labSettingsResponseSchema, "/api/settings")).settings;
+    },
+    /** replaces the lab's settings (operator only); answers them as stored */
+    async saveSettings(settings: LabSettings): Promise<LabSettings> {
+      return (await json(labSettingsResponseSchema, "/api/settings", putJson(settings))).settings;
+    },
+    /** the image checkpoint catalog (operator only) */
+    async listCheckpoints(): Promise<CheckpointSpec[]> {
+      return (await json(checkpointListSchema, "/api/checkpoints")).checkpoints;
+    },
+    /** replaces the catalog with these `label | url | sha256:<hex>` lines (operator only) */
+    async saveCheckpoints(list: string, allowPrivate: boolean): Promise<CheckpointSpec[]> {
+      const init = putJson({ list, allow_private: allowPrivate });
+      return (await json(checkpointListSchema, "/api/checkpoints", init)).checkpoints;
+    },
+    /** downloads the catalog's checkpoints onto these machines' ComfyUI; progress shows in listPulls */
+    async syncCheckpoints(agents: readonly string[]): Promise<LabDispatchResult> {
+      const init = {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ agents }),
+      };
+      return json(labDispatchResultSchema, "/api/checkpoints/sync", init);
     },
     async listRuns(query: RunListQuery = {}): Promise<RunList> {
       const search = new URLSearchParams();
@@ -183,6 +208,14 @@ export function createApiClient(fetchFn: typeof fetch = (input, init) => fetch(i
     },
   };
 }
+
+const checkpointListSchema = z.object({ checkpoints: z.array(checkpointSpecSchema) });
+
+const putJson = (body: unknown): RequestInit => ({
+  method: "PUT",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 const sessionSchema = z.object({ operator: z.boolean() });
 export type Session = z.infer<typeof sessionSchema>;

@@ -89,3 +89,8 @@ export function parseNumberInput(text: string): number | null {
   const value = Number(cleaned);
   return Number.isFinite(value) ? value : null;
 }
+
+/** A prompt as a heading quotes it: its first 40 characters, with an ellipsis when there are more. */
+export function quotePrompt(prompt: string): string {
+  return `“${prompt.length > 40 ? `${prompt.slice(0, 40)}…` : prompt}”`;
+}

@@ -1,6 +1,8 @@
-// Reads a lane's latest measured result: the numbers a lane card shows once a pass finishes.
+// Reads a lane's results: the latest measured one a lane card shows once a pass finishes, and the
+// medians the summary table shows.
 import type { Metrics } from "../../../coordinator/protocol/job.ts";
 import type { LaneState, Result } from "../../../coordinator/protocol/race-state.ts";
+import { summarizeResults } from "../../../coordinator/protocol/summary.ts";
 
 /** The last measured (non-warm-up) result, else the last warm-up one; null before any pass ends. */
 export function latestResult(lane: LaneState): Result | null {
@@ -12,4 +14,10 @@ export function latestResult(lane: LaneState): Result | null {
 export function numberMetric(metrics: Metrics, name: string): number | null {
   const value = metrics[name];
   return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** The median of a metric over the lane's measured passes, formatted; "—" when there is none. */
+export function medianText(lane: LaneState, name: string, format: (value: number) => string): string {
+  const value = summarizeResults(lane.results)?.[name]?.median;
+  return value === undefined ? "—" : format(value);
 }

@@ -4,8 +4,10 @@
 import { A, useSearchParams } from "@solidjs/router";
 import { createMemo, createResource, For, Show } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
+import { ErrorAlert } from "../components/error-alert.tsx";
 import { api } from "../lib/api-client.ts";
 import { compareRuns, parseCompareIds } from "../lib/compare-runs.ts";
+import { errorText } from "../lib/error-text.ts";
 import { formatDecimal, formatTime } from "../lib/format.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { workloadView } from "../workloads/registry.ts";
@@ -51,18 +53,13 @@ export function ComparePage() {
           </p>
         }
       >
-        <Show when={runs.error}>
-          {(cause) => (
-            <p class="error" role="alert">
-              {cause() instanceof Error ? (cause() as Error).message : String(cause())}
-            </p>
-          )}
-        </Show>
-        <Show when={workloads().length > 1}>
-          <p class="error" role="alert">
-            These runs are of different workloads ({workloads().join(", ")}); compare runs of one workload.
-          </p>
-        </Show>
+        <ErrorAlert message={runs.error ? errorText(runs.error) : null} />
+        <ErrorAlert
+          message={
+            workloads().length > 1 &&
+            `These runs are of different workloads (${workloads().join(", ")}); compare runs of one workload.`
+          }
+        />
         <Show when={runs() && metric()}>
           <p class="muted">
             Median {metric()?.label.toLowerCase()} per machine and model; changes are against the baseline.

@@ -8,9 +8,11 @@ import type { Gpu } from "../../../coordinator/protocol/hardware.ts";
 import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { EngineList } from "../components/engine-list.tsx";
 import { EnrollmentBox } from "../components/enrollment-box.tsx";
+import { ErrorAlert } from "../components/error-alert.tsx";
 import { OverridesEditor } from "../components/overrides-editor.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { formatBytes, formatTime } from "../lib/format.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { createFleetStream, type FleetStream } from "../stores/fleet-stream.ts";
@@ -39,11 +41,7 @@ export function FleetPage() {
   return (
     <section>
       <h1>Fleet</h1>
-      <Show when={agents.error as unknown}>
-        <p class="error" role="alert">
-          {agents.error instanceof Error ? agents.error.message : String(agents.error)}
-        </p>
-      </Show>
+      <ErrorAlert message={agents.error ? errorText(agents.error) : null} />
       <Show when={agents.state === "ready"} fallback={<p class="muted">Loading…</p>}>
         <Show when={(agents() ?? []).length > 0} fallback={<p class="muted">No machines have connected yet.</p>}>
           <ul class="fleet-list">
@@ -113,7 +111,7 @@ function MachineCard(props: { agent: AgentView; details: boolean; sample: Machin
       await api.revokeAgent(props.agent.id);
       props.onRevoked();
     } catch (cause) {
-      setRevokeError(cause instanceof Error ? cause.message : String(cause));
+      setRevokeError(errorText(cause));
     } finally {
       setRevoking(false);
     }
@@ -130,7 +128,7 @@ function MachineCard(props: { agent: AgentView; details: boolean; sample: Machin
           : "The machine is not connected: start its agent, which probes at start.",
       );
     } catch (cause) {
-      setProbeNote(cause instanceof Error ? cause.message : String(cause));
+      setProbeNote(errorText(cause));
     }
   };
   const overridden = (field: "memory_bytes" | "cpu_physical_cores" | "gpu_vram_bytes") => {
@@ -238,13 +236,7 @@ function MachineCard(props: { agent: AgentView; details: boolean; sample: Machin
             </button>
           </div>
         </Show>
-        <Show when={revokeError()}>
-          {(message) => (
-            <p class="error" role="alert">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <ErrorAlert message={revokeError()} />
       </Show>
     </li>
   );

@@ -7,7 +7,10 @@ import { createEffect, createMemo, createResource, createSignal, For, onCleanup,
 import { Dynamic } from "solid-js/web";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import type { Workload } from "../../../coordinator/protocol/enums.ts";
+import { defaultLabSettings, type LabSettings } from "../../../coordinator/protocol/lab-settings.ts";
+import { ErrorAlert } from "../components/error-alert.tsx";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { useSession } from "../stores/session-store.tsx";
 import { type RunRequest, workloadView } from "../workloads/registry.ts";
@@ -21,8 +24,6 @@ const choices: readonly { workload: Workload; label: string }[] = [
   { workload: "compute", label: "Compute" },
   { workload: "image", label: "Image" },
 ];
-
-const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 /** The form for the operator; a spectator is told why there is none. */
 export function NewRacePage() {
@@ -57,6 +58,11 @@ function NewRaceForm() {
   const agentList = createMemo<AgentView[] | undefined>((before) =>
     agents.error ? before : (agents.latest ?? before),
   );
+
+  const [settings] = createResource(() => api.getSettings());
+  /** the lab's defaults; the built-in ones when the settings could not be loaded */
+  const defaults = (): LabSettings | undefined =>
+    settings.state === "errored" ? defaultLabSettings : settings.state === "ready" ? settings() : undefined;
 
   const [workload, setWorkload] = createSignal<Workload>("compute");
   const [search, setSearch] = useSearchParams<{ ghost?: string }>();
@@ -133,20 +139,26 @@ function NewRaceForm() {
           </For>
         </fieldset>
 
-        <Show when={agents.error}>
+        <ErrorAlert message={agents.error ? errorText(agents.error) : null} />
+        <Show when={settings.error}>
           {(cause) => (
-            <p class="error" role="alert">
-              {errorText(cause())}
+            <p class="muted" data-testid="defaults-note">
+              The lab's defaults could not be loaded ({errorText(cause())}); repeats and warm-ups start at{" "}
+              {defaultLabSettings.repeats} and {defaultLabSettings.warmup}.
             </p>
           )}
         </Show>
-        <Show when={agentList()} fallback={<Show when={agents.loading}>{<p class="muted">Loading machines…</p>}</Show>}>
+        <Show
+          when={defaults() && agentList()}
+          fallback={<Show when={agents.loading}>{<p class="muted">Loading machines…</p>}</Show>}
+        >
           {(list) => (
             <Show when={workloadView(workload())} keyed>
               {(view) => (
                 <Dynamic
                   component={view.FormSection}
                   agents={list()}
+                  defaults={defaults() ?? defaultLabSettings}
                   refreshAgents={() => void refetch()}
                   bind={(next: () => RunRequest) => {
                     build = next;
@@ -171,13 +183,13 @@ function NewRaceForm() {
             </p>
           )}
         </Show>
-        <Show when={ghost.error}>
-          {(cause) => (
-            <p class="error" role="alert">
-              The ghost race could not be loaded ({errorText(cause())}); start without it or pick another.
-            </p>
-          )}
-        </Show>
+        <ErrorAlert
+          message={
+            ghost.error
+              ? `The ghost race could not be loaded (${errorText(ghost.error)}); start without it or pick another.`
+              : null
+          }
+        />
         <label class="race-name">
           Race name <span class="muted">(optional)</span>
           <input
@@ -189,13 +201,7 @@ function NewRaceForm() {
           />
         </label>
 
-        <Show when={error()}>
-          {(message) => (
-            <p class="error" role="alert" data-testid="form-error">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <ErrorAlert message={error()} testId="form-error" />
         <button type="submit" class="primary" disabled={submitting()} data-testid="race-button">
           {submitting() ? "Starting…" : "Race"}
         </button>

@@ -6,6 +6,7 @@ import { A, useParams } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
 import { terminalRunStatuses } from "../../../coordinator/protocol/enums.ts";
+import { ErrorAlert } from "../components/error-alert.tsx";
 import { LaneCard } from "../components/lane-card.tsx";
 import { RaceControls } from "../components/race-controls.tsx";
 import { ShareBox } from "../components/share-box.tsx";
@@ -13,6 +14,7 @@ import { SpeedChart } from "../components/speed-chart.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { SummaryTable } from "../components/summary-table.tsx";
 import { api, exportUrl } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { formatTime } from "../lib/format.ts";
 import { laneAheadOnMachine } from "../lib/lane-waiting-turn.ts";
 import { raceStateFromRun } from "../lib/race-state-from-run.ts";
@@ -20,12 +22,11 @@ import { findRacesElsewhere, machinesWaitingElsewhere } from "../lib/races-elsew
 import { rankLanes } from "../lib/rank-lanes.ts";
 import { pageTitle, useDocumentTitle } from "../lib/use-document-title.ts";
 import { createGhostRace } from "../stores/ghost-race.ts";
-import { createRaceStore, type RaceConnection, type RaceStore, viewerUrl } from "../stores/race-store.ts";
+import type { RaceConnection, RaceSource } from "../stores/race-source.ts";
+import { createRaceStore, type RaceStore, viewerUrl } from "../stores/race-store.ts";
 import { useSession } from "../stores/session-store.tsx";
-import { createStoredRace, type RaceSource, type StoredRace } from "../stores/stored-race.ts";
+import { createStoredRace, type StoredRace } from "../stores/stored-race.ts";
 import { describeRunParams, workloadView } from "../workloads/registry.ts";
-
-const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 export function RacePage() {
   const params = useParams<{ id: string }>();
@@ -36,13 +37,7 @@ export function RacePage() {
   );
   return (
     <Switch>
-      <Match when={run.error}>
-        {(cause) => (
-          <p class="error" role="alert">
-            {errorText(cause())}
-          </p>
-        )}
-      </Match>
+      <Match when={run.error}>{(cause) => <ErrorAlert message={errorText(cause())} />}</Match>
       <Match when={run()} keyed>
         {(loaded) => <RaceView run={loaded} />}
       </Match>
@@ -160,13 +155,7 @@ function RaceView(props: { run: RunView }) {
         </div>
       </header>
 
-      <Show when={source.error()}>
-        {(message) => (
-          <p class="error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={source.error()} />
 
       <Show when={source.state()}>
         {(state) => (
@@ -211,13 +200,7 @@ function RaceView(props: { run: RunView }) {
                 </div>
               )}
             </Show>
-            <Show when={ghost?.error()}>
-              {(message) => (
-                <p class="error" role="alert">
-                  {message()}
-                </p>
-              )}
-            </Show>
+            <ErrorAlert message={ghost?.error()} />
             <SpeedChart
               series={source.speeds()}
               lanes={state().lanes}

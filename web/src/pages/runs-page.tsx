@@ -6,8 +6,10 @@ import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import type { RunListItem } from "../../../coordinator/protocol/api.ts";
 import { runStatuses, workloads } from "../../../coordinator/protocol/enums.ts";
+import { ErrorAlert } from "../components/error-alert.tsx";
 import { StatusBadge } from "../components/status-badge.tsx";
 import { api, eventsUrl, exportUrl } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { formatDuration, formatTime } from "../lib/format.ts";
 import {
   describeNoRuns,
@@ -54,7 +56,7 @@ export function RunsPage() {
       await api.deleteRun(run.id);
       setRuns((before) => before.filter((other) => other.id !== run.id));
     } catch (cause) {
-      setError(cause instanceof Error ? cause.message : String(cause));
+      setError(errorText(cause));
     }
   };
 
@@ -70,7 +72,7 @@ export function RunsPage() {
       setRuns((before) => (after === null ? page.runs : [...before, ...page.runs]));
       setCursor(page.next_cursor ?? null);
     } catch (cause) {
-      setError(cause instanceof Error ? cause.message : String(cause));
+      setError(errorText(cause));
     } finally {
       setLoading(false);
     }
@@ -152,13 +154,7 @@ export function RunsPage() {
         </div>
       </div>
 
-      <Show when={error()}>
-        {(message) => (
-          <p class="error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={error()} />
 
       <Show
         when={runs().length > 0 || loading()}

@@ -5,6 +5,7 @@
 import { createEffect, createSignal, onCleanup } from "solid-js";
 import type { RaceState, StoredEvent } from "../../../coordinator/protocol/race-state.ts";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { raceStartOf, startTimedReplay } from "../lib/timed-replay.ts";
 
 export interface GhostRace {
@@ -22,11 +23,7 @@ export function createGhostRace(ghostRunId: string, startedAt: () => number | nu
   const [clockShiftMs, setClockShiftMs] = createSignal(0);
   api
     .getRunEvents(ghostRunId)
-    .then(setEvents, (cause: unknown) =>
-      setError(
-        `Could not load the ghost race ${ghostRunId}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      ),
-    );
+    .then(setEvents, (cause: unknown) => setError(`Could not load the ghost race ${ghostRunId}: ${errorText(cause)}`));
   createEffect(() => {
     const loaded = events();
     const start = startedAt();

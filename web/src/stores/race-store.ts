@@ -22,6 +22,7 @@ import {
 import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { createSpeedRecorder, type SpeedSeries } from "../lib/speed-series.ts";
 import { foldTextPace, type TextPace, toPaceStats } from "../lib/text-pace.ts";
+import type { RaceConnection, RaceSource } from "./race-source.ts";
 
 export interface ViewerSocket {
   send(data: string): void;
@@ -38,9 +39,6 @@ export type ViewerSocketFactory = (url: string, handlers: ViewerSocketHandlers) 
 /** Runs `flush` before the next paint (the browser's requestAnimationFrame by default). */
 export type FrameScheduler = (flush: () => void) => void;
 
-/** connecting: no snapshot yet; live: following deltas; reconnecting: waiting to dial again; closed: done. */
-export type RaceConnection = "connecting" | "live" | "reconnecting" | "closed";
-
 export interface RaceStoreOptions {
   /** the room's viewer URL, e.g. from `viewerUrl` */
   url: string;
@@ -52,17 +50,8 @@ export interface RaceStoreOptions {
   scheduleFrame?: FrameScheduler;
 }
 
-export interface RaceStore {
-  state(): RaceState | null;
-  /** the latest volatile figures of the lane's pass under way; null once that pass ends */
-  live(laneId: string): LaneLive | null;
-  /** the machine's runtime samples over the race so far, oldest first (at most `keptSamples`) */
-  samples(agentId: string): MachineSample[];
-  connection(): RaceConnection;
-  /** the room's last error message, if any */
-  error(): string | null;
-  /** each lane's speed over time since this page joined */
-  speeds(): SpeedSeries;
+/** The live race: the room's snapshot and deltas, its samples since this page joined. */
+export interface RaceStore extends RaceSource {
   /** an object URL of the lane's newest live image preview; null when there is none */
   preview(laneId: string): string | null;
   close(): void;

@@ -3,6 +3,7 @@
 // to spectators. A page mounted on its own (in tests) loads its own.
 import { createContext, createResource, createSignal, type JSX, useContext } from "solid-js";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 
 export interface SessionStore {
   /** true only once the API has said this browser is the operator */
@@ -26,7 +27,7 @@ export function createSessionStore(): SessionStore {
       try {
         mutate(await api.signOut());
       } catch (cause) {
-        setError(cause instanceof Error ? cause.message : String(cause));
+        setError(errorText(cause));
       }
     },
   };

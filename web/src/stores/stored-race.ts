@@ -2,28 +2,15 @@
 // if it has none), and on request replayed at real speed from the start, chart and all.
 import { createSignal, onCleanup } from "solid-js";
 import type { RunView } from "../../../coordinator/protocol/api.ts";
-import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { RaceState, StoredEvent } from "../../../coordinator/protocol/race-state.ts";
 import type { MachineSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { api } from "../lib/api-client.ts";
+import { errorText } from "../lib/error-text.ts";
 import { raceStateFromRun, withRunOutcome } from "../lib/race-state-from-run.ts";
 import { replayEvents } from "../lib/replay-events.ts";
 import { createSpeedRecorder, type SpeedSeries } from "../lib/speed-series.ts";
 import { raceStartOf, startTimedReplay } from "../lib/timed-replay.ts";
-import type { RaceConnection } from "./race-store.ts";
-
-/** What the race page reads a race from: the live store, or a stored race. */
-export interface RaceSource {
-  state(): RaceState | null;
-  live(laneId: string): LaneLive | null;
-  /** the machine's runtime samples over the race */
-  samples(agentId: string): MachineSample[];
-  connection(): RaceConnection;
-  error(): string | null;
-  speeds(): SpeedSeries;
-  /** live image previews, where the source has them */
-  preview?(laneId: string): string | null;
-}
+import type { RaceSource } from "./race-source.ts";
 
 export interface StoredRace extends RaceSource {
   /** plays the race again from its start at real speed; false when there are no events to play */
@@ -34,8 +21,6 @@ export interface StoredRace extends RaceSource {
   clockShiftMs(): number;
   stopReplay(): void;
 }
-
-const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 export function createStoredRace(run: RunView): StoredRace {
   const [state, setState] = createSignal<RaceState>(raceStateFromRun(run));

@@ -3,26 +3,24 @@
 // A preset fills in the algorithm and n (see compute-presets.ts).
 import { createSignal, For, Show } from "solid-js";
 import { type ComputeAlgorithm, computeAlgorithms, dragRaceDefaults } from "../../../coordinator/protocol/compute.ts";
-import { AgentPicker } from "../components/agent-picker.tsx";
+import { AgentPicker, createAgentSelection } from "../components/agent-picker.tsx";
+import { createPassCounts, PassFields } from "../components/pass-fields.tsx";
 import { PreflightBanner, type PreflightItem } from "../components/preflight-banner.tsx";
 import { api } from "../lib/api-client.ts";
 import { parseComputeForm } from "../lib/compute-form.ts";
 import { computePresetChoices, lastSieveRate, sizeForSeconds } from "../lib/compute-presets.ts";
 import { formatInteger, parseNumberInput } from "../lib/format.ts";
-import { readLabSettings } from "../stores/lab-settings.ts";
 import type { FormSectionProps } from "./registry.ts";
 
 /** n of a single count unless the user types another. */
 const defaultN = 100_000_000;
 
 export function ComputeFormSection(props: FormSectionProps) {
-  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
+  const { selected, toggle } = createAgentSelection();
   const [algorithm, setAlgorithm] = createSignal<ComputeAlgorithm>("segmented_sieve");
   const [nText, setNText] = createSignal(formatInteger(defaultN));
   const [threadsText, setThreadsText] = createSignal("");
-  const defaults = readLabSettings();
-  const [repeatsText, setRepeatsText] = createSignal(String(defaults.repeats));
-  const [warmupText, setWarmupText] = createSignal(String(defaults.warmup));
+  const passes = createPassCounts(props.defaults);
   const [intervalText, setIntervalText] = createSignal("1");
   const [dragRace, setDragRace] = createSignal(false);
   const [durationText, setDurationText] = createSignal(String(dragRaceDefaults.duration_s));
@@ -36,8 +34,8 @@ export function ComputeFormSection(props: FormSectionProps) {
       dragRace: dragRace(),
       n: nText(),
       threads: threadsText(),
-      repeats: repeatsText(),
-      warmup: warmupText(),
+      repeats: passes.repeats(),
+      warmup: passes.warmup(),
       progressInterval: intervalText(),
       duration: durationText(),
     }),
@@ -59,13 +57,6 @@ export function ComputeFormSection(props: FormSectionProps) {
           ];
         return [];
       });
-
-  const toggle = (agentId: string, picked: boolean) => {
-    const next = new Set(selected());
-    if (picked) next.add(agentId);
-    else next.delete(agentId);
-    setSelected(next);
-  };
 
   /** The drag race's classic n replaces the single count's default, and back. */
   const choosePreset = (drag: boolean) => {
@@ -197,28 +188,7 @@ export function ComputeFormSection(props: FormSectionProps) {
             onInput={(event) => setThreadsText(event.currentTarget.value)}
           />
         </label>
-        <label>
-          Repeats
-          <input
-            name="repeats"
-            type="number"
-            min="1"
-            max="100"
-            value={repeatsText()}
-            onInput={(event) => setRepeatsText(event.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Warm-up passes
-          <input
-            name="warmup"
-            type="number"
-            min="0"
-            max="10"
-            value={warmupText()}
-            onInput={(event) => setWarmupText(event.currentTarget.value)}
-          />
-        </label>
+        <PassFields prefix="compute" counts={passes} errors={{}} />
         <label>
           Progress interval (s)
           <input

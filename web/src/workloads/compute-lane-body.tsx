@@ -1,6 +1,7 @@
 // A compute lane's card body: progress bar, the latest progress lines, and once a pass ends its
 // result (primes found, time, rates or drag-race passes, verified).
 import { For, Show } from "solid-js";
+import { createLanePercent, LaneProgressBar } from "../components/lane-progress-bar.tsx";
 import { ResultItem } from "../components/result-item.tsx";
 import { formatDecimal, formatDuration, formatInteger, formatRate } from "../lib/format.ts";
 import { latestResult, numberMetric } from "../lib/lane-metrics.ts";
@@ -17,23 +18,17 @@ export function ComputeLaneBody(props: LaneBodyProps) {
     const value = r ? numberMetric(r.metrics, name) : null;
     return value === null ? null : format(value);
   };
-  const fraction = () => (props.lane.status === "done" ? 1 : (props.lane.current?.fraction ?? 0));
-  const percent = () => Math.round(fraction() * 100);
+  const percent = createLanePercent(
+    () => props.lane,
+    () => props.lane.current?.fraction ?? 0,
+    () => props.clockShiftMs,
+  );
   const label = () => passLabel(props.lane, props.repeats, props.warmup);
   const verified = () => result()?.metrics.verified;
 
   return (
     <>
-      <div
-        class="progress"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent()}
-        aria-label={`${props.lane.agent_name} progress`}
-      >
-        <div class={`progress-fill progress-${props.lane.status}`} style={{ width: `${percent()}%` }} />
-      </div>
+      <LaneProgressBar lane={props.lane} percent={percent()} label={`${props.lane.agent_name} progress`} />
       <p class="progress-caption muted">
         {percent()}%<Show when={label()}>{(text) => <> · {text()}</>}</Show>
       </p>

@@ -1,14 +1,16 @@
 // The image part of the new-race form: the machines with ComfyUI, the checkpoint they all run
 // (offered from what the picked machines report), the prompt and the sampler's settings. Each
 // field's mistake shows beside it, in the words of the protocol's schema.
-import { createMemo, createSignal, For, type JSX, Show } from "solid-js";
+import { createMemo, createSignal, For } from "solid-js";
 import { imageSamplers, imageSchedulers, imageSizes } from "../../../coordinator/protocol/image.ts";
-import { AgentPicker } from "../components/agent-picker.tsx";
+import { AgentPicker, createAgentSelection } from "../components/agent-picker.tsx";
+import { FormField, fieldInputProps, NumberField } from "../components/form-field.tsx";
+import { createPassCounts, PassFields } from "../components/pass-fields.tsx";
 import { type ImageField, parseImageForm } from "../lib/image-form.ts";
 import type { FormSectionProps } from "./registry.ts";
 
 export function ImageFormSection(props: FormSectionProps) {
-  const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
+  const { selected, toggle } = createAgentSelection();
   const [checkpoint, setCheckpoint] = createSignal("");
   const [prompt, setPrompt] = createSignal("a lighthouse on a cliff at dusk, oil painting");
   const [negative, setNegative] = createSignal("");
@@ -20,8 +22,7 @@ export function ImageFormSection(props: FormSectionProps) {
   const [scheduler, setScheduler] = createSignal<string>("normal");
   const [cfg, setCfg] = createSignal("7");
   const [images, setImages] = createSignal("1");
-  const [repeats, setRepeats] = createSignal("1");
-  const [warmup, setWarmup] = createSignal("0");
+  const passes = createPassCounts(props.defaults);
   const [errors, setErrors] = createSignal<Partial<Record<ImageField, string>>>({});
 
   const comfyAgents = createMemo(() => props.agents.filter((agent) => agent.backends.comfyui !== undefined));
@@ -38,13 +39,6 @@ export function ImageFormSection(props: FormSectionProps) {
       : [...new Set(lists.flat())];
   });
 
-  const toggle = (agentId: string, picked: boolean) => {
-    const next = new Set(selected());
-    if (picked) next.add(agentId);
-    else next.delete(agentId);
-    setSelected(next);
-  };
-
   props.bind(() => {
     const result = parseImageForm({
       agents: [...selected()],
@@ -59,8 +53,8 @@ export function ImageFormSection(props: FormSectionProps) {
       scheduler: scheduler(),
       cfg: cfg(),
       images: images(),
-      repeats: repeats(),
-      warmup: warmup(),
+      repeats: passes.repeats(),
+      warmup: passes.warmup(),
     });
     setErrors("fields" in result ? result.fields : {});
     return result;
@@ -82,15 +76,14 @@ export function ImageFormSection(props: FormSectionProps) {
             <For each={checkpoints()}>{(name) => <option value={name}>{name}</option>}</For>
           </select>
         </label>
-        <Field name="prompt" label="Prompt" error={errors().prompt} wide>
+        <FormField prefix="image" name="prompt" label="Prompt" error={errors().prompt} wide>
           <textarea
-            id="image-prompt"
-            name="prompt"
+            {...fieldInputProps("image", "prompt", errors().prompt)}
             rows={3}
             value={prompt()}
             onInput={(e) => setPrompt(e.currentTarget.value)}
           />
-        </Field>
+        </FormField>
         <label class="wide">
           Negative prompt
           <textarea
@@ -100,10 +93,24 @@ export function ImageFormSection(props: FormSectionProps) {
             onInput={(e) => setNegative(e.currentTarget.value)}
           />
         </label>
-        <NumberField name="steps" label="Steps" value={steps()} onInput={setSteps} error={errors().steps} />
+        <NumberField
+          prefix="image"
+          name="steps"
+          label="Steps"
+          value={steps()}
+          onInput={setSteps}
+          error={errors().steps}
+        />
         <SizeField name="width" label="Width" value={width()} onInput={setWidth} />
         <SizeField name="height" label="Height" value={height()} onInput={setHeight} />
-        <NumberField name="seed" label="Seed (empty: random)" value={seed()} onInput={setSeed} error={errors().seed} />
+        <NumberField
+          prefix="image"
+          name="seed"
+          label="Seed (empty: random)"
+          value={seed()}
+          onInput={setSeed}
+          error={errors().seed}
+        />
         <label>
           Sampler
           <select name="sampler" value={sampler()} onChange={(e) => setSampler(e.currentTarget.value)}>
@@ -116,67 +123,18 @@ export function ImageFormSection(props: FormSectionProps) {
             <For each={imageSchedulers}>{(name) => <option value={name}>{name}</option>}</For>
           </select>
         </label>
-        <NumberField name="cfg" label="CFG" value={cfg()} onInput={setCfg} error={errors().cfg} />
+        <NumberField prefix="image" name="cfg" label="CFG" value={cfg()} onInput={setCfg} error={errors().cfg} />
         <NumberField
+          prefix="image"
           name="images"
           label="Images per pass"
           value={images()}
           onInput={setImages}
           error={errors().images}
         />
-        <NumberField name="repeats" label="Repeats" value={repeats()} onInput={setRepeats} error={errors().repeats} />
-        <NumberField
-          name="warmup"
-          label="Warm-up passes"
-          value={warmup()}
-          onInput={setWarmup}
-          error={errors().warmup}
-        />
+        <PassFields prefix="image" counts={passes} errors={errors()} />
       </fieldset>
     </>
-  );
-}
-
-function Field(props: {
-  name: ImageField;
-  label: string;
-  error: string | undefined;
-  wide?: boolean;
-  children: JSX.Element;
-}) {
-  return (
-    <div class="field" classList={{ invalid: props.error !== undefined, wide: props.wide === true }}>
-      <label for={`image-${props.name}`}>{props.label}</label>
-      {props.children}
-      <Show when={props.error}>
-        {(message) => (
-          <span class="field-error" data-testid={`field-error-${props.name}`}>
-            {message()}
-          </span>
-        )}
-      </Show>
-    </div>
-  );
-}
-
-function NumberField(props: {
-  name: ImageField;
-  label: string;
-  value: string;
-  onInput(value: string): void;
-  error: string | undefined;
-}) {
-  return (
-    <Field name={props.name} label={props.label} error={props.error}>
-      <input
-        id={`image-${props.name}`}
-        name={props.name}
-        inputmode="decimal"
-        aria-invalid={props.error !== undefined}
-        value={props.value}
-        onInput={(event) => props.onInput(event.currentTarget.value)}
-      />
-    </Field>
   );
 }
 

@@ -2,6 +2,7 @@
 // newest live preview, and the finished images of every pass as thumbnails that open full size.
 import { For, Show } from "solid-js";
 import type { ImageRef } from "../../../coordinator/protocol/image.ts";
+import { createLanePercent, LaneProgressBar } from "../components/lane-progress-bar.tsx";
 import { ResultItem } from "../components/result-item.tsx";
 import { formatDecimal, formatDuration } from "../lib/format.ts";
 import { latestResult, numberMetric } from "../lib/lane-metrics.ts";
@@ -18,12 +19,15 @@ export function ImageLaneBody(props: LaneBodyProps) {
     return typeof value === "number" ? value : null;
   };
   const fraction = () => {
-    if (props.lane.status === "done") return 1;
     const step = stat("step");
     const steps = stat("steps");
     return step !== null && steps ? step / steps : 0;
   };
-  const percent = () => Math.round(fraction() * 100);
+  const percent = createLanePercent(
+    () => props.lane,
+    fraction,
+    () => props.clockShiftMs,
+  );
   const result = () => latestResult(props.lane);
   const shown = (name: string, format: (value: number) => string): string | null => {
     const r = result();
@@ -35,16 +39,7 @@ export function ImageLaneBody(props: LaneBodyProps) {
 
   return (
     <>
-      <div
-        class="progress"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent()}
-        aria-label={`${props.lane.agent_name} step progress`}
-      >
-        <div class={`progress-fill progress-${props.lane.status}`} style={{ width: `${percent()}%` }} />
-      </div>
+      <LaneProgressBar lane={props.lane} percent={percent()} label={`${props.lane.agent_name} step progress`} />
       <p class="progress-caption muted" data-testid="image-progress">
         <Show when={stat("image")} fallback={<>{percent()}%</>}>
           {(image) => (

@@ -1,8 +1,5 @@
-// The image workload's views: step progress, previews and thumbnails in the cards, checkpoint and
-// speed columns in the summary, ranking by median seconds per image by default (lower is better).
-import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
-import { summarizeResults } from "../../../coordinator/protocol/summary.ts";
-import { formatDecimal, formatDuration } from "../lib/format.ts";
+import { formatDecimal, formatDuration, quotePrompt } from "../lib/format.ts";
+import { medianText } from "../lib/lane-metrics.ts";
 import type { RankingMetric } from "../lib/rank-lanes.ts";
 import { ImageFormSection } from "./image-form-section.tsx";
 import { ImageLaneBody } from "./image-lane-body.tsx";
@@ -15,16 +12,10 @@ const imageRankingMetrics: readonly RankingMetric[] = [
   { name: "total_ms", label: "Total time", higherIsBetter: false, format: formatDuration },
 ];
 
-const median = (lane: LaneState, name: string, format: (value: number) => string): string => {
-  const value = summarizeResults(lane.results)?.[name]?.median;
-  return value === undefined ? "—" : format(value);
-};
-
 /** `{ prompt, steps: 30, width: 512, height: 512, seed: 42 }` -> "“A lighthouse…” · 30 steps · 512×512 · seed 42". */
 function describeImageParams(params: Record<string, unknown>): string {
   const parts: string[] = [];
-  if (typeof params.prompt === "string")
-    parts.push(`“${params.prompt.length > 40 ? `${params.prompt.slice(0, 40)}…` : params.prompt}”`);
+  if (typeof params.prompt === "string") parts.push(quotePrompt(params.prompt));
   if (typeof params.steps === "number") parts.push(`${params.steps} steps`);
   if (typeof params.width === "number" && typeof params.height === "number")
     parts.push(`${params.width}×${params.height}`);
@@ -38,8 +29,8 @@ export const imageView: WorkloadView = {
   LaneBody: ImageLaneBody,
   summaryColumns: [
     { label: "Checkpoint", value: (lane) => lane.model ?? "—" },
-    { label: "Median s/image", value: (lane) => median(lane, "seconds_per_image", twoDecimals) },
-    { label: "Median it/s", value: (lane) => median(lane, "it_per_s", twoDecimals) },
+    { label: "Median s/image", value: (lane) => medianText(lane, "seconds_per_image", twoDecimals) },
+    { label: "Median it/s", value: (lane) => medianText(lane, "it_per_s", twoDecimals) },
   ],
   rankingMetrics: () => imageRankingMetrics,
   describeParams: describeImageParams,

@@ -2,15 +2,16 @@
 // allowed, then the prompt and its parameters. Each field's mistake shows beside it, in the words
 // of the protocol's schema; lanes the preflight says cannot run stop the race before it is sent.
 
-import { createMemo, createSignal, For, Index, type JSX, Show } from "solid-js";
+import { createMemo, createSignal, For, Index, Show } from "solid-js";
 import type { AgentView } from "../../../coordinator/protocol/api.ts";
 import { llmPromptPresets } from "../../../coordinator/protocol/llm.ts";
 import { digestMismatches, preflightLane } from "../../../coordinator/protocol/preflight.ts";
 import { FitBadge } from "../components/fit-badge.tsx";
+import { FormField, fieldInputProps, NumberField } from "../components/form-field.tsx";
+import { createPassCounts, PassFields } from "../components/pass-fields.tsx";
 import { PreflightBanner, type PreflightItem } from "../components/preflight-banner.tsx";
 import { parseNumberInput } from "../lib/format.ts";
 import { type LlmField, type LlmLaneChoice, parseLlmForm } from "../lib/llm-form.ts";
-import { readLabSettings } from "../stores/lab-settings.ts";
 import { LlmModelPicker } from "./llm-model-picker.tsx";
 import type { FormSectionProps } from "./registry.ts";
 
@@ -27,9 +28,7 @@ export function LlmFormSection(props: FormSectionProps) {
   const [temperature, setTemperature] = createSignal("0.2");
   const [seed, setSeed] = createSignal("42");
   const [cachePrompt, setCachePrompt] = createSignal(false);
-  const defaults = readLabSettings();
-  const [repeats, setRepeats] = createSignal(String(defaults.repeats));
-  const [warmup, setWarmup] = createSignal(String(defaults.warmup));
+  const passes = createPassCounts(props.defaults);
   const [force, setForce] = createSignal(false);
   const [errors, setErrors] = createSignal<Partial<Record<LlmField, string>>>({});
 
@@ -74,8 +73,8 @@ export function LlmFormSection(props: FormSectionProps) {
       temperature: temperature(),
       seed: seed(),
       cachePrompt: cachePrompt(),
-      repeats: repeats(),
-      warmup: warmup(),
+      repeats: passes.repeats(),
+      warmup: passes.warmup(),
       force: forced(),
     });
     setErrors("fields" in result ? result.fields : {});
@@ -158,21 +157,19 @@ export function LlmFormSection(props: FormSectionProps) {
             </option>
           </select>
         </label>
-        <Field name="prompt" label="Prompt" error={errors().prompt} wide>
+        <FormField prefix="llm" name="prompt" label="Prompt" error={errors().prompt} wide>
           <textarea
-            id={fieldId("prompt")}
-            name="prompt"
-            aria-describedby={errors().prompt === undefined ? undefined : errorId("prompt")}
+            {...fieldInputProps("llm", "prompt", errors().prompt)}
             rows={4}
-            aria-invalid={errors().prompt !== undefined}
             value={prompt()}
             onInput={(event) => {
               setPrompt(event.currentTarget.value);
               setPreset("custom");
             }}
           />
-        </Field>
+        </FormField>
         <NumberField
+          prefix="llm"
           name="max_tokens"
           label="Max tokens"
           value={maxTokens()}
@@ -180,6 +177,7 @@ export function LlmFormSection(props: FormSectionProps) {
           error={errors().max_tokens}
         />
         <NumberField
+          prefix="llm"
           name="num_ctx"
           label="Context (tokens)"
           value={numCtx()}
@@ -187,21 +185,15 @@ export function LlmFormSection(props: FormSectionProps) {
           error={errors().num_ctx}
         />
         <NumberField
+          prefix="llm"
           name="temperature"
           label="Temperature"
           value={temperature()}
           onInput={setTemperature}
           error={errors().temperature}
         />
-        <NumberField name="seed" label="Seed" value={seed()} onInput={setSeed} error={errors().seed} />
-        <NumberField name="repeats" label="Repeats" value={repeats()} onInput={setRepeats} error={errors().repeats} />
-        <NumberField
-          name="warmup"
-          label="Warm-up passes"
-          value={warmup()}
-          onInput={setWarmup}
-          error={errors().warmup}
-        />
+        <NumberField prefix="llm" name="seed" label="Seed" value={seed()} onInput={setSeed} error={errors().seed} />
+        <PassFields prefix="llm" counts={passes} errors={errors()} />
         <label class="check">
           <input
             type="checkbox"
@@ -213,52 +205,5 @@ export function LlmFormSection(props: FormSectionProps) {
         </label>
       </fieldset>
     </>
-  );
-}
-
-const fieldId = (name: LlmField) => `llm-${name}`;
-const errorId = (name: LlmField) => `llm-${name}-error`;
-
-function Field(props: {
-  name: LlmField;
-  label: string;
-  error: string | undefined;
-  wide?: boolean;
-  children: JSX.Element;
-}) {
-  return (
-    <div class="field" classList={{ invalid: props.error !== undefined, wide: props.wide === true }}>
-      <label for={fieldId(props.name)}>{props.label}</label>
-      {props.children}
-      <Show when={props.error}>
-        {(message) => (
-          <span class="field-error" id={errorId(props.name)} data-testid={`field-error-${props.name}`}>
-            {message()}
-          </span>
-        )}
-      </Show>
-    </div>
-  );
-}
-
-function NumberField(props: {
-  name: LlmField;
-  label: string;
-  value: string;
-  onInput(value: string): void;
-  error: string | undefined;
-}) {
-  return (
-    <Field name={props.name} label={props.label} error={props.error}>
-      <input
-        id={fieldId(props.name)}
-        name={props.name}
-        inputmode="decimal"
-        aria-invalid={props.error !== undefined}
-        aria-describedby={props.error === undefined ? undefined : errorId(props.name)}
-        value={props.value}
-        onInput={(event) => props.onInput(event.currentTarget.value)}
-      />
-    </Field>
   );
 }

@@ -4,25 +4,14 @@
 import { createSignal, onCleanup, Show } from "solid-js";
 import type { AgentView, ModelPullState } from "../../../coordinator/protocol/api.ts";
 import { type ApiClient, api } from "../lib/api-client.ts";
-
-/** How often a running pull is polled, in milliseconds. */
-export const pullPollMs = 1000;
+import { errorText } from "../lib/error-text.ts";
+import { describeProgress, pullPollMs } from "../lib/pull-progress.ts";
 
 type PullView =
   | { phase: "idle" }
   | { phase: "pulling"; state: ModelPullState | null }
   | { phase: "done" }
   | { phase: "failed"; error: string };
-
-/** "pulling dde5aa3fc5ff · 42%" */
-export function describeProgress(state: ModelPullState | null): string {
-  if (!state) return "starting…";
-  const { completed_bytes: done, total_bytes: total } = state;
-  const percent = done !== null && total ? ` · ${Math.floor((done / total) * 100)}%` : "";
-  return `${state.status}${percent}`;
-}
-
-const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 export function LlmPullButton(props: {
   agent: AgentView;

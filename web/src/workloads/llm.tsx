@@ -1,8 +1,5 @@
-// The llm workload's views: streaming cards, model and speed columns in the summary, ranking by
-// median generation speed by default (higher is better; never by finish order).
-import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
-import { summarizeResults } from "../../../coordinator/protocol/summary.ts";
-import { formatDecimal, formatDuration, formatInteger } from "../lib/format.ts";
+import { formatDecimal, formatDuration, formatInteger, quotePrompt } from "../lib/format.ts";
+import { medianText } from "../lib/lane-metrics.ts";
 import type { RankingMetric } from "../lib/rank-lanes.ts";
 import { LlmFormSection } from "./llm-form-section.tsx";
 import { formatTokenRate, LlmLaneBody } from "./llm-lane-body.tsx";
@@ -16,18 +13,10 @@ const llmRankingMetrics: readonly RankingMetric[] = [
   { name: "total_ms", label: "Total time", higherIsBetter: false, format: formatDuration },
 ];
 
-const median = (lane: LaneState, name: string, format: (value: number) => string): string => {
-  const value = summarizeResults(lane.results)?.[name]?.median;
-  return value === undefined ? "—" : format(value);
-};
-
 /** `{ prompt, max_tokens: 256, num_ctx: 4096, ... }` -> "“Explain…” · 256 max tokens · ctx 4,096 · temp 0.2 · seed 42". */
 function describeLlmParams(params: Record<string, unknown>): string {
   const parts: string[] = [];
-  if (typeof params.prompt === "string") {
-    const short = params.prompt.length > 40 ? `${params.prompt.slice(0, 40)}…` : params.prompt;
-    parts.push(`“${short}”`);
-  }
+  if (typeof params.prompt === "string") parts.push(quotePrompt(params.prompt));
   if (typeof params.max_tokens === "number") parts.push(`${formatInteger(params.max_tokens)} max tokens`);
   if (typeof params.num_ctx === "number") parts.push(`ctx ${formatInteger(params.num_ctx)}`);
   if (typeof params.temperature === "number") parts.push(`temp ${formatDecimal(params.temperature, 2)}`);
@@ -41,8 +30,8 @@ export const llmView: WorkloadView = {
   LaneBody: LlmLaneBody,
   summaryColumns: [
     { label: "Model", value: (lane) => lane.model ?? "—" },
-    { label: "Median TTFT", value: (lane) => median(lane, "ttft_ms", formatDuration) },
-    { label: "Median engine gen", value: (lane) => median(lane, "engine_gen_tokens_per_s", formatTokenRate) },
+    { label: "Median TTFT", value: (lane) => medianText(lane, "ttft_ms", formatDuration) },
+    { label: "Median engine gen", value: (lane) => medianText(lane, "engine_gen_tokens_per_s", formatTokenRate) },
   ],
   rankingMetrics: () => llmRankingMetrics,
   describeParams: describeLlmParams,

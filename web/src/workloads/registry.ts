@@ -4,6 +4,7 @@
 import type { Component } from "solid-js";
 import type { AgentView, CreateRun } from "../../../coordinator/protocol/api.ts";
 import type { Workload } from "../../../coordinator/protocol/enums.ts";
+import type { LabSettings } from "../../../coordinator/protocol/lab-settings.ts";
 import type { LaneLive } from "../../../coordinator/protocol/messages.ts";
 import type { LaneState } from "../../../coordinator/protocol/race-state.ts";
 import type { RankingMetric } from "../lib/rank-lanes.ts";
@@ -21,6 +22,8 @@ export interface LaneBodyProps {
   runId: string | null;
   /** object URL of the lane's newest live image preview; null when there is none */
   preview: string | null;
+  /** how far the lane's clock lags the browser's (a replay or a ghost), in milliseconds */
+  clockShiftMs: number;
 }
 
 /** One column of the summary table beyond place, machine, status and the ranking metric. */
@@ -36,6 +39,8 @@ export type RunRequest = { ok: true; body: CreateRun } | { ok: false; error: str
 export interface FormSectionProps {
   /** every known machine, offline ones included */
   agents: readonly AgentView[];
+  /** the lab's defaults the section's repeats and warm-up start from */
+  defaults: Pick<LabSettings, "repeats" | "warmup">;
   /** the section hands the page the function that builds its request */
   bind(build: () => RunRequest): void;
   /** fetch the machines again now (after a model pull) */
