@@ -30,6 +30,21 @@ describe("LaneCard", () => {
     expect(host.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow")).toBe("100");
   });
 
+  it("says its figures are the last of several passes, while a single pass needs no caption", () => {
+    expect(text(mountCard(finishedLane()), "last-pass-caption")).toBeUndefined();
+    const lane = finishedLane();
+    const result = lane.results[0];
+    if (!result) throw new Error("fixture has no result");
+    const passes = [
+      { ...result, warmup: true },
+      { ...result, repeat: 0 },
+      { ...result, repeat: 1, metrics: { ...result.metrics, elapsed_ms: 2000 } },
+    ];
+    const host = mountCard({ ...lane, results: passes });
+    expect(text(host, "last-pass-caption")).toBe("Last of 2 passes; the standings rank the median.");
+    expect(text(host, "elapsed")).toBe("2.00 s");
+  });
+
   it("marks a count that does not match", () => {
     const lane = finishedLane();
     const result = lane.results[0];

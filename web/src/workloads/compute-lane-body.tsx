@@ -2,6 +2,7 @@
 // result (primes found, time, rates or drag-race passes, verified).
 import { For, Show } from "solid-js";
 import { createLanePercent, LaneProgressBar } from "../components/lane-progress-bar.tsx";
+import { LastPassCaption } from "../components/last-pass-caption.tsx";
 import { ResultItem } from "../components/result-item.tsx";
 import { formatDecimal, formatDuration, formatInteger, formatRate } from "../lib/format.ts";
 import { latestResult, numberMetric } from "../lib/lane-metrics.ts";
@@ -40,6 +41,7 @@ export function ComputeLaneBody(props: LaneBodyProps) {
       </Show>
 
       <Show when={result()}>
+        <LastPassCaption lane={props.lane} />
         <dl class="lane-result">
           <ResultItem label="Primes found" value={shown("primes_found", formatInteger)} testId="primes-found" />
           <ResultItem label="Elapsed" value={shown("elapsed_ms", formatDuration)} testId="elapsed" />

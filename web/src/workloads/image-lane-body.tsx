@@ -3,6 +3,7 @@
 import { For, Show } from "solid-js";
 import type { ImageRef } from "../../../coordinator/protocol/image.ts";
 import { createLanePercent, LaneProgressBar } from "../components/lane-progress-bar.tsx";
+import { LastPassCaption } from "../components/last-pass-caption.tsx";
 import { ResultItem } from "../components/result-item.tsx";
 import { formatDecimal, formatDuration } from "../lib/format.ts";
 import { latestResult, numberMetric } from "../lib/lane-metrics.ts";
@@ -63,6 +64,7 @@ export function ImageLaneBody(props: LaneBodyProps) {
       </Show>
 
       <Show when={result()}>
+        <LastPassCaption lane={props.lane} />
         <dl class="lane-result">
           <ResultItem
             label="s/image"

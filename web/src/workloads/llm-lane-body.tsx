@@ -3,6 +3,7 @@
 // engine's own, and a plain note when the mock engine stood in.
 import { Show } from "solid-js";
 import type { Result } from "../../../coordinator/protocol/race-state.ts";
+import { LastPassCaption } from "../components/last-pass-caption.tsx";
 import { ResultItem } from "../components/result-item.tsx";
 import { StreamingText } from "../components/streaming-text.tsx";
 import { formatDecimal, formatDuration, formatInteger } from "../lib/format.ts";
@@ -41,7 +42,14 @@ export function LlmLaneBody(props: LaneBodyProps) {
         </dl>
       </Show>
       <StreamingText text={text()} class="lane-text" testId="lane-text" />
-      <Show when={result()}>{(finished) => <LlmResult result={finished()} />}</Show>
+      <Show when={result()}>
+        {(finished) => (
+          <>
+            <LastPassCaption lane={props.lane} />
+            <LlmResult result={finished()} />
+          </>
+        )}
+      </Show>
     </>
   );
 }
