@@ -7,7 +7,7 @@ import type { ComputeAlgorithm } from "../../../coordinator/protocol/compute.ts"
 import { countPrimesSimple } from "./count-primes-simple.ts";
 import { countPrimesTrial } from "./count-primes-trial.ts";
 import { countWheelPrimes } from "./count-wheel-primes.ts";
-import { type WheelChunks, wheelChunk } from "./plan-wheel-chunks.ts";
+import { planWheelChunks, type WheelChunks, wheelChunk } from "./plan-wheel-chunks.ts";
 import { presievedPrimes } from "./presieve-pattern.ts";
 import { readCacheSizes, type SieveSizes, sieveSizesForCache } from "./sieve-sizes-for-cache.ts";
 
@@ -69,22 +69,33 @@ export function runSieveTask(task: SieveTask, onProgress: (fraction: number) => 
   return { primes, passes, passesMs: elapsed };
 }
 
-/** Sizes that make V8 optimize each algorithm's hot code in a few milliseconds. */
-const warmUpN: Record<ComputeAlgorithm, number> = {
-  segmented_sieve: 3e7,
-  simple_sieve: 1e6,
-  trial_division: 1e5,
-};
+/** Sizes that make V8 optimize the baselines' hot code in a few milliseconds. */
+const warmUpN = { simple_sieve: 1e6, trial_division: 1e5 } as const;
+/** the segmented sieve warms up over [0, 1e8] in chunks, as 4 threads would take them */
+const warmUpChunkedN = 1e8;
+/** and over the last MiB of wheel bytes below 1e11 */
+const warmUpHighN = 1e11;
 
 /**
- * Runs a small count of every algorithm so the JIT compiles the hot loops (and the kernels build
+ * Runs small counts of every algorithm so the JIT compiles the hot loops (and the kernels build
  * their pre-sieve patterns) before any measured pass, the way an ahead-of-time compiled engine
- * starts with them compiled.
+ * starts with them compiled. The segmented sieve runs the way a count does: chunk after chunk,
+ * and once high up, where the squares of sieving primes pass 2^31. Warmed up on one small range
+ * only, V8 compiled the kernel for small integers and threw that code away in the first real
+ * count, then compiled it again: the first pass on each worker paid for it.
  */
 export function warmUpSieve(): void {
+  const quiet = () => {};
   for (const [algorithm, n] of Object.entries(warmUpN) as [ComputeAlgorithm, number][]) {
-    countOnce(algorithm, n, 0, Math.floor(n / 30) + 1, () => {});
+    countOnce(algorithm, n, 0, Math.floor(n / 30) + 1, quiet);
   }
+  const plan = planWheelChunks(warmUpChunkedN, 4, 1 << 16);
+  for (let index = 0; index < plan.chunks; index++) {
+    const { fromByte, toByte } = wheelChunk(plan, index);
+    countOnce("segmented_sieve", warmUpChunkedN, fromByte, toByte, quiet);
+  }
+  const top = Math.floor(warmUpHighN / 30) + 1;
+  countOnce("segmented_sieve", warmUpHighN, top - (1 << 20), top, quiet);
 }
 
 /** Counts chunk after chunk; `onProgress` gets this thread's bytes done over all of [0, n]. */

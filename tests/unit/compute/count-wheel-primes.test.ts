@@ -113,7 +113,22 @@ describe("segmented sieve kernel", () => {
 
   it("uses fewer threads than asked for when n is small", () => {
     expect(planWheelChunks(1000, 4).threads).toBe(1);
-    expect(planWheelChunks(1e9, 4)).toMatchObject({ threads: 4, chunks: 32 });
-    expect(planWheelChunks(1e10, 16)).toMatchObject({ threads: 16, chunks: 128 });
+    expect(planWheelChunks(1e9, 4)).toMatchObject({ threads: 4, chunks: 24 });
+    expect(planWheelChunks(1e10, 16)).toMatchObject({ threads: 16, chunks: 127 });
+  });
+
+  it("gives one thread [0, n] whole", () => {
+    expect(planWheelChunks(1e9, 1)).toMatchObject({ chunks: 1, bounds: [0, 33_333_334] });
+  });
+
+  it("hands out big chunks first and 512 KiB ones at the end, covering [0, n] once", () => {
+    const plan = planWheelChunks(1e10, 16);
+    const sizes = plan.bounds.slice(1).map((to, i) => to - (plan.bounds[i] ?? 0));
+    expect(plan.bounds[0]).toBe(0);
+    expect(plan.bounds.at(-1)).toBe(plan.totalBytes);
+    expect(sizes[0]).toBe(10_416_704);
+    expect(sizes.at(-2)).toBe(1 << 19);
+    expect(sizes.every((size, i) => size > 0 && size <= (sizes[i - 1] ?? size))).toBe(true);
+    expect(plan.bounds.every((from) => from % 64 === 0 || from === plan.totalBytes)).toBe(true);
   });
 });
