@@ -3,6 +3,8 @@
  * tests/fixtures/backends/ollama/, streaming the chat NDJSON one line per write, so an agent can
  * race "Ollama" over a real socket in integration tests. `POST /api/pull` streams the recorded
  * pull (or its error, for a model named `missing...`), and a pulled model joins `/api/tags`.
+ * `holdFirstChat: n` stops the first chat after n lines until `releaseChat()`, so a test can look
+ * at a race while its text is streaming.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -17,17 +19,29 @@ export interface OllamaStandIn {
   chats: unknown[];
   /** the models pulled so far, by name */
   pulled: string[];
+  /** lets the held first chat stream its remaining lines */
+  releaseChat(): void;
   close(): Promise<void>;
 }
 
-export async function startOllamaStandIn(chatCase = "chat-stream"): Promise<OllamaStandIn> {
+export async function startOllamaStandIn(
+  chatCase = "chat-stream",
+  { holdFirstChat }: { holdFirstChat?: number } = {},
+): Promise<OllamaStandIn> {
   const chats: unknown[] = [];
   const pulled: string[] = [];
-  const streamLines = async (res: ServerResponse, text: string) => {
+  let releaseChat = () => {};
+  const released = new Promise<void>((resolve) => {
+    releaseChat = resolve;
+  });
+  const streamLines = async (res: ServerResponse, text: string, holdAfter?: number) => {
     res.writeHead(200, { "content-type": "application/x-ndjson" });
+    let written = 0;
     for (const line of text.split("\n")) {
       if (line === "") continue;
+      if (written === holdAfter) await released;
       res.write(`${line}\n`);
+      written += 1;
       await nextTick();
     }
     res.end();
@@ -62,7 +76,7 @@ export async function startOllamaStandIn(chatCase = "chat-stream"): Promise<Olla
     }
     if (route === "POST /api/chat") {
       chats.push(JSON.parse(await body(req)));
-      return streamLines(res, fixture(chatCase));
+      return streamLines(res, fixture(chatCase), chats.length === 1 ? holdFirstChat : undefined);
     }
     json(res, JSON.stringify({ error: `no route ${route}` }), 404);
   });
@@ -73,6 +87,7 @@ export async function startOllamaStandIn(chatCase = "chat-stream"): Promise<Olla
     url: `http://127.0.0.1:${address.port}`,
     chats,
     pulled,
+    releaseChat: () => releaseChat(),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
