@@ -166,4 +166,21 @@ describe("parseCheckpointLine", () => {
     ).toEqual(Array(9).fill(true));
     expect(["huggingface.co", "93.184.216.34", "2606:4700::1111"].map(isPrivateHost)).toEqual([false, false, false]);
   });
+
+  it("sees loopback and private IPv4 inside IPv6 forms as a URL writes them, and odd IPv6 ranges", () => {
+    const hosts = [
+      "http://[::ffff:127.0.0.1]/m.safetensors",
+      "http://[::ffff:10.0.0.1]/m.safetensors",
+      "http://[::127.0.0.1]/m.safetensors",
+      "http://[64:ff9b::192.168.1.1]/m.safetensors",
+      "http://[fec0::1]/m.safetensors",
+      "http://[ff02::1]/m.safetensors",
+      "http://[fe80::1]/m.safetensors",
+      "http://localhost./m.safetensors",
+    ].map((url) => new URL(url).hostname);
+    expect(hosts[0]).toBe("[::ffff:7f00:1]");
+    expect(hosts.filter((host) => !isPrivateHost(host))).toEqual([]);
+    expect(isPrivateHost("not:an:ip:address")).toBe(true);
+    expect(["[::ffff:5db8:d822]", "[64:ff9b::5db8:d822]"].map(isPrivateHost)).toEqual([false, false]);
+  });
 });
