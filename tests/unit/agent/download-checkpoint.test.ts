@@ -102,6 +102,41 @@ describe("downloadCheckpoint", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("connects only to the address it checked: a name that resolves public, then private, is refused", async () => {
+    const answers = [["93.184.216.34"], ["127.0.0.1"]];
+    const port = new URL(base).port;
+    const outcome = await downloadCheckpoint({
+      spec: spec({ url: `http://rebind.example:${port}/files/model.safetensors`, allow_private: false }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      resolve: async () => answers.shift() ?? ["127.0.0.1"],
+    });
+    expect(!outcome.ok && outcome.message).toContain("rebind.example");
+    expect(!outcome.ok && outcome.message).toContain("loopback or private address");
+    expect(ranges).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+    const allowed = await downloadCheckpoint({
+      spec: spec({ url: `http://mirror.lab:${port}/files/model.safetensors`, allow_private: true }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      resolve: async () => ["127.0.0.1"],
+    });
+    expect(allowed).toEqual({ ok: true, path: join(dir, "model.safetensors"), resumedFrom: 0 });
+  });
+
+  it("refuses a redirect to anything but http(s)", async () => {
+    const outcome = await downloadCheckpoint({
+      spec: spec({ url: "http://models.example/files/model.safetensors" }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      fetch: async () => new Response(null, { status: 302, headers: { location: "file:///etc/passwd" } }),
+    });
+    expect(!outcome.ok && outcome.message).toContain("redirected to file:");
+  });
+
   it("refuses names with path separators before touching the disk", async () => {
     for (const name of [
       "../evil.safetensors",
