@@ -59,7 +59,12 @@ export function parseCheckpointLine(
   }
   if (!allowPrivate && isPrivateHost(url.hostname))
     return fail(`${url.hostname} is a loopback or private address; allow private addresses to use a lab mirror`);
-  const name = decodeURIComponent(url.pathname.split("/").at(-1) ?? "");
+  let name: string;
+  try {
+    name = decodeURIComponent(url.pathname.split("/").at(-1) ?? "");
+  } catch {
+    return fail("the file name in the URL is not valid percent-encoding; write it as the server names the file");
+  }
   const parsed = checkpointSpecSchema.safeParse({
     name,
     label,

@@ -180,6 +180,7 @@ describe("parseCheckpointLine", () => {
     ],
     [`x | http://192.168.1.5/m.safetensors | sha256:${sha256}`, "line 2: 192.168.1.5 is a loopback or private address"],
     [`x | https://a.example/..%2Fm.safetensors | sha256:${sha256}`, "line 2: the file name must be a plain"],
+    [`x | https://a.example/m%E0%A4%A.safetensors | sha256:${sha256}`, "line 2: the file name in the URL is not valid"],
   ])("refuses %s", (line, message) => {
     const parsed = parseCheckpointLine(line, 2, false);
     expect(!parsed.ok && parsed.message).toContain(message);
