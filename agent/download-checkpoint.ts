@@ -188,7 +188,13 @@ async function fetchChecked(
     const location = res.headers.get("location");
     if (res.status >= 300 && res.status < 400 && location) {
       await res.body?.cancel();
-      target = new URL(location, target);
+      const next = URL.canParse(location, target) ? new URL(location, target) : null;
+      if (!next)
+        return {
+          ok: false,
+          message: `${download.spec.url} redirected to "${location}", which is not a URL; check the checkpoint's URL.`,
+        };
+      target = next;
       continue;
     }
     return { ok: true, res };

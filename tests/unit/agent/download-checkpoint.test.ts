@@ -135,6 +135,18 @@ describe("downloadCheckpoint", () => {
       fetch: async () => new Response(null, { status: 302, headers: { location: "file:///etc/passwd" } }),
     });
     expect(!outcome.ok && outcome.message).toContain("redirected to file:");
+    const broken = await downloadCheckpoint({
+      spec: spec({ url: "http://models.example/files/model.safetensors" }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      fetch: async () => new Response(null, { status: 302, headers: { location: "http://[::1/m.safetensors" } }),
+    });
+    expect(broken).toEqual({
+      ok: false,
+      message:
+        'http://models.example/files/model.safetensors redirected to "http://[::1/m.safetensors", which is not a URL; check the checkpoint\'s URL.',
+    });
   });
 
   it("refuses names with path separators before touching the disk", async () => {
