@@ -1,10 +1,11 @@
 /**
  * An HTTP(S) GET for checkpoint downloads that resolves a host name once and connects to the very
  * address it checked, so a name that answers a public address to the check and a private one to the
- * connection (DNS rebinding) gets no connection. Addresses are refused unless `allowPrivate`.
+ * connection (DNS rebinding) gets no connection. Addresses are refused unless `allowPrivate`. A
+ * connection that sends nothing for `idleTimeoutMs` (a stalled link) ends with an error.
  */
 import type { LookupAddress } from "node:dns";
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIPv6, type LookupFunction } from "node:net";
 import { Readable } from "node:stream";
@@ -25,7 +26,11 @@ export class PrivateAddressError extends Error {
 
 const nullBodyStatuses = new Set([204, 205, 304]);
 
-export function createCheckedGet(resolve: (hostname: string) => Promise<string[]>, allowPrivate: boolean): CheckedGet {
+export function createCheckedGet(
+  resolve: (hostname: string) => Promise<string[]>,
+  allowPrivate: boolean,
+  idleTimeoutMs: number,
+): CheckedGet {
   const lookup: LookupFunction = (hostname, options, callback) => {
     const fail = (error: NodeJS.ErrnoException) => callback(error, "", 4);
     resolve(hostname).then((addresses) => {
@@ -41,7 +46,9 @@ export function createCheckedGet(resolve: (hostname: string) => Promise<string[]
   return (url, init) =>
     new Promise((resolveResponse, reject) => {
       const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+      let response: IncomingMessage | undefined;
       const request = send(url, { method: "GET", headers: init.headers, signal: init.signal, lookup }, (res) => {
+        response = res;
         const status = res.statusCode ?? 0;
         const headers = new Headers();
         for (const [name, value] of Object.entries(res.headers))
@@ -52,6 +59,11 @@ export function createCheckedGet(resolve: (hostname: string) => Promise<string[]
         resolveResponse(new Response(body, { status, headers }));
       });
       request.on("error", reject);
+      request.setTimeout(idleTimeoutMs, () => {
+        const stalled = new Error(`nothing arrived for ${idleTimeoutMs / 1000} s`);
+        response?.destroy(stalled);
+        request.destroy(stalled);
+      });
       request.end();
     });
 }

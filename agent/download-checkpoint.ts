@@ -23,6 +23,8 @@ export interface CheckpointDownload {
   onProgress(completed: number, total: number | null): void;
   /** default: a GET that connects only to the addresses it checked (create-checked-get.ts) */
   fetch?: CheckedGet;
+  /** milliseconds a connection may send nothing before the download breaks off; default 60 s */
+  idleTimeoutMs?: number;
   /** every address a host name resolves to; default DNS */
   resolve?: (hostname: string) => Promise<string[]>;
 }
@@ -30,6 +32,7 @@ export interface CheckpointDownload {
 export type Downloaded = { ok: true; path: string; resumedFrom: number } | { ok: false; message: string };
 
 const maxRedirects = 5;
+const defaultIdleTimeoutMs = 60_000;
 const defaultResolve = async (hostname: string) => (await lookup(hostname, { all: true })).map((a) => a.address);
 
 export async function downloadCheckpoint(download: CheckpointDownload): Promise<Downloaded> {
@@ -151,7 +154,9 @@ async function fetchChecked(
   from: number,
 ): Promise<{ ok: true; res: Response } | { ok: false; message: string }> {
   const resolve = download.resolve ?? defaultResolve;
-  const fetchFn = download.fetch ?? createCheckedGet(resolve, download.spec.allow_private);
+  const fetchFn =
+    download.fetch ??
+    createCheckedGet(resolve, download.spec.allow_private, download.idleTimeoutMs ?? defaultIdleTimeoutMs);
   const refused = (host: string) => ({
     ok: false as const,
     message: `Refused to download ${download.spec.name} from ${host}: it is a loopback or private address. The operator can allow private addresses for a lab mirror.`,

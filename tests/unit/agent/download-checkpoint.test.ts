@@ -23,6 +23,12 @@ beforeAll(async () => {
       res.writeHead(302, { location: "http://10.1.2.3/model.safetensors" });
       return res.end();
     }
+    if (req.url === "/stall/model.safetensors") {
+      // a flaky link: the first bytes arrive, then nothing, and the connection stays open
+      res.writeHead(200, { "content-length": file.length });
+      res.write(file.subarray(0, 1000));
+      return;
+    }
     if (req.url !== "/files/model.safetensors") {
       res.writeHead(404);
       return res.end();
@@ -42,7 +48,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 beforeEach(() => {
   ranges.length = 0;
   dir = mkdtempSync(join(os.tmpdir(), "bench-race-ckpt-"));
@@ -124,6 +133,22 @@ describe("downloadCheckpoint", () => {
       resolve: async () => ["127.0.0.1"],
     });
     expect(allowed).toEqual({ ok: true, path: join(dir, "model.safetensors"), resumedFrom: 0 });
+  });
+
+  it("gives up on a connection that stops sending, keeping the bytes so far for a resume", async () => {
+    const outcome = await downloadCheckpoint({
+      spec: spec({ url: `${base}/stall/model.safetensors` }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      idleTimeoutMs: 200,
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      message:
+        "The download of model.safetensors broke off at 1000 bytes (nothing arrived for 0.2 s); sync again to resume it.",
+    });
+    expect(readFileSync(join(dir, ".model.safetensors.part"))).toEqual(file.subarray(0, 1000));
   });
 
   it("refuses a redirect to anything but http(s)", async () => {
