@@ -12,6 +12,7 @@ import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { type CheckpointSpec, checkpointNameSchema, isPrivateHost } from "../coordinator/protocol/checkpoint.ts";
 import { fetchFailureReason } from "./backends/fetch-failure-reason.ts";
+import { type CheckedGet, createCheckedGet, PrivateAddressError } from "./create-checked-get.ts";
 
 export interface CheckpointDownload {
   spec: CheckpointSpec;
@@ -20,7 +21,10 @@ export interface CheckpointDownload {
   signal: AbortSignal;
   /** bytes on disk so far and the whole size when known */
   onProgress(completed: number, total: number | null): void;
-  fetch?: typeof fetch;
+  /** default: a GET that connects only to the addresses it checked (create-checked-get.ts) */
+  fetch?: CheckedGet;
+  /** milliseconds a connection may send nothing before the download breaks off; default 60 s */
+  idleTimeoutMs?: number;
   /** every address a host name resolves to; default DNS */
   resolve?: (hostname: string) => Promise<string[]>;
 }
@@ -28,6 +32,7 @@ export interface CheckpointDownload {
 export type Downloaded = { ok: true; path: string; resumedFrom: number } | { ok: false; message: string };
 
 const maxRedirects = 5;
+const defaultIdleTimeoutMs = 60_000;
 const defaultResolve = async (hostname: string) => (await lookup(hostname, { all: true })).map((a) => a.address);
 
 export async function downloadCheckpoint(download: CheckpointDownload): Promise<Downloaded> {
@@ -148,21 +153,28 @@ async function fetchChecked(
   url: string,
   from: number,
 ): Promise<{ ok: true; res: Response } | { ok: false; message: string }> {
-  const fetchFn = download.fetch ?? fetch;
   const resolve = download.resolve ?? defaultResolve;
+  const fetchFn =
+    download.fetch ??
+    createCheckedGet(resolve, download.spec.allow_private, download.idleTimeoutMs ?? defaultIdleTimeoutMs);
+  const refused = (host: string) => ({
+    ok: false as const,
+    message: `Refused to download ${download.spec.name} from ${host}: it is a loopback or private address. The operator can allow private addresses for a lab mirror.`,
+  });
   let target = new URL(url);
   for (let hop = 0; hop <= maxRedirects; hop++) {
+    if (target.protocol !== "http:" && target.protocol !== "https:")
+      return {
+        ok: false,
+        message: `${download.spec.url} redirected to ${target.protocol} (only http and https are followed); check the checkpoint's URL.`,
+      };
     if (!download.spec.allow_private) {
       const addresses = isPrivateHost(target.hostname)
         ? [target.hostname]
         : await resolve(target.hostname).catch(() => []);
       if (addresses.length === 0)
         return { ok: false, message: `${target.hostname} does not resolve; check the checkpoint's URL.` };
-      if (isPrivateHost(target.hostname) || addresses.some(isPrivateHost))
-        return {
-          ok: false,
-          message: `Refused to download ${download.spec.name} from ${target.host}: it is a loopback or private address. The operator can allow private addresses for a lab mirror.`,
-        };
+      if (isPrivateHost(target.hostname) || addresses.some(isPrivateHost)) return refused(target.host);
     }
     let res: Response;
     try {
@@ -172,6 +184,7 @@ async function fetchChecked(
         headers: from > 0 ? { range: `bytes=${from}-` } : {},
       });
     } catch (err) {
+      if (err instanceof PrivateAddressError) return refused(target.host);
       return {
         ok: false,
         message: `${target.host} did not answer (${fetchFailureReason(err)}); check the URL and this machine's network.`,
@@ -180,7 +193,13 @@ async function fetchChecked(
     const location = res.headers.get("location");
     if (res.status >= 300 && res.status < 400 && location) {
       await res.body?.cancel();
-      target = new URL(location, target);
+      const next = URL.canParse(location, target) ? new URL(location, target) : null;
+      if (!next)
+        return {
+          ok: false,
+          message: `${download.spec.url} redirected to "${location}", which is not a URL; check the checkpoint's URL.`,
+        };
+      target = next;
       continue;
     }
     return { ok: true, res };

@@ -1,5 +1,5 @@
 /** Queries of the images agents upload for their lanes: who may upload, and what a run holds. */
-import { and, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import type { ImageMediaType } from "../coordinator/protocol/image.ts";
 import type { Db } from "./client.ts";
 import { lanes, runImages, runs } from "./schema.ts";
@@ -8,17 +8,40 @@ export interface LaneOwner {
   agentId: string;
   runStatus: string;
   laneStatus: string;
+  /** the lane's effective workload parameters */
+  params: Record<string, unknown>;
+  /** passes the lane runs, warm-up ones included */
+  passes: number;
 }
 
 /** The agent a run's lane belongs to, with the run's and lane's status; null when there is no such lane. */
 export function findLaneOwner(db: Db, runId: string, laneId: string): LaneOwner | null {
   const row = db
-    .select({ agentId: lanes.agentId, laneStatus: lanes.status, runStatus: runs.status })
+    .select({
+      agentId: lanes.agentId,
+      laneStatus: lanes.status,
+      runStatus: runs.status,
+      params: lanes.params,
+      repeats: runs.repeats,
+      warmup: runs.warmup,
+    })
     .from(lanes)
     .innerJoin(runs, eq(runs.id, lanes.runId))
     .where(and(eq(lanes.runId, runId), eq(lanes.laneId, laneId)))
     .get();
-  return row ?? null;
+  if (!row) return null;
+  const { repeats, warmup, ...owner } = row;
+  return { ...owner, passes: repeats + warmup };
+}
+
+/** How many images a run's lane has stored. */
+export function countLaneImages(db: Db, runId: string, laneId: string): number {
+  const row = db
+    .select({ n: count() })
+    .from(runImages)
+    .where(and(eq(runImages.runId, runId), eq(runImages.laneId, laneId)))
+    .get();
+  return row?.n ?? 0;
 }
 
 export function addRunImage(

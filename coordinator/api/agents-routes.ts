@@ -23,6 +23,7 @@ import { agentOverridesSchema } from "../protocol/overrides.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
+import { bearerToken } from "./bearer-token.ts";
 import { createOperatorAuth, createOperatorCheck } from "./operator-auth.ts";
 import { parseOrThrow } from "./parse-or-throw.ts";
 import { readJsonBody } from "./read-json-body.ts";
@@ -92,7 +93,7 @@ export function createAgentsRoutes(
     if (!agentToken || !agentKeySecret) {
       throw new ApiError(404, "not_found", "This coordinator does not enroll agents here; use the rooms' address.");
     }
-    if (!safeEqual(c.req.header("authorization") ?? "", `Bearer ${agentToken}`)) {
+    if (!safeEqual(bearerToken(c) ?? "", agentToken)) {
       throw new ApiError(
         401,
         "unauthorized",

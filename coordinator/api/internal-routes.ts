@@ -10,6 +10,7 @@ import { applyRunBatch } from "../../db/runs.ts";
 import { fleetChangeSchema, operatorCheckSchema, runBatchSchema } from "../protocol/api.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
+import { bearerToken } from "./bearer-token.ts";
 import { createSocketOperatorCheck, isOperatorKey } from "./operator-auth.ts";
 import { parseOrThrow } from "./parse-or-throw.ts";
 import { maxSinkBodyBytes, readJsonBody } from "./read-json-body.ts";
@@ -19,8 +20,7 @@ export function createInternalRoutes(deps: ApiDeps, sinkSecret: string): Hono {
   const isOperatorSocket = createSocketOperatorCheck(deps.operatorKey);
   const app = new Hono();
   app.use("*", async (c, next) => {
-    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim() ?? "";
-    if (!isOperatorKey(sinkSecret, bearer)) {
+    if (!isOperatorKey(sinkSecret, bearerToken(c) ?? "")) {
       throw new ApiError(401, "unauthorized", "Room sinks must send Authorization: Bearer <BENCH_SINK_SECRET>.");
     }
     await next();

@@ -42,6 +42,15 @@ export function createOperatorCheck(operatorKey: string): (c: Context) => boolea
   };
 }
 
+/** A cookie value percent-decoded; as it came when it is not valid percent-encoding (then it matches no session). */
+function decodedOrRaw(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** The same check for a WebSocket upgrade: the key as a query parameter, or the session cookie. */
 export function createSocketOperatorCheck(
   operatorKey: string,
@@ -53,7 +62,7 @@ export function createSocketOperatorCheck(
       .map((part) => part.trim().split("="))
       .find(([name]) => name === operatorCookieName)?.[1];
     const byKey = key !== null && key !== "" && isOperatorKey(operatorKey, key);
-    const byCookie = cookie !== undefined && cookie !== "" && isOperatorKey(session, decodeURIComponent(cookie));
+    const byCookie = cookie !== undefined && cookie !== "" && isOperatorKey(session, decodedOrRaw(cookie));
     return byKey || byCookie;
   };
 }

@@ -2,15 +2,17 @@
  * A run's images. `POST /api/runs/:id/lanes/:lane/images` takes one finished image from the agent
  * that runs that lane, and no one else: the Bearer token must be the key derived for the lane's own
  * agent (agent-key.ts), that agent must not be revoked, and the run must still be live. The bytes
- * must be PNG, JPEG or WebP, as declared, within the size limit; they are stored by content hash.
+ * must be PNG, JPEG or WebP, as declared, within the size limit; they are stored by content hash,
+ * at most as many distinct ones per lane as its passes make (an image sent again is taken again).
  * `GET /api/runs/:id/images/:sha256` serves an image the run holds to anyone with the run's link.
  */
+import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { isAgentRevoked } from "../../db/agents.ts";
-import { addRunImage, findLaneOwner, findRunImage } from "../../db/run-images.ts";
+import { addRunImage, countLaneImages, findLaneOwner, findRunImage } from "../../db/run-images.ts";
 import { deriveAgentKey } from "../protocol/agent-key.ts";
 import { terminalLaneStatuses, terminalRunStatuses } from "../protocol/enums.ts";
-import { type ImageUploadReply, maxImageBytes, sniffImageType } from "../protocol/image.ts";
+import { type ImageUploadReply, imageParamsSchema, maxImageBytes, sniffImageType } from "../protocol/image.ts";
 import { safeEqual } from "../protocol/safe-equal.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { ApiError } from "./api-error.ts";
@@ -64,7 +66,16 @@ export function createRunImagesRoutes(deps: Pick<ApiDeps, "db" | "agentKeySecret
         "unsupported_media_type",
         `The body must be a PNG, JPEG or WebP image sent with its own Content-Type (got ${declared || "none"}, bytes of ${mediaType ?? "no image type"}).`,
       );
-    const sha256 = await store.put(bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const perPass = imageParamsSchema.shape.images.catch(1).parse(owner.params.images);
+    const most = perPass * owner.passes;
+    if (!findRunImage(deps.db, runId, sha256) && countLaneImages(deps.db, runId, laneId) >= most)
+      throw new ApiError(
+        409,
+        "too_many_images",
+        `Lane ${laneId} of run ${runId} already holds ${most} images, all its passes make (${perPass} a pass, ${owner.passes} passes); it takes no more.`,
+      );
+    await store.put(bytes);
     addRunImage(deps.db, { runId, laneId, sha256, mediaType, bytes: bytes.length, createdAt: now() });
     return c.json({ sha256, media_type: mediaType, bytes: bytes.length } satisfies ImageUploadReply, 201);
   });

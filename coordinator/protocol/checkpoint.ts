@@ -59,7 +59,12 @@ export function parseCheckpointLine(
   }
   if (!allowPrivate && isPrivateHost(url.hostname))
     return fail(`${url.hostname} is a loopback or private address; allow private addresses to use a lab mirror`);
-  const name = decodeURIComponent(url.pathname.split("/").at(-1) ?? "");
+  let name: string;
+  try {
+    name = decodeURIComponent(url.pathname.split("/").at(-1) ?? "");
+  } catch {
+    return fail("the file name in the URL is not valid percent-encoding; write it as the server names the file");
+  }
   const parsed = checkpointSpecSchema.safeParse({
     name,
     label,
@@ -96,24 +101,60 @@ export function parseCheckpointList(
 /** A spec as the line the operator wrote: `label | url | sha256:<hex>`. */
 export const toCheckpointLine = (spec: CheckpointSpec): string => `${spec.label} | ${spec.url} | sha256:${spec.sha256}`;
 
-/** True for localhost names and loopback, private, link-local, unique-local and unspecified IP literals. */
-export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host === "") return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host.replace(/^::ffff:/, ""));
-  if (v4) {
-    const [a = 0, b = 0] = v4.slice(1).map(Number);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      a >= 224
-    );
+/** Whether a dotted IPv4 address is unspecified, loopback, private, shared, link-local, multicast or reserved. */
+function isPrivateV4(a: number, b: number): boolean {
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    a >= 224
+  );
+}
+
+/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail included); null when it is not one. */
+function ipv6Groups(host: string): number[] | null {
+  const v4Tail = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  let text = host;
+  if (v4Tail) {
+    const [a = 0, b = 0, c = 0, d = 0] = v4Tail.slice(2).map(Number);
+    text = `${v4Tail[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const parse = (half: string | undefined) => (half ? half.split(":") : []);
+  const head = parse(halves[0]);
+  const tail = parse(halves[1]);
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
+  return groups.map((g) => Number.parseInt(g, 16));
+}
+
+/**
+ * True for localhost names, loopback, private, link-local, unique-local, multicast and unspecified
+ * IP literals, IPv4 inside IPv6 (mapped, compatible, NAT64) judged as the IPv4 it carries, and
+ * anything with a colon that is not a well-formed IPv6 address.
+ */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host === "") return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) return isPrivateV4(Number(v4[1]), Number(v4[2]));
   if (!host.includes(":")) return false;
-  return host === "::" || host === "::1" || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
+  const g = ipv6Groups(host);
+  if (!g) return true;
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
+  const zeroTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  const carriesV4 =
+    (zeroTo(5) && g5 === 0xffff) || zeroTo(6) || (g0 === 0x64 && g1 === 0xff9b && g2 + g3 + g4 + g5 === 0);
+  if (carriesV4) return (zeroTo(6) && g6 === 0 && g7 <= 1) || isPrivateV4(g6 >> 8, g6 & 0xff);
+  return (g0 & 0xfe00) === 0xfc00 || (g0 & 0xffc0) === 0xfe80 || (g0 & 0xffc0) === 0xfec0 || (g0 & 0xff00) === 0xff00;
 }

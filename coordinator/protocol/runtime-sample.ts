@@ -35,5 +35,8 @@ export type RuntimeSample = z.infer<typeof runtimeSampleSchema>;
 export const machineSampleSchema = runtimeSampleSchema.extend({ agent_id: z.string().min(1).max(100) });
 export type MachineSample = z.infer<typeof machineSampleSchema>;
 
+/** Milliseconds a race room waits after a machine's sample before it keeps the next (agents send one a second). */
+export const minSampleGapMs = 500;
+
 /** Samples a race room keeps per run; at one a second per machine that is over an hour for 4 machines. */
 export const maxRunSamples = 20_000;

@@ -25,6 +25,7 @@ import {
   type RaceState,
   type StoredEvent,
 } from "../protocol/race-state.ts";
+import { minSampleGapMs } from "../protocol/runtime-sample.ts";
 import { type AckedJob, createAckBatcher } from "./ack-batcher.ts";
 import { createAgentClocks } from "./agent-clocks.ts";
 import { createHeldJobEvents, type HeldJobEvents } from "./held-job-events.ts";
@@ -65,6 +66,8 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
   const snapshotRequests = createRateLimit(clock, snapshotRequestIntervalMs);
   const jobs = new Map<string, JobTrack>();
   const samples = createRunSamples();
+  /** room-clock time of each machine's last kept sample */
+  const lastSampleAt = new Map<string, number>();
   const joined = new Set<string>();
   const lostTimers = new Map<string, () => void>();
   let state: RaceState | null = null;
@@ -334,9 +337,13 @@ export function createRaceRoom(ports: RaceRoomPorts): RaceRoom {
       return;
     }
     if (message.type === "runtime-sample") {
-      // kept over the race's window only, from the race's own machines, stamped with the room's clock
+      // kept over the race's window only, from the race's own machines, stamped with the room's clock,
+      // at most one per machine per `minSampleGapMs`
       if (!isLive() || lanesOf(agentId).length === 0) return;
-      const sample = { ...message.sample, agent_id: agentId, at: clock.now() };
+      const at = clock.now();
+      if (at - (lastSampleAt.get(agentId) ?? Number.NEGATIVE_INFINITY) < minSampleGapMs) return;
+      lastSampleAt.set(agentId, at);
+      const sample = { ...message.sample, agent_id: agentId, at };
       samples.add(sample);
       viewers.sample(sample);
       sinkBatcher.addSample(sample);

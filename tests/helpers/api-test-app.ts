@@ -58,7 +58,7 @@ export interface TestApi {
 }
 
 export function createTestApi(
-  overrides: Partial<Pick<ApiDeps, "sinkSecret" | "log" | "agentToken" | "agentKeySecret">> = {},
+  overrides: Partial<Pick<ApiDeps, "sinkSecret" | "log" | "agentToken" | "agentKeySecret" | "images">> = {},
 ): TestApi {
   const { db, close } = openDatabase(":memory:");
   const rooms = createFakeRooms();

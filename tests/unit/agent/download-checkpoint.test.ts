@@ -23,6 +23,12 @@ beforeAll(async () => {
       res.writeHead(302, { location: "http://10.1.2.3/model.safetensors" });
       return res.end();
     }
+    if (req.url === "/stall/model.safetensors") {
+      // a flaky link: the first bytes arrive, then nothing, and the connection stays open
+      res.writeHead(200, { "content-length": file.length });
+      res.write(file.subarray(0, 1000));
+      return;
+    }
     if (req.url !== "/files/model.safetensors") {
       res.writeHead(404);
       return res.end();
@@ -42,7 +48,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 beforeEach(() => {
   ranges.length = 0;
   dir = mkdtempSync(join(os.tmpdir(), "bench-race-ckpt-"));
@@ -102,6 +111,69 @@ describe("downloadCheckpoint", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("connects only to the address it checked: a name that resolves public, then private, is refused", async () => {
+    const answers = [["93.184.216.34"], ["127.0.0.1"]];
+    const port = new URL(base).port;
+    const outcome = await downloadCheckpoint({
+      spec: spec({ url: `http://rebind.example:${port}/files/model.safetensors`, allow_private: false }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      resolve: async () => answers.shift() ?? ["127.0.0.1"],
+    });
+    expect(!outcome.ok && outcome.message).toContain("rebind.example");
+    expect(!outcome.ok && outcome.message).toContain("loopback or private address");
+    expect(ranges).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+    const allowed = await downloadCheckpoint({
+      spec: spec({ url: `http://mirror.lab:${port}/files/model.safetensors`, allow_private: true }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      resolve: async () => ["127.0.0.1"],
+    });
+    expect(allowed).toEqual({ ok: true, path: join(dir, "model.safetensors"), resumedFrom: 0 });
+  });
+
+  it("gives up on a connection that stops sending, keeping the bytes so far for a resume", async () => {
+    const outcome = await downloadCheckpoint({
+      spec: spec({ url: `${base}/stall/model.safetensors` }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      idleTimeoutMs: 200,
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      message:
+        "The download of model.safetensors broke off at 1000 bytes (nothing arrived for 0.2 s); sync again to resume it.",
+    });
+    expect(readFileSync(join(dir, ".model.safetensors.part"))).toEqual(file.subarray(0, 1000));
+  });
+
+  it("refuses a redirect to anything but http(s)", async () => {
+    const outcome = await downloadCheckpoint({
+      spec: spec({ url: "http://models.example/files/model.safetensors" }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      fetch: async () => new Response(null, { status: 302, headers: { location: "file:///etc/passwd" } }),
+    });
+    expect(!outcome.ok && outcome.message).toContain("redirected to file:");
+    const broken = await downloadCheckpoint({
+      spec: spec({ url: "http://models.example/files/model.safetensors" }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      fetch: async () => new Response(null, { status: 302, headers: { location: "http://[::1/m.safetensors" } }),
+    });
+    expect(broken).toEqual({
+      ok: false,
+      message:
+        'http://models.example/files/model.safetensors redirected to "http://[::1/m.safetensors", which is not a URL; check the checkpoint\'s URL.',
+    });
+  });
+
   it("refuses names with path separators before touching the disk", async () => {
     for (const name of [
       "../evil.safetensors",
@@ -145,6 +217,7 @@ describe("parseCheckpointLine", () => {
     ],
     [`x | http://192.168.1.5/m.safetensors | sha256:${sha256}`, "line 2: 192.168.1.5 is a loopback or private address"],
     [`x | https://a.example/..%2Fm.safetensors | sha256:${sha256}`, "line 2: the file name must be a plain"],
+    [`x | https://a.example/m%E0%A4%A.safetensors | sha256:${sha256}`, "line 2: the file name in the URL is not valid"],
   ])("refuses %s", (line, message) => {
     const parsed = parseCheckpointLine(line, 2, false);
     expect(!parsed.ok && parsed.message).toContain(message);
@@ -165,5 +238,22 @@ describe("parseCheckpointLine", () => {
       ].map(isPrivateHost),
     ).toEqual(Array(9).fill(true));
     expect(["huggingface.co", "93.184.216.34", "2606:4700::1111"].map(isPrivateHost)).toEqual([false, false, false]);
+  });
+
+  it("sees loopback and private IPv4 inside IPv6 forms as a URL writes them, and odd IPv6 ranges", () => {
+    const hosts = [
+      "http://[::ffff:127.0.0.1]/m.safetensors",
+      "http://[::ffff:10.0.0.1]/m.safetensors",
+      "http://[::127.0.0.1]/m.safetensors",
+      "http://[64:ff9b::192.168.1.1]/m.safetensors",
+      "http://[fec0::1]/m.safetensors",
+      "http://[ff02::1]/m.safetensors",
+      "http://[fe80::1]/m.safetensors",
+      "http://localhost./m.safetensors",
+    ].map((url) => new URL(url).hostname);
+    expect(hosts[0]).toBe("[::ffff:7f00:1]");
+    expect(hosts.filter((host) => !isPrivateHost(host))).toEqual([]);
+    expect(isPrivateHost("not:an:ip:address")).toBe(true);
+    expect(["[::ffff:5db8:d822]", "[64:ff9b::5db8:d822]"].map(isPrivateHost)).toEqual([false, false]);
   });
 });

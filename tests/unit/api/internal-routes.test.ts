@@ -68,5 +68,12 @@ describe("internal sink routes", () => {
     });
     expect((await answer({ key: testOperatorKey, cookie_header: null }, "wrong")).status).toBe(401);
     expect((await answer({ key: 7 })).status).toBe(400);
+    // a cookie that is not valid percent-encoding is no operator's, and does not hide a good key
+    const garbled = `${operatorCookieName}=%E0%A4%A`;
+    expect(await answer({ key: testOperatorKey, cookie_header: garbled })).toEqual({
+      status: 200,
+      body: { operator: true },
+    });
+    expect(await answer({ key: null, cookie_header: garbled })).toEqual({ status: 200, body: { operator: false } });
   });
 });

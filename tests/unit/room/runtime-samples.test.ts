@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createSocketOperatorCheck, operatorSessionValue } from "../../../coordinator/api/operator-auth.ts";
 import { silentLogger } from "../../../coordinator/protocol/logger.ts";
 import type { AgentIdentity } from "../../../coordinator/protocol/messages.ts";
-import type { RuntimeSample } from "../../../coordinator/protocol/runtime-sample.ts";
+import { minSampleGapMs, type RuntimeSample } from "../../../coordinator/protocol/runtime-sample.ts";
 import { authorizeConnection } from "../../../coordinator/room/authorize-connection.ts";
 import { createLabRoom } from "../../../coordinator/room/lab-room.ts";
 import { createRunSamples } from "../../../coordinator/room/run-samples.ts";
@@ -47,6 +47,23 @@ describe("race room runtime samples", () => {
     await race.room.onMessage(agent, message(2));
     await race.room.flushed();
     expect(race.batches.flatMap((batch) => batch.samples ?? [])).toEqual([]);
+  });
+
+  it("keeps at most one sample of a machine per half second, however fast it sends them", async () => {
+    const race = createRaceFixture(["a1"]);
+    await race.open();
+    const agent = await race.connectAgent("a1");
+    const first = race.clock.now();
+    for (const power of [1, 2, 3]) await race.room.onMessage(agent, message(power));
+    race.clock.advance(minSampleGapMs);
+    await race.room.onMessage(agent, message(4));
+    race.clock.advance(1000);
+    await race.room.flushed();
+    const stored = race.batches.flatMap((batch) => batch.samples ?? []);
+    expect(stored.map((s) => [s.at - first, s.gpus[0]?.power_w])).toEqual([
+      [0, 1],
+      [minSampleGapMs, 4],
+    ]);
   });
 
   it("drops the oldest samples past its bound", () => {
