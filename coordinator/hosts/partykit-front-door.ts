@@ -9,9 +9,25 @@ import { readPartyEnv } from "./partykit-server.ts";
 
 const forwarded = (path: string) => path === "/login" || path === "/api" || path.startsWith("/api/");
 
+/** The path as the API will route it (percent-decoded); null when it is not valid percent-encoding. */
+function routedPath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
 export async function frontDoor(req: Party.Request, lobby: Party.FetchLobby): Promise<Response> {
   const url = new URL(req.url);
-  if (url.pathname.startsWith("/api/internal/")) {
+  const path = routedPath(url.pathname);
+  if (path === null) {
+    return Response.json(
+      { error: { code: "bad_request", message: "The path is not valid percent-encoding; check the link." } },
+      { status: 400 },
+    );
+  }
+  if (path.startsWith("/api/internal")) {
     return Response.json(
       {
         error: { code: "not_found", message: "Room sinks reach the API at BENCH_API_URL, not through the front door." },

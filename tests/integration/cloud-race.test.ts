@@ -65,12 +65,15 @@ describe("a compute race with the rooms on partykit dev and the API in cloud mod
       body: JSON.stringify({ type: "race-cancel" }),
     });
     expect(control.status).toBe(401);
-    const internal = await fetch(`${cloud.url}/api/internal/fleet`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${cloud.sinkSecret}` },
-      body: "{}",
-    });
-    expect(internal.status).toBe(404);
+    // percent-encoded spellings are the same route to the API, so the front door refuses them too
+    for (const path of ["/api/internal/fleet", "/api/%69nternal/fleet", "/api/internal%2Ffleet"]) {
+      const internal = await fetch(`${cloud.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${cloud.sinkSecret}` },
+        body: "{}",
+      });
+      expect([path, internal.status]).toEqual([path, 404]);
+    }
   });
 
   it("races both machines and stores verified results with a share link on the front door", async () => {
