@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client.ts";
 import { insertRun } from "../../db/runs.ts";
-import { launchChromium } from "../helpers/launch-chromium.ts";
+import { launchChromium, openOperatorPage } from "../helpers/launch-chromium.ts";
 import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 const artifacts = join(import.meta.dirname, "artifacts");
@@ -58,11 +58,7 @@ describe("the dashboard, driven in a browser", () => {
     mkdirSync(artifacts, { recursive: true });
     race = await startLocalRace({ agentNames: ["lab-1", "lab-2"], dataDir: dataDirWithCutRace() });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    operator = await context.newPage();
-    operator.on("pageerror", (error) => pageErrors.push(error.message));
-    await operator.goto(`${race.server.url}/login?key=${encodeURIComponent(race.server.operatorKey)}`);
-    await operator.getByTestId("sign-out").waitFor();
+    operator = await openOperatorPage(browser, race.server, pageErrors, { acceptDownloads: true });
   });
   afterAll(async () => {
     await browser?.close();

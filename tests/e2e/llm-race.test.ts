@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../helpers/launch-chromium.ts";
+import { launchChromium, openOperatorPage } from "../helpers/launch-chromium.ts";
 import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 import { type OllamaStandIn, startOllamaStandIn } from "../helpers/ollama-stand-in.ts";
 
@@ -27,10 +27,7 @@ describe("an llm race on the Ollama stand-in, driven in a browser", () => {
     race = await startLocalRace({ agentNames: [] });
     await race.addAgent("ollama-box", { ollamaUrl: ollama.url });
     browser = await launchChromium();
-    operator = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    operator.on("pageerror", (error) => pageErrors.push(error.message));
-    await operator.goto(`${race.server.url}/login?key=${encodeURIComponent(race.server.operatorKey)}`);
-    await operator.getByTestId("sign-out").waitFor();
+    operator = await openOperatorPage(browser, race.server, pageErrors);
   });
   afterAll(async () => {
     ollama?.releaseChat();

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../helpers/launch-chromium.ts";
+import { launchChromium, openOperatorPage } from "../helpers/launch-chromium.ts";
 import { type LocalRace, startLocalRace } from "../helpers/local-race.ts";
 
 const artifacts = join(import.meta.dirname, "artifacts");
@@ -26,10 +26,7 @@ describe("the lab's settings, driven in a browser", () => {
     mkdirSync(artifacts, { recursive: true });
     race = await startLocalRace({ agentNames: ["lab-1"] });
     browser = await launchChromium();
-    operator = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    operator.on("pageerror", (error) => pageErrors.push(error.message));
-    await operator.goto(`${race.server.url}/login?key=${encodeURIComponent(race.server.operatorKey)}`);
-    await operator.getByTestId("sign-out").waitFor();
+    operator = await openOperatorPage(browser, race.server, pageErrors);
   });
   afterAll(async () => {
     await browser?.close();

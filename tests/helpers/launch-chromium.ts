@@ -1,6 +1,6 @@
 /** Debian's Chromium, headless, with the flags this closed network needs (DESIGN.md section 6); playwright gives it a fresh profile. */
 import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export const chromiumPath = "/usr/bin/chromium";
 
@@ -23,4 +23,22 @@ export function launchChromium(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * A 1280 x 900 page signed in as the operator through the dashboard link, as `npm start` prints it;
+ * the page's uncaught errors are pushed to `pageErrors`.
+ */
+export async function openOperatorPage(
+  browser: Browser,
+  server: { url: string; operatorKey: string },
+  pageErrors: string[],
+  options: { acceptDownloads?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await page.goto(`${server.url}/login?key=${encodeURIComponent(server.operatorKey)}`);
+  await page.getByTestId("sign-out").waitFor();
+  return page;
 }
