@@ -4,7 +4,6 @@
  * up under every name it has had. Values are strings; "N/A" is null.
  */
 import type { Gpu } from "../../coordinator/protocol/hardware.ts";
-import type { GpuSample } from "../../coordinator/protocol/runtime-sample.ts";
 
 export const rocmDiscoveryArgs = [
   "--showproductname",
@@ -14,7 +13,6 @@ export const rocmDiscoveryArgs = [
   "--showdriverversion",
   "--json",
 ];
-export const rocmSampleArgs = ["--showuse", "--showmeminfo", "vram", "--showpower", "--showtemp", "--json"];
 
 type Card = Record<string, unknown>;
 
@@ -63,22 +61,4 @@ export function parseRocmGpus(json: string): Gpu[] {
     runtime: null,
     power_limit_w: null,
   }));
-}
-
-export function parseRocmSamples(json: string): GpuSample[] {
-  return cardsOf(json).cards.map(([index, card]) => {
-    const util = numberOf(card, "GPU use (%)");
-    return {
-      index,
-      util_percent: util === null ? null : Math.min(100, Math.max(0, util)),
-      vram_used_bytes: numberOf(card, "VRAM Total Used Memory (B)"),
-      power_w: numberOf(
-        card,
-        "Average Graphics Package Power (W)",
-        "Current Socket Graphics Package Power (W)",
-        "Socket Graphics Package Power (W)",
-      ),
-      temp_c: numberOf(card, "Temperature (Sensor edge) (C)", "Temperature (Sensor junction) (C)"),
-    };
-  });
 }
