@@ -23,6 +23,8 @@ const viewersPerRace = Math.min(200, Number(values.viewers));
 const operatorKey = "bench-soak-operator-key-00000000";
 const agentToken = "bench-soak-agent-token-000000000";
 const names = ["soak-1", "soak-2", "soak-3"];
+/** the sustained rate at which the coordinator starts races */
+const raceStartGapMs = 2_000;
 
 const rssMiB = (pid: number) => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -89,8 +91,12 @@ async function main(): Promise<void> {
     }
     samples.push({ minute: 0, rss: rssMiB(pid) });
     while (performance.now() - started < minutes * 60_000) {
+      const raceStarted = performance.now();
       await raceOnce(server, races);
       races += 1;
+      // the coordinator takes one race every 2 s once its burst is spent (docs/limits.md)
+      const wait = raceStartGapMs - (performance.now() - raceStarted);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   } finally {
     clearInterval(sampler);
