@@ -73,29 +73,32 @@ export function runSieveTask(task: SieveTask, onProgress: (fraction: number) => 
 const warmUpN = { simple_sieve: 1e6, trial_division: 1e5 } as const;
 /** the segmented sieve warms up over [0, 1e8] in chunks, as 4 threads would take them */
 const warmUpChunkedN = 1e8;
-/** and over the last MiB of wheel bytes below 1e11 */
+/** and over the last chunk below 1e11 */
 const warmUpHighN = 1e11;
 
 /**
- * Runs small counts of every algorithm so the JIT compiles the hot loops (and the kernels build
- * their pre-sieve patterns) before any measured pass, the way an ahead-of-time compiled engine
- * starts with them compiled. The segmented sieve runs the way a count does: chunk after chunk,
- * and once high up, where the squares of sieving primes pass 2^31. Warmed up on one small range
- * only, V8 compiled the kernel for small integers and threw that code away in the first real
- * count, then compiled it again: the first pass on each worker paid for it.
+ * Small tasks of every algorithm that a worker runs through its own task handler before it reports
+ * ready, so the JIT compiles the hot loops (and the kernels build their pre-sieve patterns) the way
+ * an ahead-of-time compiled engine starts with them compiled. The segmented sieve runs as a count
+ * does: chunk after chunk from a shared counter, with the same progress callbacks, and once high
+ * up, where the squares of sieving primes pass 2^31. Warmed up another way (one small range, or a
+ * different progress callback), V8 threw the kernel's compiled code away in the first real count
+ * ("wrong call target", "not a Smi") and compiled it again: the first pass on each worker paid.
  */
-export function warmUpSieve(): void {
-  const quiet = () => {};
-  for (const [algorithm, n] of Object.entries(warmUpN) as [ComputeAlgorithm, number][]) {
-    countOnce(algorithm, n, 0, Math.floor(n / 30) + 1, quiet);
-  }
-  const plan = planWheelChunks(warmUpChunkedN, 4, 1 << 16);
-  for (let index = 0; index < plan.chunks; index++) {
-    const { fromByte, toByte } = wheelChunk(plan, index);
-    countOnce("segmented_sieve", warmUpChunkedN, fromByte, toByte, quiet);
-  }
-  const top = Math.floor(warmUpHighN / 30) + 1;
-  countOnce("segmented_sieve", warmUpHighN, top - (1 << 20), top, quiet);
+export function warmUpTasks(): SieveTask[] {
+  const baselines = (Object.entries(warmUpN) as [ComputeAlgorithm, number][]).map(
+    ([algorithm, n]): SieveTask => ({ kind: "count", algorithm, n }),
+  );
+  const chunked = planWheelChunks(warmUpChunkedN, 4, 1 << 16);
+  const high = planWheelChunks(warmUpHighN, 64);
+  // the counter starts at the last chunk: only that one is counted
+  const lastOnly = new SharedArrayBuffer(4);
+  new Int32Array(lastOnly)[0] = high.chunks - 1;
+  return [
+    ...baselines,
+    { kind: "count_chunks", n: warmUpChunkedN, plan: chunked, next: new SharedArrayBuffer(4) },
+    { kind: "count_chunks", n: warmUpHighN, plan: high, next: lastOnly },
+  ];
 }
 
 /** Counts chunk after chunk; `onProgress` gets this thread's bytes done over all of [0, n]. */

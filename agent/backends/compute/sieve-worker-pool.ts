@@ -174,7 +174,8 @@ export function createSieveWorkerPool(size: number, spawn: SpawnSieveWorker = sp
     size,
     run(tasks) {
       const workers = tasks.map((_, slot) => {
-        const worker = idle.shift() ?? add();
+        // the worker released last first: its caches and compiled code are the warmest
+        const worker = idle.pop() ?? add();
         worker.slot = slot;
         worker.job = settle();
         worker.thread.ref?.();
