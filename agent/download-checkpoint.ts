@@ -3,12 +3,14 @@
  * `.<name>.part` file that a later attempt resumes with an HTTP Range request; the file gets its
  * real name only once its sha256 matches the operator's, so ComfyUI never lists a partial or wrong
  * file. The name must be a plain file name, and every address the URL (or a redirect) resolves to
- * must be public unless the operator allowed private ones. Nothing is written outside `dir`.
+ * must be public unless the operator allowed private ones. Nothing is written outside `dir`, and a
+ * download stops before it could fill the disk: past `maxBytes`, or when the disk would keep less
+ * than `reserveBytes` free (checked up front when the size is known, every 64 MiB as bytes come).
  */
 import { createHash } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat, statfs } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { type CheckpointSpec, checkpointNameSchema, isPrivateHost } from "../coordinator/protocol/checkpoint.ts";
 import { fetchFailureReason } from "./backends/fetch-failure-reason.ts";
@@ -27,12 +29,27 @@ export interface CheckpointDownload {
   idleTimeoutMs?: number;
   /** every address a host name resolves to; default DNS */
   resolve?: (hostname: string) => Promise<string[]>;
+  /** largest checkpoint taken; default 128 GiB */
+  maxBytes?: number;
+  /** bytes the disk must keep free; default 1 GiB */
+  reserveBytes?: number;
+  /** bytes free for unprivileged writes on the disk holding `dir`; default statfs */
+  freeSpace?: (dir: string) => Promise<number>;
 }
 
 export type Downloaded = { ok: true; path: string; resumedFrom: number } | { ok: false; message: string };
 
 const maxRedirects = 5;
 const defaultIdleTimeoutMs = 60_000;
+const defaultMaxBytes = 128 * 2 ** 30;
+const defaultReserveBytes = 2 ** 30;
+/** free space is read again after every this many bytes of a download */
+const freeSpaceCheckBytes = 64 * 2 ** 20;
+const defaultFreeSpace = async (dir: string) => {
+  const fs = await statfs(dir);
+  return fs.bavail * fs.bsize;
+};
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 const defaultResolve = async (hostname: string) => (await lookup(hostname, { all: true })).map((a) => a.address);
 
 export async function downloadCheckpoint(download: CheckpointDownload): Promise<Downloaded> {
@@ -125,11 +142,48 @@ async function writeBody(
   hash: ReturnType<typeof createHash>,
   flags: "a" | "w",
 ): Promise<{ ok: true } | { ok: false; message: string }> {
+  const { spec, dir } = download;
+  const maxBytes = download.maxBytes ?? defaultMaxBytes;
+  const reserve = download.reserveBytes ?? defaultReserveBytes;
+  const freeSpace = download.freeSpace ?? defaultFreeSpace;
+  const tooLarge = (size: number, announced: boolean) => ({
+    ok: false as const,
+    message: `${spec.name} is larger than ${gib(maxBytes)} (${gib(size)} ${announced ? "announced" : "so far"}); the download was stopped and deleted. Check the URL.`,
+  });
+  const diskFull = async (needed: number) => {
+    const free = await freeSpace(dir);
+    if (free - needed >= reserve) return null;
+    return {
+      ok: false as const,
+      message: `Not enough disk space for ${spec.name} in ${dir}: ${gib(free)} free, ${gib(needed)} more needed and ${gib(reserve)} kept free. Free some space and sync again to resume it.`,
+    };
+  };
+  if (total !== null && total > maxBytes) {
+    await res.body?.cancel();
+    await rm(part, { force: true });
+    return tooLarge(total, true);
+  }
+  const fullUpFront = await diskFull(total === null ? 0 : total - offset);
+  if (fullUpFront) {
+    await res.body?.cancel();
+    return fullUpFront;
+  }
   const file = await open(part, flags);
   let completed = offset;
+  let nextCheck = offset + freeSpaceCheckBytes;
   try {
     if (!res.body) return { ok: true };
     for await (const chunk of res.body) {
+      if (completed + chunk.byteLength > maxBytes) {
+        await file.close();
+        await rm(part, { force: true });
+        return tooLarge(completed + chunk.byteLength, false);
+      }
+      if (total === null && completed >= nextCheck) {
+        nextCheck = completed + freeSpaceCheckBytes;
+        const full = await diskFull(chunk.byteLength);
+        if (full) return full;
+      }
       hash.update(chunk);
       await file.write(chunk);
       completed += chunk.byteLength;
@@ -140,10 +194,10 @@ async function writeBody(
     const why = download.signal.aborted ? "it was stopped" : fetchFailureReason(err);
     return {
       ok: false,
-      message: `The download of ${download.spec.name} broke off at ${completed} bytes (${why}); sync again to resume it.`,
+      message: `The download of ${spec.name} broke off at ${completed} bytes (${why}); sync again to resume it.`,
     };
   } finally {
-    await file.close();
+    await file.close().catch(() => {});
   }
 }
 

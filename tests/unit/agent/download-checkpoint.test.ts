@@ -23,6 +23,22 @@ beforeAll(async () => {
       res.writeHead(302, { location: "http://10.1.2.3/model.safetensors" });
       return res.end();
     }
+    if (req.url === "/endless/model.safetensors") {
+      // no length, and bytes for as long as the client reads (bounded so a failing test ends)
+      res.writeHead(200);
+      let sent = 0;
+      const more = () => {
+        while (sent < 64 * 2 ** 20 && res.write(file)) sent += file.length;
+        if (sent >= 64 * 2 ** 20) res.end();
+      };
+      res.on("drain", more);
+      return more();
+    }
+    if (req.url === "/huge/model.safetensors") {
+      res.writeHead(200, { "content-length": 50 * 2 ** 30 });
+      res.write(file.subarray(0, 1000));
+      return;
+    }
     if (req.url === "/stall/model.safetensors") {
       // a flaky link: the first bytes arrive, then nothing, and the connection stays open
       res.writeHead(200, { "content-length": file.length });
@@ -149,6 +165,53 @@ describe("downloadCheckpoint", () => {
         "The download of model.safetensors broke off at 1000 bytes (nothing arrived for 0.2 s); sync again to resume it.",
     });
     expect(readFileSync(join(dir, ".model.safetensors.part"))).toEqual(file.subarray(0, 1000));
+  });
+
+  it("stops a download of unknown length at the size limit and deletes what it wrote", async () => {
+    const outcome = await downloadCheckpoint({
+      spec: spec({ url: `${base}/endless/model.safetensors` }),
+      dir,
+      signal: new AbortController().signal,
+      onProgress: () => {},
+      maxBytes: 2_000_000,
+    });
+    expect(outcome).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^model\.safetensors is larger than 0\.0 GiB \(0\.0 GiB so far\); the download was stopped and deleted\. Check the URL\.$/,
+      ),
+    });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("refuses an announced size past the limit, or past the disk's free space, before writing a byte", async () => {
+    const huge = spec({ url: `${base}/huge/model.safetensors` });
+    const signal = new AbortController().signal;
+    const tooLarge = await downloadCheckpoint({
+      spec: huge,
+      dir,
+      signal,
+      onProgress: () => {},
+      maxBytes: 10 * 2 ** 30,
+    });
+    expect(tooLarge).toEqual({
+      ok: false,
+      message:
+        "model.safetensors is larger than 10.0 GiB (50.0 GiB announced); the download was stopped and deleted. Check the URL.",
+    });
+    const noRoom = await downloadCheckpoint({
+      spec: huge,
+      dir,
+      signal,
+      onProgress: () => {},
+      maxBytes: 64 * 2 ** 30,
+      freeSpace: async () => 40 * 2 ** 30,
+    });
+    expect(noRoom).toEqual({
+      ok: false,
+      message: `Not enough disk space for model.safetensors in ${dir}: 40.0 GiB free, 50.0 GiB more needed and 1.0 GiB kept free. Free some space and sync again to resume it.`,
+    });
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("refuses a redirect to anything but http(s)", async () => {
