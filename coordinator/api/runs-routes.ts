@@ -19,13 +19,20 @@ import { readJsonBody } from "./read-json-body.ts";
 
 const maxPage = 200;
 
-/** An ISO 8601 date ("2026-01-02") or time as ms since the Unix epoch, or a 400 naming the field. */
+/** a date-time with no Z or offset: read as UTC, as a date alone is, never in the server's time zone */
+const withoutOffset = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * An ISO 8601 date ("2026-01-02", midnight UTC) or time ("2026-01-02T10:00:00+01:00"; UTC when it
+ * names no offset) as ms since the Unix epoch, or a 400 naming the field.
+ */
 const isoInstant = (field: string) =>
   z
     .string()
     .max(40)
     .transform((text, ctx) => {
-      const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+      const utc = withoutOffset.test(text) ? `${text}Z` : text;
+      const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(utc) : Number.NaN;
       if (Number.isNaN(ms)) {
         ctx.addIssue({ code: "custom", message: `${field} must be an ISO 8601 date or time, e.g. 2026-01-02` });
         return z.NEVER;

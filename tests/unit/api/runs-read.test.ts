@@ -71,6 +71,9 @@ describe("reading runs", () => {
     expect(await ids("since=2026-01-03&until=2026-02-01")).toEqual(["jan"]);
     expect(await ids("since=2026-02-01T00:00:00Z")).toEqual(["feb"]);
     expect(await ids("until=2026-01-05T12:00:00Z")).toEqual(["run-1"]);
+    // no offset: UTC, whatever the server's time zone
+    expect(await ids("since=2026-01-05T11:59&until=2026-01-05T12:00:00.001")).toEqual(["jan"]);
+    expect(await ids("since=2026-01-05T12:30:00%2B01:00&until=2026-01-05T13:00:01%2B01:00")).toEqual(["jan"]);
     const listed = await (await api.app.request("/api/runs?since=2026-01-01")).json();
     expect(listed.runs.map((r: { name: string | null }) => r.name)).toEqual([null, "January race", null]);
     const bad = await api.app.request("/api/runs?since=yesterday");
