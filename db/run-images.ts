@@ -51,6 +51,11 @@ export function addRunImage(
   db.insert(runImages).values(image).onConflictDoNothing().run();
 }
 
+/** Whether any run holds an image with this content hash. */
+export function isImageHeld(db: Db, sha256: string): boolean {
+  return db.select({ runId: runImages.runId }).from(runImages).where(eq(runImages.sha256, sha256)).get() !== undefined;
+}
+
 /** A run's stored image by content hash; null when the run holds none with that hash. */
 export function findRunImage(
   db: Db,

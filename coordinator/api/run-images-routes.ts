@@ -75,8 +75,9 @@ export function createRunImagesRoutes(deps: Pick<ApiDeps, "db" | "agentKeySecret
         "too_many_images",
         `Lane ${laneId} of run ${runId} already holds ${most} images, all its passes make (${perPass} a pass, ${owner.passes} passes); it takes no more.`,
       );
-    await store.put(bytes);
-    addRunImage(deps.db, { runId, laneId, sha256, mediaType, bytes: bytes.length, createdAt: now() });
+    await store.put(bytes, () =>
+      addRunImage(deps.db, { runId, laneId, sha256, mediaType, bytes: bytes.length, createdAt: now() }),
+    );
     return c.json({ sha256, media_type: mediaType, bytes: bytes.length } satisfies ImageUploadReply, 201);
   });
 

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { decodeRunCursor } from "../../db/run-cursor.ts";
+import { isImageHeld } from "../../db/run-images.ts";
 import { listRuns } from "../../db/run-views.ts";
 import { deleteRun } from "../../db/runs.ts";
 import { runStatusSchema, terminalRunStatuses, workloadSchema } from "../protocol/enums.ts";
@@ -115,7 +116,7 @@ export function createRunsRoutes(deps: ApiDeps): Hono {
     const deleted = deleteRun(deps.db, run.id);
     for (const sha256 of deleted ? deleted.orphanImages : []) {
       await deps.images
-        ?.remove(sha256)
+        ?.remove(sha256, () => !isImageHeld(deps.db, sha256))
         .catch((error: unknown) =>
           deps.log.warn("could not remove a deleted run's image", { sha256, error: String(error) }),
         );

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
@@ -49,5 +50,42 @@ describe("POST /api/runs/:id/lanes/:lane/images", () => {
           "Lane l0 of run r1 already holds 4 images, all its passes make (2 a pass, 2 passes); it takes no more.",
       },
     });
+  });
+});
+
+describe("image store", () => {
+  let dir = "";
+  beforeEach(() => {
+    dir = mkdtempSync(join(os.tmpdir(), "bench-race-image-store-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+  it("asks whether a file is unheld only once an earlier write of the same bytes is recorded, and keeps it", async () => {
+    const store = createImageStore(dir);
+    await store.put(png(7), () => {});
+    const order: string[] = [];
+    let held = false;
+    // another run uploads the same bytes while a deleted run's copy is being removed
+    const put = store.put(png(7), () => {
+      held = true;
+      order.push("recorded");
+    });
+    const removal = store.remove(sha256(png(7)), () => {
+      order.push("asked");
+      return !held;
+    });
+    await Promise.all([put, removal]);
+    expect(order).toEqual(["recorded", "asked"]);
+    expect(await store.get(sha256(png(7)))).toEqual(Buffer.from(png(7)));
+  });
+
+  it("removes a file no run holds, and a later upload of it writes it again", async () => {
+    const store = createImageStore(dir);
+    const hash = await store.put(png(8), () => {});
+    await store.remove(hash, () => true);
+    expect(await store.get(hash)).toBeNull();
+    expect(await store.put(png(8), () => {})).toBe(hash);
+    expect(await store.get(hash)).toEqual(Buffer.from(png(8)));
   });
 });
