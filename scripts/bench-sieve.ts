@@ -7,7 +7,10 @@
  * primesieve's alternate, so a shared host's slow spells hit both. It also times the pool's start
  * and a pass's start signal -> first sieved segment at every thread.
  *
- *   npm run bench:sieve -- [1e8,1e9,1e10] [--sweep] [--repeats N] [--primesieve PATH] [--worker-bundle FILE]
+ *   npm run bench:sieve -- [1e8,1e9,1e10] [--sweep | --threads 1,8] [--repeats N] [--primesieve PATH] [--worker-bundle FILE]
+ *
+ * `--threads` names the thread counts to time. Under `taskset -c K` (Linux) one-thread rows run
+ * ours and primesieve's on the same core, which a host whose cores differ in speed needs.
  */
 import { execFile } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -23,6 +26,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     sweep: { type: "boolean", default: false },
+    threads: { type: "string" },
     repeats: { type: "string" },
     primesieve: { type: "string", default: "primesieve" },
     "worker-bundle": { type: "string" },
@@ -182,7 +186,12 @@ await passOurs(1e5, cores);
 const source = bundle ? `bundle ${bundle}` : sieveWorkerBundleIsFresh() ? "dist/sieve-worker.mjs" : "tsx";
 console.log(`pool: ${cores} workers (${source}) loaded and warm in ${(performance.now() - poolStarted).toFixed(0)} ms`);
 
-const threadCounts = values.sweep ? sweepThreads(cores) : [...new Set([1, cores])];
+const threadCounts = values.threads
+  ? values.threads.split(",").map(Number)
+  : values.sweep
+    ? sweepThreads(cores)
+    : [...new Set([1, cores])];
+if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) throw new Error("--threads takes whole numbers, e.g. 1,8");
 console.log(`\nbest of ${fixedRepeats ?? "3 (1 from 1e10 on)"} alternating passes each, median in brackets:`);
 console.log("\n| N | threads | bench-race-sieve | primesieve | ratio | efficiency ours / primesieve |");
 console.log("|---|---|---|---|---|---|");
@@ -221,7 +230,7 @@ if (values.sweep) {
 
 console.log("\nstart signal -> each thread's first sieved segment and end, warm pool (best of 3):");
 for (const n of sizes) {
-  for (const threads of [...new Set([1, cores])]) {
+  for (const threads of [...new Set([Math.min(...threadCounts), Math.max(...threadCounts)])]) {
     const t = await timeThreads(n, threads);
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     console.log(
