@@ -12,6 +12,7 @@ import { type AgentCheck, authorizeConnection, isPartyName, type PartyName } fro
 import { createMessageGuard } from "../room/message-guard.ts";
 import { maxMessageBytes } from "../room/parse-message.ts";
 import type { ControlReply, Room, RoomConnection } from "../room/ports.ts";
+import { createSocketsPerAddress, tooManySocketsMessage } from "../room/sockets-per-address.ts";
 
 export interface NodeRoomHostOptions {
   agentCheck: AgentCheck;
@@ -46,14 +47,12 @@ export interface NodeRoomHost {
 
 const roomIdPattern = /^[\w-]{1,100}$/;
 
-/** Open sockets one IP address may hold (a lab behind one NAT still fits many spectators). */
-export const maxSocketsPerIp = 256;
 /** How long a room with no socket and nothing live stays in memory: a finished race keeps answering spectators who reconnect for a while. */
 const idleRoomTtlMs = 5 * 60_000;
 
 export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
   const rooms = new Map<string, Room>();
-  const socketsPerIp = new Map<string, number>();
+  const socketsPerIp = createSocketsPerAddress();
   const guard = createMessageGuard(() => performance.now());
   const sockets = new Set<RoomConnection>();
   /** open sockets per room key */
@@ -125,16 +124,8 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
           );
         }
         const ip = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? "unknown";
-        if ((socketsPerIp.get(ip) ?? 0) >= maxSocketsPerIp) {
-          return c.json(
-            {
-              error: {
-                code: "rate_limited",
-                message: `Too many open connections from ${ip} (at most ${maxSocketsPerIp}); close some tabs or agents and try again.`,
-              },
-            },
-            429,
-          );
+        if (socketsPerIp.full(ip)) {
+          return c.json({ error: { code: "rate_limited", message: tooManySocketsMessage(ip) } }, 429);
         }
         const room = roomFor(party, roomId);
         let conn: RoomConnection | null = null;
@@ -151,7 +142,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             };
             conn = socket;
             sockets.add(socket);
-            socketsPerIp.set(ip, (socketsPerIp.get(ip) ?? 0) + 1);
+            socketsPerIp.open(ip);
             const raw = ws.raw as PingableSocket | undefined;
             if (raw) keepAlive(raw, options.heartbeatMs);
             openCount.set(key, (openCount.get(key) ?? 0) + 1);
@@ -177,9 +168,7 @@ export function createNodeRoomHost(options: NodeRoomHostOptions): NodeRoomHost {
             if (!conn) return;
             sockets.delete(conn);
             guard.forget(conn);
-            const left = (socketsPerIp.get(ip) ?? 1) - 1;
-            if (left > 0) socketsPerIp.set(ip, left);
-            else socketsPerIp.delete(ip);
+            socketsPerIp.close(ip);
             room
               .onClose(conn)
               .catch((err) => options.log.error("onClose failed", { party, roomId, error: String(err) }))

@@ -17,6 +17,7 @@ import { safeEqual } from "../protocol/safe-equal.ts";
 import { type AgentCheck, authorizeConnection, type PartyName } from "../room/authorize-connection.ts";
 import { createMessageGuard } from "../room/message-guard.ts";
 import type { ConnectionRole, Room, RoomConnection, RoomStorage } from "../room/ports.ts";
+import { createSocketsPerAddress, tooManySocketsReason } from "../room/sockets-per-address.ts";
 
 export interface PartyEnv {
   agentKeySecret: string;
@@ -138,6 +139,9 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     private readonly connections = new Map<string, RoomConnection>();
     /** the Node host's limits on each message's size and each socket's message rate */
     private readonly guard = createMessageGuard(() => Date.now());
+    /** this room's sockets per client address, and each counted socket's address */
+    private readonly perAddress = createSocketsPerAddress();
+    private readonly addressOf = new Map<string, string>();
 
     constructor(readonly room: Party.Room) {
       this.core = createCore(room);
@@ -180,6 +184,13 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
         ctx.request.headers.get("cookie"),
       );
       if (!decision.ok) return conn.close(4001, decision.message);
+      // set by Cloudflare's edge, which overwrites what a client sends; absent under `partykit dev`
+      const address = ctx.request.headers.get("cf-connecting-ip");
+      if (address) {
+        if (this.perAddress.full(address)) return conn.close(1008, tooManySocketsReason);
+        this.perAddress.open(address);
+        this.addressOf.set(conn.id, address);
+      }
       conn.setState({ who: decision.who });
       await this.core.onConnect(this.adapt(conn));
     }
@@ -213,6 +224,11 @@ export function definePartyServer(party: PartyName, createCore: (room: Party.Roo
     }
 
     private async release(conn: Party.Connection<ConnectionState>): Promise<void> {
+      const address = this.addressOf.get(conn.id);
+      if (address !== undefined) {
+        this.addressOf.delete(conn.id);
+        this.perAddress.close(address);
+      }
       const adapted = this.connections.get(conn.id);
       if (!adapted) return;
       this.connections.delete(conn.id);

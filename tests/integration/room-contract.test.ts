@@ -3,7 +3,7 @@
  * real `partykit dev`. The same sockets, the same answers: keys checked before the upgrade,
  * spectators kept out of the lab and of races that do not exist, the operator let into the lab's
  * fleet by key or cookie, a message over the size or rate limit closing its socket, a snapshot then deltas to the
- * finish, and a spectator's close answered at once.
+ * finish, a spectator's close answered at once, and no more sockets from one address than the limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -17,6 +17,7 @@ import {
 } from "../../coordinator/protocol/messages.ts";
 import { messageRates } from "../../coordinator/room/message-guard.ts";
 import { maxMessageBytes } from "../../coordinator/room/parse-message.ts";
+import { maxSocketsPerAddress, tooManySocketsReason } from "../../coordinator/room/sockets-per-address.ts";
 import { startCloudRace } from "../helpers/cloud-race.ts";
 import { startLocalRace } from "../helpers/local-race.ts";
 import { isRaceOver, watchRace } from "../helpers/watch-race.ts";
@@ -51,13 +52,16 @@ const hosts: Array<[string, () => Promise<HostUnderTest>]> = [
 ];
 
 /** How a socket ended up: refused before the upgrade (HTTP status), or opened and later closed (close code). */
-function outcomeOf(url: string): Promise<{ status: number } | { closed: number; messages: RaceToViewer[] }> {
+function outcomeOf(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number } | { closed: number; reason: string; messages: RaceToViewer[] }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { headers });
     const messages: RaceToViewer[] = [];
     ws.on("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0 }));
     ws.on("message", (data) => messages.push(raceToViewerSchema.parse(JSON.parse(String(data)))));
-    ws.on("close", (code) => resolve({ closed: code, messages }));
+    ws.on("close", (code, reason) => resolve({ closed: code, reason: String(reason), messages }));
     ws.on("error", (error) => {
       if (!/Unexpected server response/.test(error.message)) reject(error);
     });
@@ -77,8 +81,11 @@ function firstLabMessage(url: string, headers: Record<string, string> = {}): Pro
 }
 
 /** A spectator's socket once it has its first message, and how it ends up closed. */
-async function watch(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
-  const ws = new WebSocket(url);
+async function watch(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+  const ws = new WebSocket(url, { headers });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })),
   );
@@ -87,6 +94,26 @@ async function watch(url: string): Promise<{ ws: WebSocket; closed: Promise<{ co
     ws.once("error", reject);
   });
   return { ws, closed };
+}
+
+/** A spectator's socket once it has its first message, or how it was refused. */
+async function outcomeOrSocket(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ socket: Awaited<ReturnType<typeof watch>> } | { outcome: Awaited<ReturnType<typeof outcomeOf>> }> {
+  const ws = new WebSocket(url, { headers });
+  const messages: RaceToViewer[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  return new Promise((resolve, reject) => {
+    ws.once("message", () => resolve({ socket: { ws, closed } }));
+    ws.on("unexpected-response", (_req, res) => resolve({ outcome: { status: res.statusCode ?? 0 } }));
+    void closed.then(({ code, reason }) => resolve({ outcome: { closed: code, reason, messages } }));
+    ws.on("error", (error) => {
+      if (!/Unexpected server response/.test(error.message)) reject(error);
+    });
+  });
 }
 
 describe.each(hosts)("room contract on %s", (_name, start) => {
@@ -170,4 +197,36 @@ describe.each(hosts)("room contract on %s", (_name, start) => {
     // workerd leaves a client's close frame unanswered for 30 s unless the host answers it
     expect(performance.now() - startedAt).toBeLessThan(5_000);
   });
+
+  it("refuses a socket past the most one address may hold, and takes one again once another closed", async () => {
+    const run = await host.startRun({
+      workload: "compute",
+      agents: ["lab-1"],
+      params: { preset: "drag_race", n: 1_000_000, duration_s: 30, threads: 1 },
+      repeats: 1,
+      warmup: 0,
+    });
+    const url = ws(`/parties/race/${run.id}`);
+    // the Node host counts by the socket's address; PartyKit by the address Cloudflare's edge sets
+    const headers = { "cf-connecting-ip": "203.0.113.7" };
+    const open: Awaited<ReturnType<typeof watch>>[] = [];
+    let refused: Awaited<ReturnType<typeof outcomeOf>> | null = null;
+    while (refused === null && open.length <= maxSocketsPerAddress) {
+      const outcome = await outcomeOrSocket(url, headers);
+      if ("socket" in outcome) open.push(outcome.socket);
+      else refused = outcome.outcome;
+    }
+    // the Node host also counts this machine's agents' sockets
+    expect(open.length).toBeGreaterThan(maxSocketsPerAddress - 8);
+    expect(open.length).toBeLessThanOrEqual(maxSocketsPerAddress);
+    if (refused && "status" in refused) expect(refused.status).toBe(429);
+    else expect(refused).toMatchObject({ closed: 1008, reason: tooManySocketsReason, messages: [] });
+    const first = open.shift();
+    first?.ws.close(1000, "making room");
+    await first?.closed;
+    const again = await watch(url, headers);
+    open.push(again);
+    for (const socket of open) socket.ws.close(1000, "done");
+    await Promise.all(open.map((socket) => socket.closed));
+  }, 60_000);
 });
