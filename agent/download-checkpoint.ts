@@ -171,13 +171,13 @@ async function writeBody(
   const file = await open(part, flags);
   let completed = offset;
   let nextCheck = offset + freeSpaceCheckBytes;
+  /** bytes the download had reached when it passed `maxBytes`; 0 while it has not */
+  let overflowAt = 0;
   try {
-    if (!res.body) return { ok: true };
-    for await (const chunk of res.body) {
+    for await (const chunk of res.body ?? []) {
       if (completed + chunk.byteLength > maxBytes) {
-        await file.close();
-        await rm(part, { force: true });
-        return tooLarge(completed + chunk.byteLength, false);
+        overflowAt = completed + chunk.byteLength;
+        break;
       }
       if (total === null && completed >= nextCheck) {
         nextCheck = completed + freeSpaceCheckBytes;
@@ -189,7 +189,6 @@ async function writeBody(
       completed += chunk.byteLength;
       download.onProgress(completed, total);
     }
-    return { ok: true };
   } catch (err) {
     const why = download.signal.aborted ? "it was stopped" : fetchFailureReason(err);
     return {
@@ -197,8 +196,11 @@ async function writeBody(
       message: `The download of ${spec.name} broke off at ${completed} bytes (${why}); sync again to resume it.`,
     };
   } finally {
-    await file.close().catch(() => {});
+    await file.close();
   }
+  if (overflowAt === 0) return { ok: true };
+  await rm(part, { force: true });
+  return tooLarge(overflowAt, false);
 }
 
 /** GETs `url` from `from` bytes on, following redirects by hand so each host is checked. */

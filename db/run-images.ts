@@ -52,7 +52,7 @@ export function addRunImage(
 }
 
 /** Whether any run holds an image with this content hash. */
-export function isImageHeld(db: Db, sha256: string): boolean {
+export function isImageHeld(db: Pick<Db, "select">, sha256: string): boolean {
   return db.select({ runId: runImages.runId }).from(runImages).where(eq(runImages.sha256, sha256)).get() !== undefined;
 }
 

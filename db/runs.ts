@@ -10,6 +10,7 @@ import type { LaneRecord, LaneSetup, RunInfo } from "../coordinator/protocol/rac
 import { summarizeResults } from "../coordinator/protocol/summary.ts";
 import type { Db } from "./client.ts";
 import { insertEvents } from "./events.ts";
+import { isImageHeld } from "./run-images.ts";
 import { insertRunSamples } from "./run-samples.ts";
 import { events, lanes, results, runImages, runs, type StoredSummary } from "./schema.ts";
 
@@ -142,11 +143,7 @@ export function deleteRun(db: Db, id: string): false | { orphanImages: string[] 
   return db.transaction((tx) => {
     const hashes = tx.select({ sha256: runImages.sha256 }).from(runImages).where(eq(runImages.runId, id)).all();
     tx.delete(runImages).where(eq(runImages.runId, id)).run();
-    const orphanImages = hashes
-      .map((h) => h.sha256)
-      .filter(
-        (sha256) => !tx.select({ runId: runImages.runId }).from(runImages).where(eq(runImages.sha256, sha256)).get(),
-      );
+    const orphanImages = hashes.map((h) => h.sha256).filter((sha256) => !isImageHeld(tx, sha256));
     tx.delete(events).where(eq(events.runId, id)).run();
     tx.delete(results).where(eq(results.runId, id)).run();
     tx.delete(lanes).where(eq(lanes.runId, id)).run();
